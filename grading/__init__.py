@@ -1,0 +1,1 @@
+"""nnkit: an auto-graded assignment kit for neural-network basics."""

@@ -1,0 +1,151 @@
+"""Grade one submission: prepare it, run every hidden check against a sandboxed worker,
+and return plain results. Student code never runs in this process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import shutil
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grading import privileges
+from grading.loader import load_package
+from grading.parts import PARTS_BY_MODULE
+from grading.paths import AUTOGRADER_DIR
+from grading.remote import RemoteStudent
+from grading.sandbox import Limits, WorkerConfig, hidden_paths
+from grading.submission import prepare
+from grading.suite import CHECKS, Check, CheckFailed, Student
+
+DEFAULT_SECRET = b"nnkit-default-course-secret"
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one check."""
+
+    check: Check
+    passed: bool
+    message: str
+    number: str
+
+    @property
+    def score(self) -> float:
+        return self.check.points if self.passed else 0.0
+
+
+@dataclass
+class GradeReport:
+    """Everything the result formats need about one graded submission."""
+
+    results: list[CheckResult]
+    seed: int
+    submission_sha256: str
+    suite_version: str
+    seconds: float
+    student_output: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.check.points for r in self.results), 4)
+
+
+def load_checks() -> list[Check]:
+    """Import the hidden suite (once) and return its checks in part order."""
+    load_package("autograder", AUTOGRADER_DIR)  # registers every check
+
+    return sorted(CHECKS, key=lambda c: PARTS_BY_MODULE[c.part].number)
+
+
+def suite_version() -> str:
+    """A short hash of the hidden suite's source, recorded with every result for regrades."""
+    digest = hashlib.sha256()
+    for path in sorted(AUTOGRADER_DIR.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def submission_seed(secret: bytes, submission_sha256: str) -> int:
+    """HMAC of the submission's content under the course secret: reproducible per
+    submission, unpredictable without the secret."""
+    mac = hmac.new(secret, submission_sha256.encode(), hashlib.sha256).digest()
+    return int.from_bytes(mac[:8], "big") >> 1
+
+
+def grade(
+    source: Path,
+    *,
+    secret: bytes = DEFAULT_SECRET,
+    limits: Limits | None = None,
+    budget_seconds: float = 300.0,
+    checks: list[Check] | None = None,
+) -> GradeReport:
+    """Grade the submission at `source`; raises SubmissionError if it cannot be read."""
+    started = time.perf_counter()
+    checks = checks if checks is not None else load_checks()
+    limits = limits or Limits()
+    work = Path(tempfile.mkdtemp(prefix="nnkit-"))
+    try:
+        scratch = work / "scratch"
+        scratch.mkdir()
+        sha = prepare(source, scratch)
+        user, notes = privileges.worker_identity(scratch)
+        config = WorkerConfig(
+            package_parent=str(scratch),
+            scratch=str(scratch),
+            limits=limits,
+            user=user,
+            hide=hidden_paths([]) if user else [],
+        )
+        seed = submission_seed(secret, sha)
+        student = RemoteStudent(config, seed, budget_seconds)
+        try:
+            results = run_checks(student, checks)
+        finally:
+            student.close()
+        output = student.output.decode("utf-8", "replace")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return GradeReport(
+        results, seed, sha, suite_version(), time.perf_counter() - started, output, notes
+    )
+
+
+def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
+    """Run each check with a fresh generator; any grader-side surprise fails only it."""
+    results = []
+    counters: dict[str, int] = {}
+    for chk in checks:
+        part = PARTS_BY_MODULE[chk.part]
+        counters[chk.part] = counters.get(chk.part, 0) + 1
+        number = f"{part.number}.{counters[chk.part]}"
+        student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
+        try:
+            chk.func(student)
+        except CheckFailed as exc:
+            results.append(CheckResult(chk, False, exc.message, number))
+        except Exception as exc:  # noqa: BLE001 - malformed student data, never a crash
+            message = f"the result could not be checked ({type(exc).__name__}: {exc})"
+            results.append(CheckResult(chk, False, message[:400], number))
+        else:
+            results.append(CheckResult(chk, True, "", number))
+    return results
+
+
+def default_secret() -> bytes:
+    """The course secret from NNKIT_SECRET, or a fixed default (fine for local use)."""
+    value = os.environ.get("NNKIT_SECRET")
+    return value.encode() if value else DEFAULT_SECRET

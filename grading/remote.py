@@ -1,0 +1,142 @@
+"""`RemoteStudent`: the `Student` of grading.suite, backed by sandboxed worker processes.
+
+Calls are sent to a worker; a crash or a timeout fails the call that caused it and the
+next call starts a fresh worker. A function that timed out once is not called again
+(each later call fails at once), so a hanging submission cannot stretch grading time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from grading import wire
+from grading.sandbox import Worker, WorkerConfig, WorkerCrashed
+from grading.suite import CallInfo, GraphResult, StudentError
+
+
+class RemoteStudent:
+    """The submission behind a trust boundary; see grading.suite.Student."""
+
+    def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
+        self.config = config
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.last = CallInfo()
+        self.output = bytearray()
+        self.crashes = 0
+        self._worker: Worker | None = None
+        self._timed_out: dict[str, str] = {}
+        self._deadline = time.monotonic() + budget_seconds
+
+    # -- Student protocol ---------------------------------------------------------------
+
+    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        request = {
+            "op": "call",
+            "target": target,
+            "args": [wire.encode_value(a) for a in args],
+            "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
+        }
+        reply = self._ask(target, request, timeout)
+        self.last = CallInfo(
+            warnings=[str(w) for w in _list(reply.get("warnings"))],
+            args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
+            seconds=float(reply.get("seconds", 0.0)),
+        )
+        return wire.decode_value(reply.get("value"))
+
+    def get(self, target: str) -> Any:
+        reply = self._ask(target, {"op": "get", "target": target}, None)
+        return wire.decode_value(reply.get("value"))
+
+    def graph(
+        self,
+        ops: Sequence[tuple[Any, ...]],
+        backward_from: int | None = -1,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        request = {
+            "op": "graph",
+            "ops": [[wire.encode_value(x) for x in op] for op in ops],
+            "backward_from": backward_from,
+        }
+        value = wire.decode_value(self._ask("graph.Value", request, timeout).get("value"))
+        if type(value) is not dict or set(value) != {"data", "grad"}:
+            raise StudentError("graph.Value: the worker sent a malformed answer")
+        data, grad = _numbers(value["data"]), _numbers(value["grad"])
+        if len(data) != len(ops) or len(grad) != len(ops):
+            raise StudentError("graph.Value: the worker sent a malformed answer")
+        return GraphResult(data, grad)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        name = f"{target}" if "." in target else target
+        if target in self._timed_out:
+            raise StudentError(self._timed_out[target])
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise StudentError("grading time for this submission ran out before this test")
+        timeout = min(timeout or self.config.limits.call_timeout, left)
+        worker = self._ensure_worker()
+        try:
+            reply = worker.request(request, timeout)
+        except TimeoutError:
+            self._stop_worker()
+            message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
+            self._timed_out[target] = message
+            raise StudentError(message) from None
+        except WorkerCrashed as exc:
+            self._stop_worker()
+            self.crashes += 1
+            raise StudentError(f"{name} crashed the process: {exc}") from None
+        if reply.get("ok") is True:
+            return reply
+        raise StudentError(error_message(name, reply.get("error")))
+
+    def _ensure_worker(self) -> Worker:
+        if self._worker is None:
+            self._worker = Worker(self.config)
+        return self._worker
+
+    def _stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self.output += self._worker.output
+            self._worker = None
+
+    def close(self) -> None:
+        """Stop the worker; nothing it started survives."""
+        self._stop_worker()
+
+
+def _list(value: Any) -> list[Any]:
+    return value if type(value) is list else []
+
+
+def _numbers(values: Any) -> list[float | None]:
+    if type(values) is not list:
+        return []
+    return [float(v) if type(v) in (int, float) else None for v in values]
+
+
+def error_message(name: str, error: Any) -> str:
+    """`dense_forward raised ValueError: ... (nnbasics/layers.py, line 12)` from a reply."""
+    if type(error) is not dict:
+        return f"{name} failed"
+    kind = str(error.get("type", "Error"))[:80]
+    message = str(error.get("message", ""))[:400]
+    where = str(error.get("where", ""))[:120]
+    suffix = f" ({where})" if where else ""
+    if kind == "NotImplementedError":
+        return f"{name} is not implemented yet{suffix}"
+    if kind in ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError"):
+        module = name.split(".")[0]
+        return f"nnbasics/{module}.py could not be imported: {kind}: {message}{suffix}"
+    if kind == "AttributeError" and "has no" in message:
+        return f"{message}"
+    return f"{name} raised {kind}: {message}{suffix}"

@@ -1,0 +1,181 @@
+"""Start, talk to and kill a worker process (the grader's side of the trust boundary).
+
+A worker is a fresh `python -I grading/boot.py` in its own session, connected by a
+socket pair. The grader enforces the wall clock (it stops waiting and kills the whole
+process group), the kernel enforces the rest (rlimits set in boot.py). Everything the
+worker prints goes to a pipe the grader drains, keeping only the first bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grading import wire
+from grading.paths import KIT_ROOT
+
+BOOT = Path(__file__).with_name("boot.py")
+
+# Standard-library modules a submission may reasonably import; loaded before the worker
+# drops privileges so that honest imports never fail (DESIGN.md, rule 7).
+PRELOAD = (
+    "abc array bisect collections collections.abc contextlib copy dataclasses decimal "
+    "enum fractions functools heapq itertools json logging math numbers operator random "
+    "re statistics string struct textwrap time types typing warnings weakref"
+).split()
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker died, hung or broke the protocol while serving a request."""
+
+
+@dataclass
+class Limits:
+    """Per-worker limits. Memory is address space, as Gradescope's 768 MB container
+    needs room for the grader too; CPU seconds are per worker process."""
+
+    memory_mb: int = 512
+    cpu_seconds: int = 60
+    file_mb: int = 8
+    processes: int = 1
+    call_timeout: float = 5.0
+    output_bytes: int = 16_384
+
+
+@dataclass
+class WorkerConfig:
+    """What boot.py needs to confine a worker."""
+
+    package_parent: str
+    scratch: str
+    limits: Limits
+    user: tuple[int, int] | None = None
+    hide: list[str] = field(default_factory=list)
+
+
+class Worker:
+    """One running worker process."""
+
+    def __init__(self, config: WorkerConfig) -> None:
+        self.config = config
+        parent_sock, child_sock = socket.socketpair()
+        boot_config = {
+            "channel_fd": child_sock.fileno(),
+            "package_parent": config.package_parent,
+            "scratch": config.scratch,
+            "limits": asdict(config.limits),
+            "user": config.user,
+            "hide": config.hide,
+            "preload": PRELOAD,
+            "env": _worker_env(config.scratch),
+        }
+        self.output = bytearray()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", str(BOOT), json.dumps(boot_config)],
+            pass_fds=(child_sock.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=_worker_env(config.scratch),
+            cwd=config.scratch,
+        )
+        child_sock.close()
+        self._sock = parent_sock
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+
+    def _drain(self) -> None:
+        """Read everything the worker prints; keep the first `output_bytes`, drop the rest."""
+        assert self._proc.stdout is not None
+        keep = self.config.limits.output_bytes
+        while chunk := self._proc.stdout.read1(1 << 16):
+            if len(self.output) < keep:
+                self.output += chunk[: keep - len(self.output)]
+
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request and wait at most `timeout` seconds for its reply."""
+        try:
+            self._sock.sendall(wire.pack(message))
+        except OSError as exc:
+            raise WorkerCrashed("the worker is gone") from exc
+        deadline = time.monotonic() + timeout
+        header = self._read(4, deadline)
+        (length,) = struct.unpack(">I", header)
+        if length > wire.MAX_MESSAGE_BYTES:
+            raise WorkerCrashed("the worker sent a reply that is too large")
+        try:
+            return wire.unpack_body(self._read(length, deadline))
+        except wire.WireError as exc:
+            raise WorkerCrashed(f"the worker broke the protocol ({exc})") from exc
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        buf = bytearray()
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._sock, selectors.EVENT_READ)
+            while len(buf) < n:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise TimeoutError
+                chunk = self._sock.recv(min(n - len(buf), 1 << 20))
+                if not chunk:
+                    raise WorkerCrashed(self._death())
+                buf += chunk
+        return bytes(buf)
+
+    def _death(self) -> str:
+        """Why the worker stopped, in words."""
+        try:
+            code = self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "the worker closed its channel"
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = {"SIGXCPU": " (CPU time limit)", "SIGKILL": " (killed, out of memory?)"}
+            return f"the worker was killed by {name}{hint.get(name, '')}"
+        return f"the worker exited with code {code}"
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group and reap it."""
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._sock.close()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self._drainer.join(timeout=2)
+
+
+def _worker_env(scratch: str) -> dict[str, str]:
+    """A minimal environment: no grader secrets, one BLAS thread, no bytecode files."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": scratch,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        **{k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ},
+    }
+
+
+def hidden_paths(extra: list[str]) -> list[str]:
+    """Folders a worker must not see: the kit (solution, hidden tests) and `extra`."""
+    candidates = [str(KIT_ROOT), "/autograder", "/root", "/home", *extra]
+    return [p for p in dict.fromkeys(candidates) if os.path.isdir(p)]

@@ -1,0 +1,241 @@
+"""The worker: the only process that runs student code.
+
+It imports the submission's `nnbasics` modules, executes one request at a time from the
+grader, and answers with plain data (see `wire`). It never sees expected values, the
+reference solution or the hidden tests: the grader keeps all judging to itself.
+
+Requests (JSON objects):
+  {"op": "call", "target": "layers.dense_forward", "args": [...], "kwargs": {...}}
+  {"op": "get", "target": "neuron.AND_THETA"}
+  {"op": "graph", "ops": [[name, ...], ...], "backward_from": -1 | null}
+Replies: {"ok": true, "value": ..., "warnings": [...], "args_after": [...], "seconds": t}
+or {"ok": false, "error": {"type": ..., "message": ...}}.
+
+This module imports only the standard library, numpy and `wire` (so that it can be
+loaded in a fresh, clean process before any student code).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import struct
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+try:  # loaded as grading.worker in the grader's tests, as a plain module in the sandbox
+    from grading import wire
+except ImportError:  # pragma: no cover - the sandbox path
+    import wire  # type: ignore[no-redef]
+
+PACKAGE = "nnbasics"
+MAX_ERROR_CHARS = 400
+
+
+# -- probes: scalar functions the grader can hand to student code -------------------------
+
+
+def _cubic(params: dict[str, Any]) -> Callable[[np.ndarray], float]:
+    """f(x) = sum(a*x**3 + b*x**2 + c*x), with a, b, c shaped like x."""
+    a, b, c = (np.asarray(params[k], dtype=np.float64) for k in "abc")
+
+    def f(x: np.ndarray) -> float:
+        x = np.asarray(x, dtype=np.float64)
+        return float(np.sum(a * x**3 + b * x**2 + c * x))
+
+    return f
+
+
+PROBES: dict[str, Callable[[dict[str, Any]], Callable[[np.ndarray], float]]] = {"cubic": _cubic}
+
+
+def build_probe(probe: wire.Probe) -> Callable[[np.ndarray], float]:
+    """The callable for a probe the grader sent; unknown names are a request error."""
+    if probe.name not in PROBES:
+        raise ValueError(f"unknown probe {probe.name!r}")
+    return PROBES[probe.name](probe.params)
+
+
+# -- graph programs: build Values with the student's class and backpropagate ---------------
+
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "sub": lambda a, b: a - b,
+}
+_WITH_CONST = {
+    "add_const": lambda v, c: v + c,
+    "radd_const": lambda c, v: c + v,
+    "mul_const": lambda v, c: v * c,
+    "rmul_const": lambda c, v: c * v,
+    "sub_const": lambda v, c: v - c,
+    "rsub_const": lambda c, v: c - v,
+}
+_UNARY = ("sigmoid", "log", "exp", "tanh", "relu")
+
+
+def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> dict[str, Any]:
+    """Execute a graph program (see grading.suite.Student.graph); return data and grads."""
+    nodes: list[Any] = []
+    for op in ops:
+        if type(op) is not list or not op or type(op[0]) is not str:
+            raise ValueError("malformed graph op")
+        name, rest = op[0], op[1:]
+        if name == "value":
+            nodes.append(value_class(float(rest[0])))
+        elif name == "neg":
+            nodes.append(-nodes[rest[0]])
+        elif name in _BINARY:
+            nodes.append(_BINARY[name](nodes[rest[0]], nodes[rest[1]]))
+        elif name in ("add_const", "mul_const", "sub_const"):
+            nodes.append(_WITH_CONST[name](nodes[rest[0]], float(rest[1])))
+        elif name in ("radd_const", "rmul_const", "rsub_const"):
+            nodes.append(_WITH_CONST[name](float(rest[0]), nodes[rest[1]]))
+        elif name in _UNARY:
+            nodes.append(getattr(nodes[rest[0]], name)())
+        else:
+            raise ValueError(f"unknown graph op {name!r}")
+    if backward_from is not None:
+        nodes[backward_from].backward()
+    return {
+        "data": [_as_number(getattr(n, "data", None)) for n in nodes],
+        "grad": [_as_number(getattr(n, "grad", None)) for n in nodes],
+    }
+
+
+def _as_number(x: Any) -> float | None:
+    """`x` as a float, or None when it is no number (a student's Value may hold anything)."""
+    try:
+        return float(x)
+    except Exception:
+        return None
+
+
+# -- the request loop ----------------------------------------------------------------------
+
+
+class Session:
+    """Student modules, and objects left behind as handles, for one worker's lifetime."""
+
+    def __init__(self) -> None:
+        self.handles: dict[int, Any] = {}
+
+    def store(self, obj: Any) -> int:
+        hid = len(self.handles) + 1
+        self.handles[hid] = obj
+        return hid
+
+    def resolve(self, hid: int) -> Any:
+        if hid not in self.handles:
+            raise ValueError("stale handle (the worker was restarted)")
+        return self.handles[hid]
+
+    def lookup(self, target: str) -> Any:
+        module_name, _, attr = target.partition(".")
+        if not module_name.isidentifier() or not attr.isidentifier():
+            raise ValueError(f"bad target {target!r}")
+        module = importlib.import_module(f"{PACKAGE}.{module_name}")
+        try:
+            return getattr(module, attr)
+        except AttributeError:
+            raise AttributeError(f"nnbasics/{module_name}.py has no {attr!r}") from None
+
+    def decode(self, data: Any) -> Any:
+        value = wire.decode_value(data, self.resolve)
+        return build_probe(value) if isinstance(value, wire.Probe) else value
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        op = request.get("op")
+        target = str(request.get("target", ""))
+        if op == "call":
+            func = self.lookup(target)
+            args = [self.decode(a) for a in request.get("args", [])]
+            kwargs = {k: self.decode(v) for k, v in request.get("kwargs", {}).items()}
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                start = time.perf_counter()
+                value = func(*args, **kwargs)
+                seconds = time.perf_counter() - start
+            return {
+                "ok": True,
+                "value": wire.encode_value(value, self.store),
+                "warnings": [_short(f"{w.category.__name__}: {w.message}") for w in caught[:20]],
+                "args_after": [wire.encode_value(a, self.store) for a in args],
+                "seconds": seconds,
+            }
+        if op == "get":
+            return {"ok": True, "value": wire.encode_value(self.lookup(target), self.store)}
+        if op == "graph":
+            value_class = self.lookup("graph.Value")
+            backward_from = request.get("backward_from")
+            result = run_graph(value_class, request["ops"], backward_from)
+            return {"ok": True, "value": wire.encode_value(result)}
+        raise ValueError(f"unknown request {op!r}")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
+
+
+def describe_exception(exc: BaseException) -> dict[str, str]:
+    """Type, message and the student's line where it happened, for the grader's feedback."""
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if f"/{PACKAGE}/" in frame.filename.replace(os.sep, "/"):
+            where = f"{PACKAGE}/{os.path.basename(frame.filename)}, line {frame.lineno}"
+            break
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f"{PACKAGE}/{os.path.basename(exc.filename)}, line {exc.lineno}"
+        message = str(exc.msg)
+    else:
+        message = str(exc)
+    return {"type": type(exc).__name__[:80], "message": _short(message), "where": where}
+
+
+def read_message(sock: socket.socket) -> dict[str, Any] | None:
+    """One framed message, or None at end of stream."""
+    header = _read_exact(sock, 4)
+    if header is None:
+        return None
+    (length,) = struct.unpack(">I", header)
+    if length > wire.MAX_MESSAGE_BYTES:
+        raise wire.WireError("message too large")
+    body = _read_exact(sock, length)
+    if body is None:
+        return None
+    return wire.unpack_body(body)
+
+
+def _read_exact(sock: socket.socket, n: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < n:
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def serve(sock: socket.socket) -> None:
+    """Answer requests until the grader closes the channel."""
+    session = Session()
+    while True:
+        request = read_message(sock)
+        if request is None:
+            return
+        try:
+            reply = session.handle(request)
+            payload = wire.pack(reply)
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            payload = wire.pack({"ok": False, "error": describe_exception(exc)})
+        sock.sendall(payload)
