@@ -11,6 +11,8 @@ import shutil
 import tempfile
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +87,38 @@ def submission_seed(secret: bytes, submission_sha256: str) -> int:
     return int.from_bytes(mac[:8], "big") >> 1
 
 
+@contextmanager
+def sandboxed_student(
+    source: Path,
+    *,
+    secret: bytes = DEFAULT_SECRET,
+    limits: Limits | None = None,
+    budget_seconds: float = 300.0,
+) -> Iterator[tuple[RemoteStudent, str, list[str]]]:
+    """`(student, submission sha256, notes)` for the submission at `source`, behind a
+    sandboxed worker; everything it started and wrote is gone on exit."""
+    work = Path(tempfile.mkdtemp(prefix="nnkit-"))
+    try:
+        scratch = work / "scratch"
+        scratch.mkdir()
+        sha = prepare(source, scratch)
+        user, notes = privileges.worker_identity(scratch)
+        config = WorkerConfig(
+            package_parent=str(scratch),
+            scratch=str(scratch),
+            limits=limits or Limits(),
+            user=user,
+            hide=hidden_paths([]) if user else [],
+        )
+        student = RemoteStudent(config, submission_seed(secret, sha), budget_seconds)
+        try:
+            yield student, sha, notes
+        finally:
+            student.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def grade(
     source: Path,
     *,
@@ -96,31 +130,15 @@ def grade(
     """Grade the submission at `source`; raises SubmissionError if it cannot be read."""
     started = time.perf_counter()
     checks = checks if checks is not None else load_checks()
-    limits = limits or Limits()
-    work = Path(tempfile.mkdtemp(prefix="nnkit-"))
-    try:
-        scratch = work / "scratch"
-        scratch.mkdir()
-        sha = prepare(source, scratch)
-        user, notes = privileges.worker_identity(scratch)
-        config = WorkerConfig(
-            package_parent=str(scratch),
-            scratch=str(scratch),
-            limits=limits,
-            user=user,
-            hide=hidden_paths([]) if user else [],
-        )
-        seed = submission_seed(secret, sha)
-        student = RemoteStudent(config, seed, budget_seconds)
-        try:
-            results = run_checks(student, checks)
-        finally:
-            student.close()
-        output = student.output.decode("utf-8", "replace")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with sandboxed_student(source, secret=secret, limits=limits, budget_seconds=budget_seconds) as (
+        student,
+        sha,
+        notes,
+    ):
+        results = run_checks(student, checks)
+    output = student.output.decode("utf-8", "replace")
     return GradeReport(
-        results, seed, sha, suite_version(), time.perf_counter() - started, output, notes
+        results, student.seed, sha, suite_version(), time.perf_counter() - started, output, notes
     )
 
 

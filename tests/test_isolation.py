@@ -1,0 +1,169 @@
+"""The sandbox on its own: student code misbehaving inside one call hurts only that call.
+
+Each test writes a tiny `nnbasics` package and calls it through a real worker process.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grading.grader import sandboxed_student
+from grading.paths import SOLUTION_PACKAGE
+from grading.sandbox import Limits
+from grading.suite import StudentError
+
+FAST = Limits(call_timeout=2.0)
+
+
+def package(tmp_path: Path, **modules: str) -> Path:
+    folder = tmp_path / "sub" / "nnbasics"
+    folder.mkdir(parents=True)
+    for name, source in modules.items():
+        (folder / f"{name}.py").write_text(source)
+    return tmp_path / "sub"
+
+
+def ask(tmp_path, target, *args, limits=FAST, **modules):
+    with sandboxed_student(package(tmp_path, **modules), limits=limits) as (student, _sha, _n):
+        return student.call(target, *args)
+
+
+def error_of(tmp_path, target, *args, limits=FAST, **modules) -> str:
+    with pytest.raises(StudentError) as info:
+        ask(tmp_path, target, *args, limits=limits, **modules)
+    return info.value.message
+
+
+def test_a_plain_call_returns_plain_data(tmp_path):
+    out = ask(
+        tmp_path,
+        "activations.double",
+        np.arange(3.0),
+        activations="def double(x):\n    return 2 * x\n",
+    )
+    np.testing.assert_array_equal(out, [0.0, 2.0, 4.0])
+
+
+def test_sys_exit_fails_only_that_call(tmp_path):
+    sub = package(
+        tmp_path, activations="import sys\ndef f():\n    sys.exit(0)\ndef g():\n    return 1\n"
+    )
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        with pytest.raises(StudentError) as info:
+            student.call("activations.f")
+        assert (
+            info.value.message
+            == "activations.f raised SystemExit: 0 (nnbasics/activations.py, line 3)"
+        )
+        assert student.call("activations.g") == 1
+
+
+def test_os_exit_kills_the_worker_and_the_next_call_gets_a_new_one(tmp_path):
+    sub = package(
+        tmp_path, activations="import os\ndef f():\n    os._exit(3)\ndef g():\n    return 7\n"
+    )
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        with pytest.raises(StudentError) as info:
+            student.call("activations.f")
+        assert (
+            info.value.message == "activations.f crashed the process: the worker exited with code 3"
+        )
+        assert student.call("activations.g") == 7
+
+
+def test_an_endless_loop_times_out_and_is_not_called_again(tmp_path):
+    sub = package(tmp_path, activations="def f():\n    while True:\n        pass\n")
+    with sandboxed_student(sub, limits=Limits(call_timeout=1.0)) as (student, _, _):
+        start = time.monotonic()
+        with pytest.raises(StudentError) as info:
+            student.call("activations.f")
+        assert info.value.message == "activations.f did not finish within 1 s (an endless loop?)"
+        with pytest.raises(StudentError):
+            student.call("activations.f")
+        assert time.monotonic() - start < 3
+
+
+def test_a_syntax_error_costs_only_its_module(tmp_path):
+    sub = package(tmp_path, activations="def f(:\n", losses="def g():\n    return 2.0\n")
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        with pytest.raises(StudentError) as info:
+            student.call("activations.f")
+        assert info.value.message == (
+            "nnbasics/activations.py could not be imported: SyntaxError: invalid syntax "
+            "(nnbasics/activations.py, line 1)"
+        )
+        assert student.call("losses.g") == 2.0
+
+
+def test_a_missing_function_is_named(tmp_path):
+    message = error_of(tmp_path, "activations.relu", activations="X = 1\n")
+    assert message == "nnbasics/activations.py has no 'relu'"
+
+
+def test_memory_is_capped(tmp_path):
+    message = error_of(
+        tmp_path,
+        "activations.f",
+        limits=Limits(memory_mb=400, call_timeout=10),
+        activations="import numpy as np\ndef f():\n    return np.ones(10**9)\n",
+    )
+    assert message.startswith("activations.f raised MemoryError")
+
+
+def test_printing_100_mb_is_truncated_and_fast(tmp_path):
+    sub = package(
+        tmp_path,
+        activations="def f():\n    for _ in range(100_000):\n"
+        "        print('x' * 1000)\n    return 1\n",
+    )
+    start = time.monotonic()
+    with sandboxed_student(sub, limits=Limits(call_timeout=30)) as (student, _, _):
+        assert student.call("activations.f") == 1
+    assert len(student.output) == Limits().output_bytes
+    assert time.monotonic() - start < 20
+
+
+def test_objects_that_cannot_cross_come_back_as_handles(tmp_path):
+    sub = package(
+        tmp_path,
+        activations=(
+            "class Box:\n    def __eq__(self, other):\n        return True\n"
+            "def make():\n    return Box()\ndef open_box(b):\n    return 5.0\n"
+        ),
+    )
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        box = student.call("activations.make")
+        assert repr(box) == "<Box object left in the worker>"
+        assert box != 1  # a handle, never the student's __eq__
+        assert student.call("activations.open_box", box) == 5.0
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the kit's files are hidden only when grading as root"
+)
+def test_as_root_the_solution_cannot_be_read(tmp_path):
+    source = (SOLUTION_PACKAGE / "activations.py").as_posix()
+    code = (
+        "def peek(path):\n    try:\n        return open(path).read()[:20]\n"
+        "    except OSError as exc:\n        return type(exc).__name__\n"
+    )
+    assert ask(tmp_path, "activations.peek", source, activations=code) in {
+        "PermissionError",
+        "FileNotFoundError",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="privileges are dropped only when grading as root")
+def test_as_root_standard_library_imports_still_work(tmp_path):
+    code = (
+        "def f():\n    import json, dataclasses, typing, statistics, itertools, copy, logging\n"
+        "    import csv, pprint, difflib, zoneinfo\n"
+        "    return json.dumps([statistics.mean([1, 2])]) + ' ' + str(__import__('os').getuid())\n"
+    )
+    out = ask(tmp_path, "activations.f", activations=code)
+    assert out.startswith("[1.5] ") and out != "[1.5] 0"

@@ -1,0 +1,72 @@
+"""The plain-data wire format: types survive a round trip; malformed data is refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from grading import wire
+
+
+def roundtrip(value):
+    return wire.decode_value(wire.unpack_body(wire.pack({"v": wire.encode_value(value)})[4:])["v"])
+
+
+@given(
+    hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.int64, np.bool_, np.float32]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+    )
+)
+def test_arrays_keep_dtype_shape_and_values(arr):
+    back = roundtrip(arr)
+    assert isinstance(back, np.ndarray)
+    assert back.dtype == arr.dtype and back.shape == arr.shape
+    np.testing.assert_array_equal(back, arr)
+
+
+def test_containers_keep_their_types():
+    value = {"a": (1, 2.5, [None, True, "x"]), "b": np.float64(3.0)}
+    back = roundtrip(value)
+    assert back == {"a": (1, 2.5, [None, True, "x"]), "b": 3.0}
+    assert type(back["a"]) is tuple and type(back["a"][2]) is list
+    assert isinstance(back["b"], np.float64)
+
+
+def test_objects_stay_behind_as_handles():
+    kept = []
+    data = wire.encode_value((np.zeros(2), object()), lambda obj: kept.append(obj) or len(kept))
+    out = wire.decode_value(data)
+    assert isinstance(out[1], wire.Handle) and out[1].type == "object" and out[1].id == 1
+
+
+def test_object_arrays_never_cross():
+    with pytest.raises(wire.WireError, match="cannot send a ndarray"):
+        wire.encode_value(np.array([object()]))
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"A": ["|O", [1], ""]}, "array dtype '|O' is not allowed"),
+        ({"A": ["<f8", [2], "AAAAAAAAAAA="]}, "array data does not match its shape"),
+        ({"A": ["<f8", [-1], ""]}, "malformed array shape"),
+        ({"X": 1}, "unknown value tag"),
+        ([1, 2], "unexpected list in message"),
+        ({"D": [[1, 2]]}, "malformed dict entry"),
+    ],
+)
+def test_malformed_values_are_refused(data, error):
+    with pytest.raises(wire.WireError) as info:
+        wire.decode_value(data)
+    assert str(info.value) == error
+
+
+def test_messages_must_be_json_objects():
+    with pytest.raises(wire.WireError, match="^message is not valid JSON$"):
+        wire.unpack_body(b"\x80\x04pickle")
+    with pytest.raises(wire.WireError, match="^message is not a JSON object$"):
+        wire.unpack_body(b"[1]")
