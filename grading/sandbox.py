@@ -48,7 +48,7 @@ class Limits:
     memory_mb: int = 512
     cpu_seconds: int = 60
     file_mb: int = 8
-    processes: int = 1
+    processes: int = 16
     call_timeout: float = 5.0
     output_bytes: int = 16_384
 

@@ -167,3 +167,22 @@ def test_as_root_standard_library_imports_still_work(tmp_path):
     )
     out = ask(tmp_path, "activations.f", activations=code)
     assert out.startswith("[1.5] ") and out != "[1.5] 0"
+
+
+def test_no_new_processes(tmp_path):
+    code = (
+        "import os, subprocess\n"
+        "def f():\n    try:\n        pid = os.fork()\n    except OSError as exc:\n"
+        "        return 'fork: ' + type(exc).__name__\n    if pid == 0:\n        os._exit(0)\n"
+        "    return 'forked'\n"
+        "def g():\n    try:\n        subprocess.run(['true'])\n    except OSError as exc:\n"
+        "        return 'run: ' + type(exc).__name__\n    return 'ran'\n"
+        "def h():\n    import threading\n    out = []\n"
+        "    t = threading.Thread(target=lambda: out.append(1))\n    t.start()\n    t.join()\n"
+        "    return len(out)\n"
+    )
+    sub = package(tmp_path, activations=code)
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        assert student.call("activations.f") in ("fork: PermissionError", "fork: BlockingIOError")
+        assert student.call("activations.g") in ("run: PermissionError", "run: BlockingIOError")
+        assert student.call("activations.h") == 1  # threads still work
