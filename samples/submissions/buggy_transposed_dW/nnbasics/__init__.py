@@ -1,0 +1,1 @@
+"""nnbasics: assignment 3 (neural networks)."""

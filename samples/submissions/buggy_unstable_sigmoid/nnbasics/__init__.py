@@ -1,0 +1,1 @@
+"""nnbasics, my implementation."""

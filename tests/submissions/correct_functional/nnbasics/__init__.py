@@ -1,0 +1,1 @@
+"""nnbasics, written in a functional style: small pure functions, dict dispatch."""

@@ -1,0 +1,1 @@
+"""nnbasics: neural-network basics, written with plain loops."""
