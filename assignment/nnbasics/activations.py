@@ -1,0 +1,87 @@
+"""Part 1: activation functions and their derivatives (lecture 7a, 'Activation functions').
+
+Every function works elementwise on a numpy array of any shape (or on a plain number)
+and returns float64 values of the same shape. None of them modifies its input.
+"""
+
+import numpy as np
+
+
+def sigmoid(z):
+    """The logistic sigmoid, sigma(z) = 1 / (1 + exp(-z)), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - s: float64 array shaped like z, values in [0, 1]; no overflow warning and no nan,
+      even for z as large as +-1e4
+    """
+    # Hint: exp(-z) overflows for very negative z. Use e = np.exp(-np.abs(z)) and pick
+    # 1/(1+e) where z >= 0 and e/(1+e) where z < 0 (np.where); both equal sigma(z).
+    raise NotImplementedError("Part 1 (activations): implement sigmoid")
+
+
+def sigmoid_grad(z):
+    """The derivative of the sigmoid, d sigma / dz = sigma(z) * (1 - sigma(z)), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number (the input of the sigmoid, not its output)
+
+    Returns:
+    - ds: float64 array shaped like z
+    """
+    # Hint: call your sigmoid once and combine as sigma * (1 - sigma) (slide formula).
+    raise NotImplementedError("Part 1 (activations): implement sigmoid_grad")
+
+
+def tanh(z):
+    """The hyperbolic tangent, (e^z - e^-z) / (e^z + e^-z), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - t: float64 array shaped like z, values in [-1, 1]
+    """
+    # Hint: np.tanh is stable; the slide's formula overflows for large |z|.
+    raise NotImplementedError("Part 1 (activations): implement tanh")
+
+
+def tanh_grad(z):
+    """The derivative of tanh, 1 - tanh(z)^2, elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number (the input of tanh, not its output)
+
+    Returns:
+    - dt: float64 array shaped like z
+    """
+    # Hint: 1 - tanh(z)**2, with z the input of tanh (not its output).
+    raise NotImplementedError("Part 1 (activations): implement tanh_grad")
+
+
+def relu(z):
+    """The rectified linear unit, max(0, z), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - r: float64 array shaped like z
+    """
+    # Hint: np.maximum compares elementwise (np.max would reduce to one number).
+    raise NotImplementedError("Part 1 (activations): implement relu")
+
+
+def relu_grad(z):
+    """The derivative of ReLU: 1.0 where z > 0, else 0.0 (we take 0 at z = 0).
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - dr: float64 array shaped like z, holding only 0.0 and 1.0
+    """
+    # Hint: a boolean mask (z > 0) converted with .astype(np.float64); 0 at z = 0.
+    raise NotImplementedError("Part 1 (activations): implement relu_grad")

@@ -1,0 +1,43 @@
+"""Part 7: numerical gradient checking (lecture 7b, 'Training neural networks').
+
+A backward pass is easy to get subtly wrong. Central differences give an independent
+estimate of every partial derivative,
+    df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h),
+that an analytic gradient must agree with (relative error below about 1e-6 in float64).
+"""
+
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central-difference gradient of a scalar function f at the array x.
+
+    Inputs:
+    - f: function taking an array shaped like x and returning one number
+    - x: float64 array of any shape; perturbed in place one element at a time, so f may
+      also read x through a closure (e.g. f = lambda _: loss(W) with x = W)
+    - h: step size
+
+    Returns:
+    - grad: float64 array shaped like x, grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h)
+
+    x holds its original values when this returns (even if f raises).
+    """
+    # Hint: for every index i of np.ndindex(x.shape), evaluate f with x[i] raised by h
+    # and lowered by h, then put the old value back (try/finally, so it happens always).
+    raise NotImplementedError("Part 7 (gradcheck): implement numerical_gradient")
+
+
+def relative_error(a, b):
+    """Relative error between two arrays, as used to compare gradients.
+
+    Inputs:
+    - a, b: arrays of the same shape (or numbers)
+
+    Returns:
+    - err: float, max over elements of |a - b| / max(1e-8, |a| + |b|)
+      (0.0 for empty arrays)
+    """
+    # Hint: elementwise np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), then
+    # the max over all elements, returned as a float.
+    raise NotImplementedError("Part 7 (gradcheck): implement relative_error")

@@ -1,0 +1,82 @@
+"""Part 5: dense and activation layers, forward and backward (lectures 7a and 7b).
+
+Batches are rows: A_prev has shape (m, n_in) for m examples. A dense layer has weights
+W of shape (n_out, n_in) (the slides' theta, one row per unit) and biases b of shape
+(n_out,), and computes Z = A_prev @ W.T + b. Each forward function returns its output
+and a cache (a tuple) holding what the matching backward function needs.
+"""
+
+import numpy as np
+
+from .activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+"""The names activation_forward accepts."""
+
+
+def dense_forward(A_prev, W, b):
+    """Forward pass of a dense (fully connected) layer: Z = A_prev @ W.T + b.
+
+    Inputs:
+    - A_prev: (m, n_in) inputs of the layer (X, or the previous layer's activations)
+    - W: (n_out, n_in) weights
+    - b: (n_out,) biases
+
+    Returns a tuple of:
+    - Z: (m, n_out)
+    - cache: (A_prev, W, b)
+    """
+    # Hint: W.T turns (n_out, n_in) into (n_in, n_out); b broadcasts over the m rows.
+    # Keep the three inputs as the cache tuple, as the docstring says.
+    raise NotImplementedError("Part 5 (layers): implement dense_forward")
+
+
+def dense_backward(dZ, cache):
+    """Backward pass of a dense layer.
+
+    Inputs:
+    - dZ: (m, n_out) upstream gradient d loss / d Z
+    - cache: (A_prev, W, b) from dense_forward, with A_prev (m, n_in), W (n_out, n_in),
+      b (n_out,)
+
+    Returns a tuple of:
+    - dA_prev: (m, n_in) d loss / d A_prev
+    - dW: (n_out, n_in) d loss / d W
+    - db: (n_out,) d loss / d b
+    """
+    # Hint: let the shapes guide you: combine dZ (m, n_out) with W (n_out, n_in) into
+    # dA_prev (m, n_in), with A_prev into dW (n_out, n_in); db sums dZ over axis 0.
+    raise NotImplementedError("Part 5 (layers): implement dense_backward")
+
+
+def activation_forward(Z, name):
+    """Forward pass of an activation layer: A = g(Z) elementwise.
+
+    Inputs:
+    - Z: (m, n) pre-activations
+    - name: "sigmoid", "tanh", "relu" or "linear" (g(z) = z)
+
+    Returns a tuple of:
+    - A: (m, n) float64
+    - cache: (Z, name)
+
+    Raises ValueError for any other name.
+    """
+    # Hint: check name first (raise ValueError for an unknown one); "linear" returns a
+    # float64 copy of Z. cache = (Z, name) is all the backward pass needs.
+    raise NotImplementedError("Part 5 (layers): implement activation_forward")
+
+
+def activation_backward(dA, cache):
+    """Backward pass of an activation layer: dZ = dA * g'(Z) elementwise.
+
+    Inputs:
+    - dA: (m, n) upstream gradient d loss / d A
+    - cache: (Z, name) from activation_forward, with Z (m, n)
+
+    Returns:
+    - dZ: (m, n) d loss / d Z
+    """
+    # Hint: elementwise product (*, not @) of dA and the derivative at Z: sigmoid_grad,
+    # tanh_grad, relu_grad from Part 1, or 1 for "linear".
+    raise NotImplementedError("Part 5 (layers): implement activation_backward")

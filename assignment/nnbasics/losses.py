@@ -1,0 +1,44 @@
+"""Part 2: the binary cross-entropy loss (lecture 7b, 'Cross-entropy loss function').
+
+For predictions y_hat in [0, 1] and labels y in {0, 1}, the loss of one element is
+-[y ln(y_hat) + (1 - y) ln(1 - y_hat)], and the loss of a batch is the mean over all
+elements. To keep the logarithms finite, y_hat is first clipped to [EPS, 1 - EPS].
+"""
+
+import numpy as np
+
+EPS = 1e-12
+"""Predictions are clipped to [EPS, 1 - EPS] before taking logarithms (in the gradient too)."""
+
+
+def binary_cross_entropy(y_hat, y):
+    """Mean binary cross-entropy of predictions y_hat against labels y.
+
+    Inputs:
+    - y_hat: array of any shape, predicted probabilities in [0, 1]; may be exactly 0 or 1
+    - y: array shaped like y_hat, labels 0 or 1
+
+    Returns:
+    - loss: float, mean over all elements of -[y ln(y_hat) + (1 - y) ln(1 - y_hat)];
+      finite (no nan, no inf, no warning) even where y_hat is exactly 0 or 1
+    """
+    # Hint: clip first, p = np.clip(y_hat, EPS, 1 - EPS), so np.log never sees 0;
+    # then the mean over all elements (np.mean), returned as float(...).
+    raise NotImplementedError("Part 2 (losses): implement binary_cross_entropy")
+
+
+def binary_cross_entropy_grad(y_hat, y):
+    """Gradient of binary_cross_entropy(y_hat, y) with respect to y_hat.
+
+    Inputs:
+    - y_hat: array of any shape, predicted probabilities in [0, 1]
+    - y: array shaped like y_hat, labels 0 or 1
+
+    Returns:
+    - dy_hat: float64 array shaped like y_hat,
+      -(y / y_hat - (1 - y) / (1 - y_hat)) / N with N = y_hat.size (the 1/N of the mean),
+      computed with y_hat clipped to [EPS, 1 - EPS] as in the loss, so it is always finite
+    """
+    # Hint: clip y_hat as in the loss, then -(y / p - (1 - y) / (1 - p)) divided by
+    # the number of elements (the mean's 1/N belongs in the gradient too).
+    raise NotImplementedError("Part 2 (losses): implement binary_cross_entropy_grad")

@@ -1,0 +1,83 @@
+"""Part 6: a feed-forward network of dense + activation layers (lectures 7a and 7b).
+
+A network is described by `params`, a list of (W, b) pairs, one per layer, with W of
+shape (n_out, n_in) and b of shape (n_out,), and by `activations`, a list of names
+("sigmoid", "tanh", "relu", "linear"), one per layer. Layer i computes
+A_i = g_i(A_{i-1} @ W_i.T + b_i), starting from A_0 = X of shape (m, n_0).
+"""
+
+import numpy as np
+
+from .layers import activation_backward, activation_forward, dense_backward, dense_forward
+from .losses import binary_cross_entropy, binary_cross_entropy_grad
+
+
+def forward(X, params, activations):
+    """Forward pass through every layer.
+
+    Inputs:
+    - X: (m, n_0) inputs
+    - params: list of L pairs (W, b), W (n_i, n_{i-1}), b (n_i,)
+    - activations: list of L activation names, one per layer
+
+    Returns a tuple of:
+    - Y_hat: (m, n_L) output of the last layer
+    - caches: list of L pairs (dense_cache, activation_cache), one per layer
+    """
+    # Hint: A = X; for each layer dense_forward then activation_forward, keeping
+    # both caches as a pair (7a, 'Feed-forward networks'). Return A and the list.
+    raise NotImplementedError("Part 6 (network): implement forward")
+
+
+def backward(dY_hat, caches):
+    """Backward pass through every layer, from the last to the first.
+
+    Inputs:
+    - dY_hat: (m, n_L) d loss / d Y_hat
+    - caches: the list returned by forward
+
+    Returns:
+    - grads: list of L pairs (dW, db) in the order of params (first layer first),
+      each shaped like its (W, b)
+    """
+    # Hint: walk the caches in reverse: activation_backward, then dense_backward,
+    # whose dA_prev feeds the layer below. Reverse the grads at the end.
+    raise NotImplementedError("Part 6 (network): implement backward")
+
+
+def loss_and_grads(X, y, params, activations):
+    """Mean binary cross-entropy of a network with one sigmoid output unit, and its grads.
+
+    Inputs:
+    - X: (m, n_0) inputs
+    - y: (m,) labels 0 or 1
+    - params, activations: as for forward; the last layer has one unit (n_L = 1)
+
+    Returns a tuple of:
+    - loss: float, binary_cross_entropy(Y_hat[:, 0], y)
+    - grads: list of (dW, db) pairs as backward returns them
+    """
+    # Hint: forward, then the loss on Y_hat[:, 0]; dY_hat is binary_cross_entropy_grad
+    # of the same, reshaped to (m, 1) so it matches Y_hat. Then backward.
+    raise NotImplementedError("Part 6 (network): implement loss_and_grads")
+
+
+XOR_PARAMS: list = []  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
+"""The slide's XOR network (7a, 'Alternative notation'), used with ["sigmoid", "sigmoid"]:
+theta = [[-5, 5], [5, -5]], b_theta = (-3, -3), lambda = [[2, 2]], b_lambda = (-1,).
+Each W is a float array of shape (n_out, n_in), each b of shape (n_out,)."""
+
+
+def collapse_linear(weights):
+    """The single matrix a network without non-linearities (and biases) reduces to.
+
+    Inputs:
+    - weights: list of matrices [W1, ..., Wn], Wi of shape (n_i, n_{i-1})
+
+    Returns:
+    - W: (n_n, n_0) the product Wn @ ... @ W2 @ W1 (7a, 'Are non-linearities essential?'),
+      so that X @ W.T equals the network's output with all activations "linear"
+    """
+    # Hint: theta = theta_n ... theta_1: start from W1 and multiply each next W on
+    # the LEFT (matrix products do not commute).
+    raise NotImplementedError("Part 6 (network): implement collapse_linear")

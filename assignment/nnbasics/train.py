@@ -1,0 +1,63 @@
+"""Part 8: initialise, predict and train with gradient descent (lecture 7b).
+
+Training repeats: a forward pass to compute the loss, a backward pass for its gradient
+with respect to every W and b, and a step against the gradient,
+    W <- W - learning_rate * dW,   b <- b - learning_rate * db.
+"""
+
+import numpy as np
+
+from .network import forward, loss_and_grads
+
+
+def init_params(layer_sizes, seed=0):
+    """Random initial parameters for a network with the given layer sizes.
+
+    Inputs:
+    - layer_sizes: list of L + 1 ints [n_0, n_1, ..., n_L], e.g. [2, 4, 1]
+    - seed: int, seed of np.random.default_rng; the same seed gives the same params
+
+    Returns:
+    - params: list of L pairs (W, b) with W (n_i, n_{i-1}) drawn from the generator and
+      scaled by 1 / sqrt(n_{i-1}), and b (n_i,) zeros; all float64
+    """
+    # Hint: make ONE generator from np.random.default_rng(seed) and draw every W from it
+    # (e.g. its standard_normal((n_out, n_in))), divided by np.sqrt(n_in); b is zeros.
+    raise NotImplementedError("Part 8 (train): implement init_params")
+
+
+def predict(X, params, activations):
+    """Class labels from a network whose last layer has one output unit.
+
+    Inputs:
+    - X: (m, n_0) inputs
+    - params, activations: as for network.forward
+
+    Returns:
+    - labels: (m,) array of 0 and 1: 1 where the output Y_hat[:, 0] is above 0.5
+    """
+    # Hint: forward pass, take the column Y_hat[:, 0], compare with 0.5, and turn the
+    # booleans into 0/1 with .astype(int).
+    raise NotImplementedError("Part 8 (train): implement predict")
+
+
+def train(X, y, layer_sizes, activations, learning_rate=0.5, epochs=5000, seed=0):
+    """Full-batch gradient descent on the mean binary cross-entropy.
+
+    Inputs:
+    - X: (m, n_0) inputs
+    - y: (m,) labels 0 or 1
+    - layer_sizes: [n_0, ..., n_L] with n_L = 1 (one sigmoid output unit)
+    - activations: list of L activation names, the last one "sigmoid"
+    - learning_rate: step size of gradient descent
+    - epochs: number of updates (each uses the whole batch)
+    - seed: passed to init_params
+
+    Returns a tuple of:
+    - params: list of (W, b) pairs after training
+    - losses: (epochs,) float64, losses[t] the loss BEFORE update t (so losses[0] is
+      the loss of init_params(layer_sizes, seed))
+    """
+    # Hint: start from init_params(layer_sizes, seed); each epoch call loss_and_grads,
+    # record the loss, then step every W and b against its gradient into NEW arrays.
+    raise NotImplementedError("Part 8 (train): implement train")

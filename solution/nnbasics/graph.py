@@ -1,0 +1,207 @@
+"""Part 4: backpropagation on a computational graph (lecture 7b, 'Backward differentiation').
+
+A `Value` holds one number. Every operation on Values creates a new Value that remembers
+its inputs (`_prev`), the operation (`_op`) and a closure `_backward` that, given the
+output's gradient `out.grad`, adds the local chain-rule contributions to the inputs'
+gradients. `L.backward()` then runs those closures from L back to the leaves.
+
+    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+    L = (x + y) * z            # L.data == -12.0
+    L.backward()               # x.grad == -4.0, y.grad == -4.0, z.grad == 3.0
+
+Plain numbers are allowed on either side of +, -, * (`2 * x`, `x + 1`, `1 - x`).
+In the style of A. Karpathy's micrograd.
+"""
+
+import math
+
+
+class Value:
+    """One scalar node of a computational graph.
+
+    Attributes:
+    - data: float, the value computed in the forward pass
+    - grad: float, d L / d data once L.backward() has run (0.0 before)
+    - _prev: tuple of the Values this one was computed from (empty for a leaf)
+    - _op: str, the operation that produced it ("" for a leaf), for printing
+    - _backward: function of no arguments that adds this node's grad, times the local
+      derivatives, to the grads of the nodes in _prev
+    """
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = tuple(_children)
+        self._op = _op
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+    def __add__(self, other):
+        """self + other (other a Value or a number): d/dself = 1, d/dother = 1."""
+        # STUB: # Hint: wrap a plain number in Value first; out = Value(sum, (self, other), "+").
+        # STUB: # Its _backward adds out.grad to both inputs' grads (+=, never =). Return out.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.__add__")
+        # BEGIN SOLUTION
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def __mul__(self, other):
+        """self * other (other a Value or a number): d/dself = other, d/dother = self."""
+        # STUB: # Hint: like __add__, but each input gets the OTHER input's data times out.grad.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.__mul__")
+        # BEGIN SOLUTION
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def __neg__(self):
+        """-self."""
+        # STUB: # Hint: -x is x * (-1), so __mul__ already knows its backward pass.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.__neg__")
+        # BEGIN SOLUTION
+        return self * -1.0
+        # END SOLUTION
+
+    def __radd__(self, other):
+        """other + self, for a plain number other."""
+        return self + other
+
+    def __sub__(self, other):
+        """self - other."""
+        return self + (-other)
+
+    def __rsub__(self, other):
+        """other - self, for a plain number other."""
+        return (-self) + other
+
+    def __rmul__(self, other):
+        """other * self, for a plain number other."""
+        return self * other
+
+    def sigmoid(self):
+        """sigma(self) = 1 / (1 + e^-self); its derivative is sigma * (1 - sigma)."""
+        # STUB: # Hint: avoid overflow: math.exp(-x) when x >= 0, else use e^x / (1 + e^x). The
+        # STUB: # output's only child is self; its _backward adds s * (1 - s) times out.grad.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.sigmoid")
+        # BEGIN SOLUTION
+        x = self.data
+        if x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        out = Value(s, (self,), "sigmoid")
+
+        def _backward():
+            self.grad += s * (1.0 - s) * out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def log(self):
+        """The natural logarithm ln(self) (self.data > 0); its derivative is 1 / self."""
+        # STUB: # Hint: math.log for the forward pass; the local derivative is 1 / self.data.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.log")
+        # BEGIN SOLUTION
+        out = Value(math.log(self.data), (self,), "log")
+
+        def _backward():
+            self.grad += out.grad / self.data
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def exp(self):
+        """e^self; its derivative is e^self again."""
+        # STUB: # Hint: math.exp; the local derivative is the output's own data.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.exp")
+        # BEGIN SOLUTION
+        out = Value(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def tanh(self):
+        """tanh(self); its derivative is 1 - tanh^2."""
+        # STUB: # Hint: math.tanh; the local derivative is 1 - t**2 with t the output's data.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.tanh")
+        # BEGIN SOLUTION
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1.0 - t * t) * out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def relu(self):
+        """max(0, self); its derivative is 1 where self > 0, else 0."""
+        # STUB: # Hint: max(0.0, x); the local derivative is 1.0 if x > 0 else 0.0.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.relu")
+        # BEGIN SOLUTION
+        out = Value(max(0.0, self.data), (self,), "relu")
+
+        def _backward():
+            self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
+        out._backward = _backward
+        return out
+        # END SOLUTION
+
+    def backward(self):
+        """Backpropagate from this node: fill .grad of every node it depends on.
+
+        Seeds this node's grad with 1, orders the graph topologically (every node after the nodes
+        it was computed from) and calls each node's _backward in reverse order, so that a
+        node's grad is complete before it is passed on. Grads accumulate (+=), so a node
+        used twice (x * x) gets both contributions. Works for graphs of 10,000+ nodes.
+        """
+        # STUB: # Hint: no recursion (10,000 nodes exceed the limit): topological order with an
+        # STUB: # explicit stack and a visited set; seed grad 1.0, call _backward() in reverse.
+        # STUB: raise NotImplementedError("Part 4 (graph): implement Value.backward")
+        # BEGIN SOLUTION
+        topo = []
+        visited = set()
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                topo.append(node)  # all of node's inputs are already in topo
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for child in node._prev:
+                if child not in visited:
+                    stack.append((child, False))
+
+        self.grad = 1.0
+        for node in reversed(topo):
+            node._backward()
+        # END SOLUTION

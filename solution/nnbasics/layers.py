@@ -1,0 +1,124 @@
+"""Part 5: dense and activation layers, forward and backward (lectures 7a and 7b).
+
+Batches are rows: A_prev has shape (m, n_in) for m examples. A dense layer has weights
+W of shape (n_out, n_in) (the slides' theta, one row per unit) and biases b of shape
+(n_out,), and computes Z = A_prev @ W.T + b. Each forward function returns its output
+and a cache (a tuple) holding what the matching backward function needs.
+"""
+
+import numpy as np
+
+from .activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+"""The names activation_forward accepts."""
+
+
+def dense_forward(A_prev, W, b):
+    """Forward pass of a dense (fully connected) layer: Z = A_prev @ W.T + b.
+
+    Inputs:
+    - A_prev: (m, n_in) inputs of the layer (X, or the previous layer's activations)
+    - W: (n_out, n_in) weights
+    - b: (n_out,) biases
+
+    Returns a tuple of:
+    - Z: (m, n_out)
+    - cache: (A_prev, W, b)
+    """
+    # STUB: # Hint: W.T turns (n_out, n_in) into (n_in, n_out); b broadcasts over the m rows.
+    # STUB: # Keep the three inputs as the cache tuple, as the docstring says.
+    # STUB: raise NotImplementedError("Part 5 (layers): implement dense_forward")
+    # BEGIN SOLUTION
+    A_prev = np.asarray(A_prev, dtype=np.float64)
+    W = np.asarray(W, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    Z = A_prev @ W.T + b  # (m, n_out)
+    return Z, (A_prev, W, b)
+    # END SOLUTION
+
+
+def dense_backward(dZ, cache):
+    """Backward pass of a dense layer.
+
+    Inputs:
+    - dZ: (m, n_out) upstream gradient d loss / d Z
+    - cache: (A_prev, W, b) from dense_forward, with A_prev (m, n_in), W (n_out, n_in),
+      b (n_out,)
+
+    Returns a tuple of:
+    - dA_prev: (m, n_in) d loss / d A_prev
+    - dW: (n_out, n_in) d loss / d W
+    - db: (n_out,) d loss / d b
+    """
+    # STUB: # Hint: let the shapes guide you: combine dZ (m, n_out) with W (n_out, n_in) into
+    # STUB: # dA_prev (m, n_in), with A_prev into dW (n_out, n_in); db sums dZ over axis 0.
+    # STUB: raise NotImplementedError("Part 5 (layers): implement dense_backward")
+    # BEGIN SOLUTION
+    A_prev, W, _ = cache
+    dZ = np.asarray(dZ, dtype=np.float64)
+    dA_prev = dZ @ W
+    dW = dZ.T @ A_prev
+    db = dZ.sum(axis=0)
+    return dA_prev, dW, db
+    # END SOLUTION
+
+
+def activation_forward(Z, name):
+    """Forward pass of an activation layer: A = g(Z) elementwise.
+
+    Inputs:
+    - Z: (m, n) pre-activations
+    - name: "sigmoid", "tanh", "relu" or "linear" (g(z) = z)
+
+    Returns a tuple of:
+    - A: (m, n) float64
+    - cache: (Z, name)
+
+    Raises ValueError for any other name.
+    """
+    # STUB: # Hint: check name first (raise ValueError for an unknown one); "linear" returns a
+    # STUB: # float64 copy of Z. cache = (Z, name) is all the backward pass needs.
+    # STUB: raise NotImplementedError("Part 5 (layers): implement activation_forward")
+    # BEGIN SOLUTION
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}: expected one of {ACTIVATIONS}")
+    Z = np.asarray(Z, dtype=np.float64)
+    if name == "sigmoid":
+        A = sigmoid(Z)
+    elif name == "tanh":
+        A = tanh(Z)
+    elif name == "relu":
+        A = relu(Z)
+    else:
+        A = Z.copy()
+    return A, (Z, name)
+    # END SOLUTION
+
+
+def activation_backward(dA, cache):
+    """Backward pass of an activation layer: dZ = dA * g'(Z) elementwise.
+
+    Inputs:
+    - dA: (m, n) upstream gradient d loss / d A
+    - cache: (Z, name) from activation_forward, with Z (m, n)
+
+    Returns:
+    - dZ: (m, n) d loss / d Z
+    """
+    # STUB: # Hint: elementwise product (*, not @) of dA and the derivative at Z: sigmoid_grad,
+    # STUB: # tanh_grad, relu_grad from Part 1, or 1 for "linear".
+    # STUB: raise NotImplementedError("Part 5 (layers): implement activation_backward")
+    # BEGIN SOLUTION
+    Z, name = cache
+    dA = np.asarray(dA, dtype=np.float64)
+    if name == "sigmoid":
+        return dA * sigmoid_grad(Z)
+    if name == "tanh":
+        return dA * tanh_grad(Z)
+    if name == "relu":
+        return dA * relu_grad(Z)
+    if name == "linear":
+        return dA.copy()
+    raise ValueError(f"unknown activation {name!r}: expected one of {ACTIVATIONS}")
+    # END SOLUTION
