@@ -38,6 +38,7 @@ class CheckResult:
     passed: bool
     message: str
     number: str
+    targets: frozenset[str] = frozenset()  # the student functions the check called
 
     @property
     def score(self) -> float:
@@ -151,15 +152,16 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
         counters[chk.part] = counters.get(chk.part, 0) + 1
         number = f"{part.number}.{counters[chk.part]}"
         student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
+        student.touched = set()
+        passed, message = True, ""
         try:
             chk.func(student)
         except CheckFailed as exc:
-            results.append(CheckResult(chk, False, exc.message, number))
+            passed, message = False, exc.message
         except Exception as exc:  # noqa: BLE001 - malformed student data, never a crash
-            message = f"the result could not be checked ({type(exc).__name__}: {exc})"
-            results.append(CheckResult(chk, False, message[:400], number))
-        else:
-            results.append(CheckResult(chk, True, "", number))
+            passed = False
+            message = f"the result could not be checked ({type(exc).__name__}: {exc})"[:400]
+        results.append(CheckResult(chk, passed, message, number, frozenset(student.touched)))
     return results
 
 

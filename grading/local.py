@@ -32,9 +32,11 @@ class LocalStudent:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.last = CallInfo()
+        self.touched: set[str] = set()
         self._session = worker.Session()
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.touched.add(str(request.get("target", "graph.Value")))
         request = wire.unpack_body(wire.pack(request)[4:])
         try:
             reply = self._session.handle(request)

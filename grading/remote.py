@@ -28,6 +28,7 @@ class RemoteStudent:
         self.last = CallInfo()
         self.output = bytearray()
         self.crashes = 0
+        self.touched: set[str] = set()  # targets called since the grader last cleared it
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
         self._deadline = time.monotonic() + budget_seconds
@@ -75,7 +76,8 @@ class RemoteStudent:
     # -- plumbing -------------------------------------------------------------------------
 
     def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
-        name = f"{target}" if "." in target else target
+        name = target
+        self.touched.add(target)
         if target in self._timed_out:
             raise StudentError(self._timed_out[target])
         left = self._deadline - time.monotonic()

@@ -101,6 +101,7 @@ class Student(Protocol):
     rng: np.random.Generator
     seed: int
     last: CallInfo
+    touched: set[str]
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         """Call `nnbasics.<module>.<name>` (or a constant when it takes no call, see `get`)."""
