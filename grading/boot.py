@@ -60,20 +60,21 @@ def main() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     import numpy  # noqa: F401 - loaded before any limit, shared by every call
-    import wire  # noqa: F401
+    import wire
     import worker
 
     sys.path.remove(here)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     _preload(config.get("preload", []))
+    sys.path.insert(0, config["package_parent"])
     _paths_through_descriptors()
+    os.chdir(config["scratch"])  # the working folder stays reachable under any mount
     notes = []
     if os.geteuid() == 0 and config.get("hide"):
         notes.append(_hide(libc, config["hide"]))
     uid, gid = config.get("user") or (os.getuid(), os.getgid())
     _limit(config["limits"], uid)
-    os.chdir(config["scratch"])
     if os.geteuid() == 0 and config.get("user"):
         os.setgroups([])
         os.setgid(gid)
@@ -83,8 +84,8 @@ def main() -> None:
         notes.append("seccomp unavailable: new processes are limited by RLIMIT_NPROC only")
     os.environ.clear()
     os.environ.update(config.get("env", {}))
-    sys.path.insert(0, config["package_parent"])
     channel = socket.socket(fileno=config["channel_fd"])
+    channel.sendall(wire.pack({"ready": True, "notes": [n for n in notes if n]}))
     worker.serve(channel)
 
 
@@ -140,7 +141,7 @@ def _hide(libc: ctypes.CDLL, paths: list[str]) -> str:
         if os.path.isdir(path):
             if libc.mount(b"tmpfs", path.encode(), b"tmpfs", 1, b"size=4k,mode=000") == 0:
                 hidden += 1
-    return f"hid {hidden} folders"
+    return "" if hidden else "no folder could be hidden"
 
 
 def _forbid_new_processes(libc: ctypes.CDLL) -> bool:

@@ -137,6 +137,7 @@ def grade(
         notes,
     ):
         results = run_checks(student, checks)
+    notes = notes + sorted(student.notes)
     output = student.output.decode("utf-8", "replace")
     return GradeReport(
         results, student.seed, sha, suite_version(), time.perf_counter() - started, output, notes

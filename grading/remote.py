@@ -29,6 +29,7 @@ class RemoteStudent:
         self.output = bytearray()
         self.crashes = 0
         self.touched: set[str] = set()  # targets called since the grader last cleared it
+        self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
         self._deadline = time.monotonic() + budget_seconds
@@ -107,6 +108,7 @@ class RemoteStudent:
 
     def _stop_worker(self) -> None:
         if self._worker is not None:
+            self.notes.update(self._worker.notes or [])
             self._worker.kill()
             self.output += self._worker.output
             self._worker = None

@@ -81,6 +81,7 @@ class Worker:
             "env": _worker_env(config.scratch),
         }
         self.output = bytearray()
+        self.notes: list[str] | None = None  # what the worker said of its confinement
         self._proc = subprocess.Popen(
             [sys.executable, "-I", str(BOOT), json.dumps(boot_config)],
             pass_fds=(child_sock.fileno(),),
@@ -111,6 +112,12 @@ class Worker:
         except OSError as exc:
             raise WorkerCrashed("the worker is gone") from exc
         deadline = time.monotonic() + timeout
+        if self.notes is None:
+            hello = self._message(deadline + 10)  # start-up is not the student's time
+            self.notes = [str(n) for n in hello.get("notes", [])][:10]
+        return self._message(deadline)
+
+    def _message(self, deadline: float) -> dict[str, Any]:
         header = self._read(4, deadline)
         (length,) = struct.unpack(">I", header)
         if length > wire.MAX_MESSAGE_BYTES:
@@ -176,6 +183,16 @@ def _worker_env(scratch: str) -> dict[str, str]:
 
 
 def hidden_paths(extra: list[str]) -> list[str]:
-    """Folders a worker must not see: the kit (solution, hidden tests) and `extra`."""
-    candidates = [str(KIT_ROOT), "/autograder", "/root", "/home", *extra]
+    """Folders a worker must not see or write: the kit (solution, hidden tests), home
+    folders, the shared temporary folders (other submissions, results) and `extra`."""
+    candidates = [
+        str(KIT_ROOT),
+        "/autograder",
+        "/root",
+        "/home",
+        "/tmp",
+        "/var/tmp",
+        "/dev/shm",
+        *extra,
+    ]
     return [p for p in dict.fromkeys(candidates) if os.path.isdir(p)]

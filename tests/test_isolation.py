@@ -186,3 +186,19 @@ def test_no_new_processes(tmp_path):
         assert student.call("activations.f") in ("fork: PermissionError", "fork: BlockingIOError")
         assert student.call("activations.g") in ("run: PermissionError", "run: BlockingIOError")
         assert student.call("activations.h") == 1  # threads still work
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="folders are hidden only when grading as root")
+def test_as_root_the_scratch_folder_is_the_only_writable_place(tmp_path):
+    code = (
+        "import os\n"
+        "def f(path):\n    try:\n        with open(path, 'w') as fh:\n            fh.write('x')\n"
+        "        return 'wrote'\n    except OSError as exc:\n        return type(exc).__name__\n"
+    )
+    marker = tmp_path / "pwned"
+    sub = package(tmp_path, activations=code)
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        assert student.call("activations.f", "mine.txt") == "wrote"
+        assert student.call("activations.f", str(marker)) != "wrote"
+        assert student.call("activations.f", "/tmp/nnkit-pwned") != "wrote"
+    assert not marker.exists() and not Path("/tmp/nnkit-pwned").exists()
