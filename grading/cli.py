@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from grading.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
+from grading.suite import VISIBILITIES
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -103,6 +104,64 @@ def demo(out: Path) -> None:
         reports.append((name, report))
     print_class_table(reports)
     click.echo(f"Results written to {out}/")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("autograder.zip"),
+    show_default=True,
+    help="Where to write the zip to upload to Gradescope.",
+)
+@click.option(
+    "--visibility",
+    type=click.Choice(VISIBILITIES),
+    default="after_published",
+    show_default=True,
+    help="Visibility of tests that are not slide examples.",
+)
+def gradescope(out: Path, visibility: str) -> None:
+    """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
+
+    The course secret is NNKIT_SECRET, or a fresh random one kept inside the zip.
+    """
+    import os
+
+    from grading.gradescope import build_bundle
+
+    build_bundle(out, secret=os.environ.get("NNKIT_SECRET"), visibility=visibility)
+    click.echo(f"Wrote {out}: upload it as the autograder of a Gradescope programming assignment.")
+
+
+@main.command(name="run-autograder")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path),
+    default=Path("/autograder"),
+    show_default=True,
+    help="Gradescope's root: submission/ in, results/ out.",
+)
+def run_autograder(root: Path) -> None:
+    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs)."""
+    from grading.grader import DEFAULT_SECRET
+    from grading.grader import grade as grade_submission
+    from grading.gradescope import apply_visibility, error_document, load_config
+    from grading.results import summary_text, to_gradescope, write_json_atomic
+    from grading.submission import SubmissionError
+
+    config = load_config(KIT_ROOT)
+    secret = config["secret"].encode() if config.get("secret") else DEFAULT_SECRET
+    results = root / "results" / "results.json"
+    try:
+        report = grade_submission(root / "submission", secret=secret)
+    except SubmissionError as exc:
+        write_json_atomic(error_document(str(exc)), results)
+        click.echo(f"nnkit: submission could not be read: {exc}")
+        return
+    document = apply_visibility(to_gradescope(report), config["visibility"])
+    write_json_atomic(document, results)
+    click.echo(summary_text(report))
 
 
 if __name__ == "__main__":

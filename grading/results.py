@@ -46,7 +46,7 @@ def to_gradescope(report: GradeReport) -> dict[str, Any]:
         part = r.check.part
         tests.append(
             {
-                "name": f"{r.check.title}",
+                "name": r.check.title,
                 "number": r.number,
                 "score": r.score,
                 "max_score": r.check.points,
@@ -54,6 +54,7 @@ def to_gradescope(report: GradeReport) -> dict[str, Any]:
                 "output": "Passed." if r.passed else r.message,
                 "visibility": r.check.visibility,
                 "tags": [part, *r.check.tags],
+                "extra_data": {"calls": sorted(r.targets)},
             }
         )
     return {
