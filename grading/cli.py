@@ -165,4 +165,4 @@ def run_autograder(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="nnkit")

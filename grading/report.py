@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -38,15 +39,16 @@ def print_report(report: GradeReport, submission: Path, console: Console | None 
 def print_class_table(
     reports: list[tuple[str, GradeReport]], console: Console | None = None
 ) -> None:
-    """One row per submission, one column per part, and the total."""
-    console = console or Console(highlight=False)
-    table = Table(title="nnkit: sample submissions")
-    table.add_column("Submission")
+    """One row per submission, one column per part (P1..P8, named below), and the total."""
+    console = console or Console(highlight=False, width=120)
+    table = Table(title="nnkit: sample submissions", box=box.SIMPLE_HEAD)
+    table.add_column("Submission", no_wrap=True)
     for part in PARTS:
-        table.add_column(f"{part.number}. {part.module}\n/{part.points}", justify="right")
+        table.add_column(f"P{part.number}\n/{part.points}", justify="right")
     table.add_column("Total\n/100", justify="right")
-    table.add_column("Time", justify="right")
+    table.add_column("Time", justify="right", no_wrap=True)
     for name, report in reports:
         cells = [f"{earned:g}" for _t, earned, _p in part_scores(report)]
         table.add_row(name, *cells, f"[bold]{report.score:g}[/]", f"{report.seconds:.1f} s")
     console.print(table)
+    console.print("  ".join(f"P{p.number} {p.module}" for p in PARTS))

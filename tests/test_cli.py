@@ -52,7 +52,8 @@ def test_unreadable_zip_is_a_one_line_error(tmp_path):
 def test_unknown_option_is_a_usage_error(tmp_path):
     proc = run_nnkit("grade", SOLUTION_DIR, "--bogus")
     assert proc.returncode == 2
-    assert "No such option: --bogus" in proc.stderr
+    assert proc.stderr.splitlines()[0] == "Usage: nnkit grade [OPTIONS] SUBMISSION"
+    assert proc.stderr.splitlines()[-1] == "Error: No such option '--bogus'."
 
 
 def test_release_check_passes_on_the_committed_release():

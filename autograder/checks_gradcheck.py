@@ -1,0 +1,179 @@
+"""Part 7 (10 points): numerical gradients by central differences, and the relative error.
+
+numerical_gradient is probed with f(x) = sum(a*x**3 + b*x**2 + c*x) (the worker builds it
+from a, b, c; see grading.worker.PROBES), whose exact gradient is 3a x² + 2b x + c. With
+a of a few units and x in [0.5, 2], central differences (h = 1e-5) are exact to about
+1e-10 relative, while forward differences are off by about 1e-5 relative: the tolerance
+1e-7 separates them with a wide margin on both sides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.common import expect_no_warnings, expect_number, expect_unchanged
+from grading.suite import (
+    CheckFailed,
+    Student,
+    check,
+    expect_array,
+    expect_float,
+    numerical_gradient,
+    relative_error,
+)
+from grading.wire import Probe
+
+PART = "gradcheck"
+CENTRAL_TOL = 1e-7
+
+
+def _cubic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple:
+    """(probe, x, exact gradient, the same f in the grader's process)."""
+    a = rng.uniform(2.0, 5.0, shape)
+    b = rng.uniform(0.5, 1.0, shape)
+    c = rng.uniform(0.5, 1.0, shape)
+    x = rng.uniform(0.5, 2.0, shape)
+
+    def f(v: np.ndarray) -> float:
+        return float(np.sum(a * v**3 + b * v**2 + c * v))
+
+    return Probe("cubic", {"a": a, "b": b, "c": c}), x, 3 * a * x**2 + 2 * b * x + c, f
+
+
+def _hints(f, x: np.ndarray, h: float = 1e-5) -> list[tuple[np.ndarray, str]]:
+    forward = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up = x.copy()
+        up[i] += h
+        forward[i] = (f(up) - f(x)) / h
+    central = numerical_gradient(f, x, h)
+    return [
+        (
+            forward,
+            "these are forward differences (f(x+h) - f(x)) / h; use central "
+            "differences (f(x+h) - f(x-h)) / (2h), which are far more accurate",
+        ),
+        (central * 2, "the central difference should be divided by 2h, not by h"),
+        (central / 2, "the central difference should be divided by 2h, not by 4h"),
+        (-central, "the sign is flipped: (f(x+h) - f(x-h)) / (2h)"),
+    ]
+
+
+def _expect_accurate(got: object, exact: np.ndarray, f, x: np.ndarray, what: str) -> None:
+    arr = expect_array(got, x.shape, what)
+    err = relative_error(arr, exact)
+    if not np.all(np.isfinite(arr)) or err > CENTRAL_TOL:
+        hint = ""
+        for wrong, explanation in _hints(f, x):
+            if np.all(np.isfinite(arr)) and np.allclose(arr, wrong, rtol=1e-6, atol=1e-12):
+                hint = f". Likely mistake: {explanation}"
+                break
+        raise CheckFailed(
+            f"{what} has relative error {err:.2g} against the exact gradient "
+            f"(central differences reach about 1e-10; should be below "
+            f"{CENTRAL_TOL:g}){hint}"
+        )
+
+
+@check(PART, points=3, tags=("gradcheck", "random"))
+def gradcheck_numerical_gradient_central(student: Student) -> None:
+    """numerical_gradient: central-difference accuracy on a cubic over a (3, 4) array"""
+    probe, x, exact, f = _cubic(student.rng, (3, 4))
+    got = student.call("gradcheck.numerical_gradient", probe, x)
+    _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (3, 4)")
+
+
+@check(PART, points=1.5, tags=("edge",))
+def gradcheck_numerical_gradient_restores_x(student: Student) -> None:
+    """numerical_gradient: x holds its original values when it returns"""
+    probe, x, exact, f = _cubic(student.rng, (2, 5))
+    got = student.call("gradcheck.numerical_gradient", probe, x)
+    expect_array(got, x.shape, "numerical_gradient(f, x) for x (2, 5)")
+    after = student.last.args_after
+    if len(after) < 2 or not isinstance(after[1], np.ndarray) or after[1].shape != x.shape:
+        raise CheckFailed("numerical_gradient(f, x) replaced or reshaped the caller's x")
+    change = float(np.max(np.abs(after[1] - x)))
+    if not change <= 1e-12 * float(np.max(np.abs(x))):
+        raise CheckFailed(
+            f"numerical_gradient(f, x) left x changed (by up to {change:.3g}): after "
+            f"evaluating f at x[i] + h and x[i] - h, put the saved old value back, x[i] = old"
+        )
+    _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (2, 5)")
+
+
+@check(PART, points=1, tags=("random",))
+def gradcheck_numerical_gradient_uses_h(student: Student) -> None:
+    """numerical_gradient: uses the step h it is given (h = 0.01)"""
+    probe, x, _, f = _cubic(student.rng, (4,))
+    got = student.call("gradcheck.numerical_gradient", probe, x, h=0.01)
+    expected = numerical_gradient(f, x, h=0.01)
+    arr = expect_array(got, x.shape, "numerical_gradient(f, x, h=0.01) for x (4,)")
+    err = relative_error(arr, expected)
+    if err > 1e-8:
+        raise CheckFailed(
+            f"numerical_gradient(f, x, h=0.01) differs from central differences with step "
+            f"0.01 (relative error {err:.2g}): use the h argument, not a fixed step"
+        )
+
+
+@check(PART, points=1.5, tags=("random",))
+def gradcheck_numerical_gradient_any_shape(student: Student) -> None:
+    """numerical_gradient: works on x of shapes (5,) and (2, 3, 2)"""
+    for shape in [(5,), (2, 3, 2)]:
+        probe, x, exact, f = _cubic(student.rng, shape)
+        got = student.call("gradcheck.numerical_gradient", probe, x)
+        _expect_accurate(got, exact, f, x, f"numerical_gradient(f, x) for x of shape {shape}")
+
+
+@check(PART, points=1.5, tags=("random",))
+def gradcheck_relative_error_values(student: Student) -> None:
+    """relative_error: max over elements of |a-b| / (|a|+|b|) on known values"""
+    cases = [
+        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], 0.0),
+        ([[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], 1 / 9),
+        ([100.0, 1.0], [101.0, 2.0], 1 / 3),
+        ([1.0, -2.0], [-1.0, -2.0], 1.0),
+        ([0.5, 4.0, -3.0], [0.25, 4.0, -3.0], 1 / 3),
+    ]
+    for a, b, expected in cases:
+        a, b = np.array(a), np.array(b)
+        what = f"relative_error({a.tolist()}, {b.tolist()})"
+        got = student.call("gradcheck.relative_error", a, b)
+        hints = []
+        if a.size > 1:
+            glob = np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b)))
+            hints.append(
+                (
+                    glob,
+                    "the maximum is taken of the numerator and of the denominator "
+                    "separately; divide elementwise, then take the max",
+                )
+            )
+        expect_number(got, expected, what, rtol=1e-9, atol=1e-12, show_expected=True, hints=hints)
+
+
+@check(PART, points=1, tags=("edge",))
+def gradcheck_relative_error_floor(student: Student) -> None:
+    """relative_error: the 1e-8 floor in the denominator (0 vs 0 gives 0, no nan, no warning)"""
+    cases = [
+        ([0.0, 0.0], [0.0, 0.0], 0.0),
+        ([1e-9], [3e-9], 0.2),
+        ([0.0], [5e-9], 0.5),
+        ([1e-9, 0.5], [-1e-9, 0.5], 0.2),
+    ]
+    for a, b, expected in cases:
+        a, b = np.array(a), np.array(b)
+        what = f"relative_error({a.tolist()}, {b.tolist()})"
+        got = student.call("gradcheck.relative_error", a, b)
+        expect_no_warnings(student, what, ": the denominator must be max(1e-8, |a| + |b|)")
+        expect_number(got, expected, what, rtol=1e-9, atol=1e-12, show_expected=True)
+
+
+@check(PART, points=0.5, tags=("edge",))
+def gradcheck_relative_error_inputs_unchanged(student: Student) -> None:
+    """relative_error: does not modify a or b"""
+    a = student.rng.normal(0, 1, (3, 4))
+    b = a + student.rng.normal(0, 1e-3, (3, 4))
+    got = student.call("gradcheck.relative_error", a, b)
+    expect_float(got, "relative_error(a, b) for (3, 4) arrays")
+    expect_unchanged(student, [a, b], ["a", "b"], "relative_error(a, b)")

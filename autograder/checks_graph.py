@@ -1,0 +1,523 @@
+"""Part 4 (15 points): a scalar `Value` that backpropagates through a computational graph.
+
+Graphs are sent as small programs (see `Student.graph`): ("value", x) makes a leaf, later
+ops refer to earlier nodes by index. The expected data and grads come from a plain-float
+interpreter of the same programs in this file (`_forward`, `_backward`), from the grader's
+central differences over the leaves, and from the reference `Value`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from grading.reference import ref
+from grading.suite import (
+    CheckFailed,
+    GraphResult,
+    Student,
+    StudentError,
+    check,
+    expect_close,
+    numerical_gradient,
+    relative_error,
+)
+from grading.worker import run_graph
+
+PART = "graph"
+Op = tuple[Any, ...]
+
+SLIDE_OPS: list[Op] = [
+    ("value", -2.0),
+    ("value", 5.0),
+    ("value", -4.0),
+    ("add", 0, 1),
+    ("mul", 3, 2),
+]
+
+
+# -- the grader's interpreter of graph programs -------------------------------------------
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+UNARY = {  # name: (function, derivative given (input, output))
+    "sigmoid": (_sigmoid, lambda x, out: out * (1.0 - out)),
+    "log": (math.log, lambda x, out: 1.0 / x),
+    "exp": (math.exp, lambda x, out: out),
+    "tanh": (math.tanh, lambda x, out: 1.0 - out * out),
+    "relu": (lambda x: max(0.0, x), lambda x, out: 1.0 if x > 0 else 0.0),
+}
+
+
+def _apply(op: Op, vals: Sequence[float]) -> float:
+    name = op[0]
+    if name == "value":
+        return float(op[1])
+    if name in ("add", "sub", "mul"):
+        a, b = vals[op[1]], vals[op[2]]
+        return a + b if name == "add" else a - b if name == "sub" else a * b
+    if name == "neg":
+        return -vals[op[1]]
+    if name in ("add_const", "sub_const", "mul_const"):
+        v, c = vals[op[1]], op[2]
+        return v + c if name == "add_const" else v - c if name == "sub_const" else v * c
+    if name in ("radd_const", "rsub_const", "rmul_const"):
+        c, v = op[1], vals[op[2]]
+        return c + v if name == "radd_const" else c - v if name == "rsub_const" else c * v
+    return UNARY[name][0](vals[op[1]])
+
+
+def _forward(ops: Sequence[Op], leaves: Sequence[float] | None = None) -> list[float]:
+    """The data of every node; `leaves` replaces the values of the ("value", x) ops."""
+    vals: list[float] = []
+    it = iter(leaves) if leaves is not None else None
+    for op in ops:
+        if op[0] == "value" and it is not None:
+            vals.append(float(next(it)))
+        else:
+            vals.append(_apply(op, vals))
+    return vals
+
+
+def _backward(ops: Sequence[Op], vals: Sequence[float], out: int = -1) -> list[float]:
+    """dL/d(node) for every node, L = node `out` (reverse mode, in index order)."""
+    out %= len(ops)
+    grads = [0.0] * len(ops)
+    grads[out] = 1.0
+    for k in range(out, -1, -1):
+        g, op, name = grads[k], ops[k], ops[k][0]
+        if name == "value" or g == 0.0:
+            continue
+        if name == "add":
+            grads[op[1]] += g
+            grads[op[2]] += g
+        elif name == "sub":
+            grads[op[1]] += g
+            grads[op[2]] -= g
+        elif name == "mul":
+            grads[op[1]] += g * vals[op[2]]
+            grads[op[2]] += g * vals[op[1]]
+        elif name == "neg":
+            grads[op[1]] -= g
+        elif name in ("add_const", "sub_const"):
+            grads[op[1]] += g
+        elif name == "mul_const":
+            grads[op[1]] += g * op[2]
+        elif name == "radd_const":
+            grads[op[2]] += g
+        elif name == "rsub_const":
+            grads[op[2]] -= g
+        elif name == "rmul_const":
+            grads[op[2]] += g * op[1]
+        else:
+            grads[op[1]] += g * UNARY[name][1](vals[op[1]], vals[k])
+    return grads
+
+
+def _leaves(ops: Sequence[Op]) -> list[int]:
+    return [k for k, op in enumerate(ops) if op[0] == "value"]
+
+
+def _numeric_leaf_grads(ops: Sequence[Op]) -> np.ndarray:
+    """The grader's central differences of the last node with respect to every leaf."""
+    x = np.array([ops[k][1] for k in _leaves(ops)], dtype=np.float64)
+    return numerical_gradient(lambda v: _forward(ops, list(v))[-1], x)
+
+
+def _reference(ops: Sequence[Op], backward_from: int | None = -1) -> tuple[list, list]:
+    """Data and grads of every node with the reference solution's Value."""
+    result = run_graph(ref.graph.Value, [list(op) for op in ops], backward_from)
+    return result["data"], result["grad"]
+
+
+# -- judging a student's graph -------------------------------------------------------------
+
+
+def _numbers(
+    values: Sequence[float | None], idx: Sequence[int], kind: str, context: str
+) -> np.ndarray:
+    out = []
+    for k in idx:
+        v = values[k]
+        if v is None:
+            raise CheckFailed(
+                f"{context}: the {kind} of node {k} is not a number (.{kind} should hold a float)"
+            )
+        out.append(v)
+    return np.array(out, dtype=np.float64)
+
+
+def _expect_nodes(
+    result: GraphResult,
+    idx: Sequence[int],
+    names: Sequence[str],
+    expected_data: Sequence[float] | None,
+    expected_grad: Sequence[float] | None,
+    context: str,
+    *,
+    show: bool = False,
+    rtol: float = 1e-9,
+) -> None:
+    """Node by node, so that the message names the node that is wrong."""
+    for kind, values, expected in (
+        ("data", result.data, expected_data),
+        ("grad", result.grad, expected_grad),
+    ):
+        if expected is None:
+            continue
+        got = _numbers(values, idx, kind, context)
+        for name, g, e in zip(names, got, expected):
+            label = f"{context}: {name}.{kind}" if kind == "data" else f"{context}: dL/d{name}"
+            expect_close(g, e, label, atol=1e-10, rtol=rtol, show_expected=show)
+
+
+def _wrapped(inner: list[Op], out: int, c: float) -> list[Op]:
+    """Append L = (node `out`) * c, with c a new leaf: an op's backward must use out.grad."""
+    ops = list(inner) + [("value", c)]
+    ops.append(("mul", out, len(ops) - 1))
+    return ops
+
+
+def _check_expressions(
+    student: Student, cases: list[tuple[str, list[Op], int]], c: float, names: Sequence[str]
+) -> None:
+    """Each case: (label, ops with leaves first, index of the expression's node)."""
+    for label, inner, node in cases:
+        ops = _wrapped(inner, node, c)
+        leaves = _leaves(ops)
+        vals = _forward(ops)
+        grads = _backward(ops, vals)
+        values = ", ".join(f"{n} = {ops[k][1]:g}" for n, k in zip(names, leaves))
+        context = f"L = ({label}) * c with {values}"
+        result = student.graph(ops)
+        _expect_nodes(result, [node], [label], [vals[node]], None, context)
+        _expect_nodes(result, leaves, names, None, [grads[k] for k in leaves], context)
+
+
+# -- the slide (7b, 'Backward differentiation') ---------------------------------------------
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def graph_slide_forward(student: Student) -> None:
+    """Value: x = -2, y = 5, z = -4 gives q = x + y = 3 and L = q * z = -12"""
+    result = student.graph(SLIDE_OPS, backward_from=None)
+    _expect_nodes(result, [3, 4], ["q", "L"], [3.0, -12.0], None, "L = (x + y) * z", show=True)
+
+
+@check(PART, points=2, visibility="visible", tags=("slide",))
+def graph_slide_backward(student: Student) -> None:
+    """Value.backward: L = (x + y) * z gives dL/dx = dL/dy = -4, dL/dz = 3 as on the slides"""
+    result = student.graph(SLIDE_OPS)
+    _expect_nodes(
+        result,
+        [4, 3, 0, 1, 2],
+        ["L", "q", "x", "y", "z"],
+        None,
+        [1.0, -4.0, -4.0, -4.0, 3.0],
+        "L = (x + y) * z, x = -2, y = 5, z = -4",
+        show=True,
+    )
+
+
+@check(PART, points=0.5, tags=("edge",))
+def graph_grad_zero_before_backward(student: Student) -> None:
+    """Value: .grad is 0.0 on every node until backward() runs"""
+    x, y = (float(v) for v in student.rng.uniform(0.5, 2.0, 2))
+    ops: list[Op] = [("value", x), ("value", -y), ("mul", 0, 1), ("tanh", 2), ("add_const", 3, 0.5)]
+    result = student.graph(ops, backward_from=None)
+    vals = _forward(ops)
+    context = "tanh(x * y) + 0.5 built without calling backward()"
+    _expect_nodes(result, range(5), ["x", "y", "x*y", "tanh", "L"], vals, [0.0] * 5, context)
+
+
+# -- one operation at a time ---------------------------------------------------------------
+
+UNARY_DOMAINS = {
+    "sigmoid": (-4.0, 4.0),
+    "log": (0.2, 6.0),
+    "exp": (-2.0, 2.0),
+    "tanh": (-2.5, 2.5),
+    "relu": (-3.0, 3.0),
+}
+
+
+def _check_unary(student: Student, name: str) -> None:
+    lo, hi = UNARY_DOMAINS[name]
+    xs = student.rng.uniform(lo, hi, 3)
+    if name == "relu":  # one negative and two positive inputs, none near the kink
+        xs = np.array([-1.0, 1.0, 1.0]) * student.rng.uniform(0.2, 3.0, 3)
+    c = float(student.rng.uniform(1.5, 2.5))
+    cases = [(f"x.{name}()", [("value", float(x)), (name, 0)], 1) for x in xs]
+    _check_expressions(student, cases, c, ["x", "c"])
+
+
+@check(PART, points=0.5, tags=("random",))
+def graph_op_sigmoid(student: Student) -> None:
+    """Value.sigmoid: right value and derivative σ(x)(1 - σ(x)), times the upstream grad"""
+    _check_unary(student, "sigmoid")
+
+
+@check(PART, points=0.5, tags=("random",))
+def graph_op_log(student: Student) -> None:
+    """Value.log: right value and derivative 1/x, times the upstream grad"""
+    _check_unary(student, "log")
+
+
+@check(PART, points=0.5, tags=("random",))
+def graph_op_exp(student: Student) -> None:
+    """Value.exp: right value and derivative e^x, times the upstream grad"""
+    _check_unary(student, "exp")
+
+
+@check(PART, points=0.5, tags=("random",))
+def graph_op_tanh(student: Student) -> None:
+    """Value.tanh: right value and derivative 1 - tanh(x)², times the upstream grad"""
+    _check_unary(student, "tanh")
+
+
+@check(PART, points=0.5, tags=("random",))
+def graph_op_relu(student: Student) -> None:
+    """Value.relu: right value and derivative (1 for x > 0, else 0), times the upstream grad"""
+    _check_unary(student, "relu")
+
+
+@check(PART, points=1.5, tags=("random",))
+def graph_ops_between_values(student: Student) -> None:
+    """Value: a + b, a - b, a * b and -a have the right values and gradients"""
+    a, b = (float(v) for v in student.rng.uniform(0.5, 2.0, 2) * [1.0, -1.0])
+    c = float(student.rng.uniform(1.5, 2.5))
+    leaves: list[Op] = [("value", a), ("value", b)]
+    cases = [
+        ("a + b", leaves + [("add", 0, 1)], 2),
+        ("a - b", leaves + [("sub", 0, 1)], 2),
+        ("b - a", leaves + [("sub", 1, 0)], 2),
+        ("a * b", leaves + [("mul", 0, 1)], 2),
+        ("-a", leaves + [("neg", 0)], 2),
+    ]
+    _check_expressions(student, cases, c, ["a", "b", "c"])
+
+
+@check(PART, points=1.5, tags=("random",))
+def graph_ops_with_numbers(student: Student) -> None:
+    """Value: plain numbers on either side (a + 2, 2 + a, 3 * a, a * 3, a - 2, 2 - a) work"""
+    a = float(student.rng.uniform(-2.0, 2.0))
+    k = float(np.round(student.rng.uniform(1.5, 3.0), 2))
+    c = float(student.rng.uniform(1.5, 2.5))
+    leaf: list[Op] = [("value", a)]
+    cases = [
+        (f"a + {k:g}", leaf + [("add_const", 0, k)], 1),
+        (f"{k:g} + a", leaf + [("radd_const", k, 0)], 1),
+        (f"a * {k:g}", leaf + [("mul_const", 0, k)], 1),
+        (f"{k:g} * a", leaf + [("rmul_const", k, 0)], 1),
+        (f"a - {k:g}", leaf + [("sub_const", 0, k)], 1),
+        (f"{k:g} - a", leaf + [("rsub_const", k, 0)], 1),
+    ]
+    _check_expressions(student, cases, c, ["a", "c"])
+
+
+# -- graphs where gradients meet -------------------------------------------------------------
+
+
+@check(PART, points=1, tags=("edge",))
+def graph_reuse_accumulates(student: Student) -> None:
+    """Value.backward: a node used twice accumulates (x * x gives 2x, x + x gives 2)"""
+    x = float(student.rng.uniform(1.0, 3.0))
+    cases = [
+        ("x * x", [("value", x), ("mul", 0, 0)], 2 * x),
+        ("x + x", [("value", x), ("add", 0, 0)], 2.0),
+        ("(x * x) * x", [("value", x), ("mul", 0, 0), ("mul", 1, 0)], 3 * x * x),
+    ]
+    for label, ops, dx in cases:
+        result = student.graph(ops)
+        got = _numbers(result.grad, [0], "grad", f"L = {label}")[0]
+        if abs(got - dx) > 1e-9 * max(1.0, abs(dx)):
+            raise CheckFailed(
+                f"L = {label} with x = {x:g}: dL/dx should be {dx:g}, got {got:g}; a node used "
+                f"more than once must collect every contribution (grad += ..., never "
+                f"grad = ...)"
+            )
+
+
+@check(PART, points=1, tags=("gradcheck", "random"))
+def graph_shared_branches(student: Student) -> None:
+    """Value.backward: nodes used in two branches get the sum of both paths' gradients"""
+    x, y = (float(v) for v in student.rng.uniform(0.4, 1.5, 2) * [1.0, -1.0])
+    graphs = [
+        # a = x*y feeds tanh and sigmoid; x also feeds the last product
+        (
+            "L = tanh(x*y) + sigmoid(x*y) * x",
+            [
+                ("value", x),
+                ("value", y),
+                ("mul", 0, 1),
+                ("tanh", 2),
+                ("sigmoid", 2),
+                ("mul", 4, 0),
+                ("add", 3, 5),
+            ],
+            ["x", "y", "x*y", "tanh(x*y)", "sigmoid(x*y)", "sigmoid(x*y)*x", "L"],
+        ),
+        # q reaches L directly and through a longer path: needs a topological order
+        (
+            "L = q + exp(q) * q with q = x + y",
+            [("value", x), ("value", y), ("add", 0, 1), ("exp", 2), ("mul", 3, 2), ("add", 2, 4)],
+            ["x", "y", "q", "exp(q)", "exp(q)*q", "L"],
+        ),
+    ]
+    for label, ops, names in graphs:
+        numeric = _numeric_leaf_grads(ops)
+        vals = _forward(ops)
+        grads = _backward(ops, vals)
+        result = student.graph(ops)
+        context = f"{label}, x = {x:.3g}, y = {y:.3g}"
+        _expect_nodes(result, range(len(ops)), names, vals, None, context)
+        got = _numbers(result.grad, _leaves(ops), "grad", context)
+        err = relative_error(got, numeric)
+        if err > 1e-6:
+            raise CheckFailed(
+                f"{context}: (dL/dx, dL/dy) disagree with a numerical gradient "
+                f"check (relative error {err:.2g}); every path from L to a node "
+                f"must add its contribution, in reverse topological order"
+            )
+        _expect_nodes(result, range(len(ops)), names, None, grads, context)
+
+
+def _random_graph(rng: np.random.Generator, n_leaves: int = 4, n_ops: int = 22) -> list[Op]:
+    """A random graph program using every operation, with every node feeding the output."""
+    kinds = [
+        "add",
+        "sub",
+        "mul",
+        "neg",
+        "tanh",
+        "sigmoid",
+        "exp",
+        "log",
+        "relu",
+        "add_const",
+        "radd_const",
+        "mul_const",
+        "rmul_const",
+        "sub_const",
+        "rsub_const",
+    ]
+    ops: list[Op] = [
+        ("value", float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.5))) for _ in range(n_leaves)
+    ]
+    vals = _forward(ops)
+    while len(ops) < n_leaves + n_ops:
+        kind = kinds[int(rng.integers(len(kinds)))]
+        i = len(ops) - 1 if rng.random() < 0.5 else int(rng.integers(len(ops)))
+        j = int(rng.integers(len(ops)))
+        k = float(np.round(rng.uniform(0.5, 2.0), 2))
+        x = vals[i]
+        if (
+            (kind == "log" and x < 0.2)
+            or (kind == "exp" and x > 2.0)
+            or (kind == "relu" and abs(x) < 0.1)
+        ):
+            continue
+        if kind in ("add", "sub", "mul"):
+            op: Op = (kind, i, j)
+        elif kind.endswith("_const"):
+            op = (kind, k, i) if kind.startswith("r") else (kind, i, k)
+        else:
+            op = (kind, i)
+        v = _apply(op, vals)
+        if not (1e-2 < abs(v) < 20.0 or (kind == "relu" and v == 0.0)):
+            continue
+        ops.append(op)
+        vals.append(v)
+    used = {
+        op[a]
+        for op in ops
+        for a in (1, 2)
+        if len(op) > a and op[0] != "value" and isinstance(op[a], int)
+    }
+    sinks = [k for k in range(len(ops)) if k not in used]
+    out = sinks[0]
+    for k in sinks[1:]:
+        ops.append(("add", out, k))
+        out = len(ops) - 1
+    return ops
+
+
+def _conditioned_graph(rng: np.random.Generator) -> list[Op]:
+    for _ in range(30):
+        ops = _random_graph(rng)
+        exact = [_backward(ops, _forward(ops))[k] for k in _leaves(ops)]
+        if relative_error(exact, _numeric_leaf_grads(ops)) < 1e-8:
+            break
+    return ops
+
+
+@check(PART, points=1.5, tags=("gradcheck", "random"))
+def graph_random_gradcheck(student: Student) -> None:
+    """Value.backward: leaf gradients of a random 30-node graph match a numerical gradient"""
+    ops = _conditioned_graph(student.rng)
+    numeric = _numeric_leaf_grads(ops)
+    result = student.graph(ops)
+    context = (
+        f"a random graph of {len(ops)} nodes using +, -, *, neg, numbers, sigmoid, "
+        f"log, exp, tanh and relu"
+    )
+    got = _numbers(result.grad, _leaves(ops), "grad", context)
+    err = relative_error(got, numeric)
+    if err > 1e-6:
+        raise CheckFailed(
+            f"{context}: the leaves' grads disagree with a numerical gradient "
+            f"check (relative error {err:.2g}, should be below 1e-06)"
+        )
+
+
+@check(PART, points=1, tags=("random",))
+def graph_random_values(student: Student) -> None:
+    """Value: data and grad of every node of a random 30-node graph are right"""
+    ops = _conditioned_graph(student.rng)
+    data, grad = _reference(ops)
+    result = student.graph(ops)
+    names = [f"node {k} ({ops[k][0]})" for k in range(len(ops))]
+    _expect_nodes(
+        result, range(len(ops)), names, data, grad, f"a random graph of {len(ops)} nodes", rtol=1e-8
+    )
+
+
+@check(PART, points=1.5, tags=("edge",))
+def graph_deep_chain(student: Student) -> None:
+    """Value.backward: a 10,001-node chain backpropagates without a recursion error"""
+    x, w = float(student.rng.uniform(0.1, 0.5)), float(student.rng.uniform(1e-4, 2e-4))
+    ops: list[Op] = [("value", x), ("value", w)]
+    for _ in range(4999):  # s <- (s + w) * 0.9999, w reused 4999 times
+        ops.append(("add", len(ops) - 1, 1))
+        ops.append(("mul_const", len(ops) - 1, 0.9999))
+    ops.append(("tanh", len(ops) - 1))
+    try:
+        result = student.graph(ops, timeout=20)
+    except StudentError as exc:
+        if "Recursion" in exc.message or "recursion" in exc.message:
+            raise CheckFailed(
+                f"{exc.message}: build the topological order with a loop and an "
+                f"explicit stack instead of a recursive function"
+            ) from None
+        raise
+    vals = _forward(ops)
+    grads = np.array(_backward(ops, vals))
+    context = "a chain s = (s + w) * 0.9999 repeated 4999 times, then L = tanh(s)"
+    _expect_nodes(result, [len(ops) - 1], ["L"], [vals[-1]], None, context, rtol=1e-8)
+    _expect_nodes(result, [0, 1], ["x", "w"], None, [grads[0], grads[1]], context, rtol=1e-8)
+    got = _numbers(result.grad, range(len(ops)), "grad", context)
+    bad = np.flatnonzero(np.abs(got - grads) > 1e-8 * np.abs(grads) + 1e-12)
+    if bad.size:
+        raise CheckFailed(
+            f"{context}: {bad.size} of {len(ops)} nodes have a wrong grad "
+            f"(the first is node {bad[0]})"
+        )

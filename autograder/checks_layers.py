@@ -1,0 +1,484 @@
+"""Part 5 (15 points): dense and activation layers, forward and backward.
+
+Caches are whatever the student's forward functions return: they are handed back to the
+student's backward functions untouched (tests never look inside them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.common import (
+    SLIDE_ATOL,
+    agree,
+    away_from_zero,
+    conditioned,
+    expect_grad,
+    expect_unchanged,
+    expect_values,
+    sign_hint,
+)
+from grading.reference import ref
+from grading.suite import (
+    CheckFailed,
+    Student,
+    StudentError,
+    check,
+    expect_array,
+    expect_tuple,
+    numerical_gradient,
+)
+
+PART = "layers"
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+# The slide's network (7b, 'Backpropagation with a hidden layer'): x = (1, 1), y = 1,
+# no biases, sigmoid on both layers.
+X1 = np.array([[1.0, 1.0]])
+THETA1 = np.array([[0.45, 0.05], [-0.38, 0.74]])
+THETA2 = np.array([[-0.13, 0.95]])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _dense_forward(
+    student: Student, A: np.ndarray, W: np.ndarray, b: np.ndarray, what: str
+) -> tuple[np.ndarray, object]:
+    Z, cache = expect_tuple(
+        student.call("layers.dense_forward", A, W, b), 2, f"dense_forward(A_prev, W, b) for {what}"
+    )
+    return Z, cache
+
+
+def _activation_forward(student: Student, Z: np.ndarray, name: str) -> tuple:
+    A, cache = expect_tuple(
+        student.call("layers.activation_forward", Z, name), 2, f"activation_forward(Z, {name!r})"
+    )
+    return A, cache
+
+
+def _dense_backward(student: Student, dZ: np.ndarray, cache: object, what: str) -> tuple:
+    return expect_tuple(
+        student.call("layers.dense_backward", dZ, cache), 3, f"dense_backward(dZ, cache) for {what}"
+    )
+
+
+# -- the slide -------------------------------------------------------------------------------
+
+
+def _slide_values() -> dict[str, np.ndarray]:
+    """Every number of the slide, computed exactly (the slide prints them rounded)."""
+    z1 = X1 @ THETA1.T
+    a1 = _sigmoid(z1)
+    z2 = a1 @ THETA2.T
+    a2 = _sigmoid(z2)
+    da2 = -1.0 / a2  # y = 1
+    dz2 = da2 * a2 * (1 - a2)
+    da1 = dz2 @ THETA2
+    dz1 = da1 * a1 * (1 - a1)
+    return {"z1": z1, "a1": a1, "z2": z2, "a2": a2, "da2": da2, "dz2": dz2, "da1": da1, "dz1": dz1}
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def layers_dense_forward_slide(student: Student) -> None:
+    """dense_forward: the slide's θ1, θ2 (no biases) give z1 = (0.5, 0.36) and z2 = 0.48"""
+    v = _slide_values()
+    Z1, _ = _dense_forward(student, X1, THETA1, np.zeros(2), "the slide's first layer")
+    expect_values(
+        Z1,
+        [[0.5, 0.36]],
+        "z1 = dense_forward([[1, 1]], θ1, 0)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+        hints=[(X1 @ THETA1, "this is A_prev @ W; the layer computes A_prev @ W.T")],
+    )
+    Z2, _ = _dense_forward(student, v["a1"], THETA2, np.zeros(1), "the slide's second layer")
+    expect_values(
+        Z2,
+        [[0.48]],
+        "z2 = dense_forward(a1, θ2, 0) with a1 = (0.6225, 0.5890)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def layers_activation_forward_slide(student: Student) -> None:
+    """activation_forward: sigmoid gives the slide's a1 = (0.62, 0.59) and a2 = 0.62"""
+    v = _slide_values()
+    A1, _ = _activation_forward(student, v["z1"], "sigmoid")
+    expect_values(
+        A1,
+        [[0.62, 0.59]],
+        "a1 = activation_forward(z1, 'sigmoid')",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    A2, _ = _activation_forward(student, v["z2"], "sigmoid")
+    expect_values(
+        A2,
+        [[0.62]],
+        "a2 = activation_forward(z2, 'sigmoid') with z2 = 0.4787",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+
+
+@check(PART, points=2, visibility="visible", tags=("slide",))
+def layers_backward_slide(student: Student) -> None:
+    """activation_backward and dense_backward reproduce every gradient of the slide's example"""
+    v = _slide_values()
+    _, cache_a1 = _activation_forward(student, v["z1"], "sigmoid")
+    _, cache_d2 = _dense_forward(student, v["a1"], THETA2, np.zeros(1), "the second layer")
+    _, cache_a2 = _activation_forward(student, v["z2"], "sigmoid")
+    _, cache_d1 = _dense_forward(student, X1, THETA1, np.zeros(2), "the first layer")
+
+    dz2 = student.call("layers.activation_backward", v["da2"], cache_a2)
+    expect_values(
+        dz2,
+        [[-0.38]],
+        "dLoss/dz2 = activation_backward(dLoss/da2 = -1.62, cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    da1, dW2, db2 = _dense_backward(student, v["dz2"], cache_d2, "the second layer")
+    expect_values(
+        da1,
+        [[0.05, -0.36]],
+        "dLoss/da1 from dense_backward(dLoss/dz2 = -0.38, cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    # The slide multiplies rounded numbers for dθ2 (-0.38 * 0.59 = -0.224 printed -0.22);
+    # the exact value is -0.2253, hence 0.006 here.
+    expect_values(
+        dW2,
+        [[-0.24, -0.22]],
+        "dLoss/dθ2 from dense_backward(dLoss/dz2 = -0.38, cache)",
+        atol=0.006,
+        rtol=0.0,
+        show_expected=True,
+        hints=[(v["dz2"].T @ v["a1"] * -1, "the sign is flipped")],
+    )
+    expect_values(
+        db2,
+        [-0.38],
+        "dLoss/db2 from dense_backward(dLoss/dz2 = -0.38, cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    dz1 = student.call("layers.activation_backward", v["da1"], cache_a1)
+    expect_values(
+        dz1,
+        [[0.01, -0.09]],
+        "dLoss/dz1 = activation_backward(dLoss/da1 = (0.05, -0.36), cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    _, dW1, db1 = _dense_backward(student, v["dz1"], cache_d1, "the first layer")
+    expect_values(
+        dW1,
+        [[0.01, 0.01], [-0.09, -0.09]],
+        "dLoss/dθ1 from dense_backward(dLoss/dz1 = (0.01, -0.09), cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    expect_values(
+        db1,
+        [0.01, -0.09],
+        "dLoss/db1 from dense_backward(dLoss/dz1, cache)",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+
+
+# -- dense layer on random batches ---------------------------------------------------------
+
+
+def _dense_problem(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """A batch of m = 5 examples through a (3 -> 4) layer, and an upstream gradient dZ."""
+    return (
+        rng.normal(0, 1, (5, 3)),
+        rng.normal(0, 1, (4, 3)),
+        rng.normal(0, 1, 4),
+        rng.normal(0, 1, (5, 4)),
+    )
+
+
+def _dense_numeric(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) -> list[np.ndarray]:
+    """Central differences of sum(dZ * Z) w.r.t. A_prev, W and b (dZ is the upstream grad)."""
+    dense = ref.layers.dense_forward
+    return [
+        numerical_gradient(lambda x: float(np.sum(dZ * dense(x, W, b)[0])), A),
+        numerical_gradient(lambda x: float(np.sum(dZ * dense(A, x, b)[0])), W),
+        numerical_gradient(lambda x: float(np.sum(dZ * dense(A, W, x)[0])), b),
+    ]
+
+
+def _dense_exact(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) -> tuple:
+    return ref.layers.dense_backward(dZ, ref.layers.dense_forward(A, W, b)[1])
+
+
+def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    return conditioned(rng, _dense_problem, lambda p: agree(_dense_exact(*p), _dense_numeric(*p)))
+
+
+DENSE_WHAT = "A_prev (5, 3), W (4, 3), b (4,), dZ (5, 4)"
+
+
+def _dense_hints(A: np.ndarray, W: np.ndarray, dZ: np.ndarray) -> dict[str, list]:
+    dA, dW, db = dZ @ W, dZ.T @ A, dZ.sum(axis=0)
+    m = A.shape[0]
+    return {
+        "dA_prev": [
+            sign_hint(dA),
+            (dA / m, "dA_prev is divided by m; dZ already carries the 1/m of the loss"),
+        ],
+        "dW": [
+            (dW.T, "dW has the shape of W.T: dW = dZ.T @ A_prev is shaped like W (n_out, n_in)"),
+            (dW / m, "dW is divided by m; dZ already carries the 1/m of the loss"),
+            sign_hint(dW),
+        ],
+        "db": [
+            (dZ, "db is dZ itself: sum it over the examples, dZ.sum(axis=0)"),
+            (dZ.sum(axis=1), "db is summed over the wrong axis: sum over the examples (axis 0)"),
+            (np.full(db.shape, dZ.sum()), "db sums over every element; sum over axis 0 only"),
+            (
+                db / m,
+                "db is the mean of dZ over the batch; it should be the sum (dZ already "
+                "carries the 1/m of the loss)",
+            ),
+            sign_hint(db),
+        ],
+    }
+
+
+@check(PART, points=1, tags=("random",))
+def layers_dense_forward_random(student: Student) -> None:
+    """dense_forward: Z = A_prev @ W.T + b on a random (5, 3) -> (5, 4) batch"""
+    A, W, b, _ = _dense_problem(student.rng)
+    Z, _ = _dense_forward(student, A, W, b, DENSE_WHAT)
+    expect_values(
+        Z,
+        A @ W.T + b,
+        "Z from dense_forward(A_prev, W, b) for A_prev (5, 3), W (4, 3), b (4,)",
+        hints=[
+            (A @ W.T, "the bias b is missing"),
+            (A @ W.T - b, "the bias is subtracted; Z = A_prev @ W.T + b"),
+        ],
+    )
+
+
+def _dense_gradcheck(student: Student, which: int) -> None:
+    A, W, b, dZ = _dense_gradcheck_problem(student.rng)
+    numeric = _dense_numeric(A, W, b, dZ)[which]
+    _, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
+    grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
+    name = ("dA_prev", "dW", "db")[which]
+    expect_grad(
+        grads[which],
+        numeric,
+        f"{name} from dense_backward(dZ, cache) for {DENSE_WHAT}",
+        hints=_dense_hints(A, W, dZ)[name],
+    )
+
+
+@check(PART, points=1, tags=("gradcheck", "random"))
+def layers_dense_backward_dA_gradcheck(student: Student) -> None:
+    """dense_backward: dA_prev matches a numerical gradient on a (5, 3) -> (5, 4) batch"""
+    _dense_gradcheck(student, 0)
+
+
+@check(PART, points=1.5, tags=("gradcheck", "random"))
+def layers_dense_backward_dW_gradcheck(student: Student) -> None:
+    """dense_backward: dW matches a numerical gradient on a (5, 3) -> (5, 4) batch"""
+    _dense_gradcheck(student, 1)
+
+
+@check(PART, points=1, tags=("gradcheck", "random"))
+def layers_dense_backward_db_gradcheck(student: Student) -> None:
+    """dense_backward: db matches a numerical gradient on a (5, 3) -> (5, 4) batch"""
+    _dense_gradcheck(student, 2)
+
+
+@check(PART, points=1, tags=("random",))
+def layers_dense_backward_values(student: Student) -> None:
+    """dense_backward: right dA_prev, dW and db on a random (5, 3) -> (5, 4) batch"""
+    A, W, b, dZ = _dense_gradcheck_problem(student.rng)
+    expected = _dense_exact(A, W, b, dZ)
+    _, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
+    grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
+    hints = _dense_hints(A, W, dZ)
+    for name, got, want in zip(("dA_prev", "dW", "db"), grads, expected):
+        expect_values(
+            got, want, f"{name} from dense_backward(dZ, cache) for {DENSE_WHAT}", hints=hints[name]
+        )
+
+
+# -- activation layer ------------------------------------------------------------------------
+
+
+def _activation_problem(rng: np.random.Generator, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Z (5, 4) (away from ReLU's kink for "relu") and an upstream gradient dA (5, 4)."""
+    if name == "relu":
+        Z = away_from_zero(rng, (5, 4))
+    else:
+        Z = rng.uniform(-3.0, 3.0, (5, 4))
+    return Z, rng.normal(0, 1, (5, 4))
+
+
+def _activation_numeric(Z: np.ndarray, dA: np.ndarray, name: str) -> np.ndarray:
+    forward = ref.layers.activation_forward
+    return numerical_gradient(lambda x: float(np.sum(dA * forward(x, name)[0])), Z)
+
+
+def _activation_exact(Z: np.ndarray, dA: np.ndarray, name: str) -> np.ndarray:
+    return ref.layers.activation_backward(dA, ref.layers.activation_forward(Z, name)[1])
+
+
+def _activation_gradcheck_problem(rng: np.random.Generator, name: str) -> tuple:
+    return conditioned(
+        rng,
+        lambda r: _activation_problem(r, name),
+        lambda p: agree([_activation_exact(*p, name)], [_activation_numeric(*p, name)]),
+    )
+
+
+def _activation_hints(Z: np.ndarray, dA: np.ndarray, name: str) -> list:
+    g = ref.layers.activation_forward(Z, name)[0]
+    hints = [sign_hint(_activation_exact(Z, dA, name))]
+    if name != "linear":
+        A = g
+        hints += [
+            (
+                _activation_exact(A, dA, name),
+                "the derivative is taken at the activation A "
+                "instead of at Z: use g'(Z) with the Z saved in the cache",
+            ),
+            (dA, "dA is returned unchanged: multiply it elementwise by g'(Z)"),
+            (dA * g, "dA is multiplied by g(Z), not by the derivative g'(Z)"),
+        ]
+    return hints
+
+
+@check(PART, points=1, tags=("random",))
+def layers_activation_forward_random(student: Student) -> None:
+    """activation_forward: sigmoid, tanh, relu and linear on a random (5, 4) array"""
+    Z = student.rng.normal(0.0, 2.0, (5, 4))
+    for name in ACTIVATIONS:
+        A, _ = _activation_forward(student, Z, name)
+        expect_values(
+            A,
+            ref.layers.activation_forward(Z, name)[0],
+            f"A from activation_forward(Z, {name!r}) for Z (5, 4)",
+        )
+
+
+def _activation_gradcheck(student: Student, name: str) -> None:
+    Z, dA = _activation_gradcheck_problem(student.rng, name)
+    numeric = _activation_numeric(Z, dA, name)
+    _, cache = _activation_forward(student, Z, name)
+    dZ = student.call("layers.activation_backward", dA, cache)
+    expect_grad(
+        dZ,
+        numeric,
+        f"dZ from activation_backward(dA, cache) after "
+        f"activation_forward(Z, {name!r}), Z and dA (5, 4)",
+        hints=_activation_hints(Z, dA, name),
+    )
+
+
+@check(PART, points=0.5, tags=("gradcheck", "random"))
+def layers_activation_backward_sigmoid_gradcheck(student: Student) -> None:
+    """activation_backward: "sigmoid" matches a numerical gradient on a (5, 4) batch"""
+    _activation_gradcheck(student, "sigmoid")
+
+
+@check(PART, points=0.5, tags=("gradcheck", "random"))
+def layers_activation_backward_tanh_gradcheck(student: Student) -> None:
+    """activation_backward: "tanh" matches a numerical gradient on a (5, 4) batch"""
+    _activation_gradcheck(student, "tanh")
+
+
+@check(PART, points=0.5, tags=("gradcheck", "random"))
+def layers_activation_backward_relu_gradcheck(student: Student) -> None:
+    """activation_backward: "relu" matches a numerical gradient on a (5, 4) batch (away from 0)"""
+    _activation_gradcheck(student, "relu")
+
+
+@check(PART, points=0.5, tags=("gradcheck", "random"))
+def layers_activation_backward_linear_gradcheck(student: Student) -> None:
+    """activation_backward: "linear" matches a numerical gradient on a (5, 4) batch"""
+    _activation_gradcheck(student, "linear")
+
+
+@check(PART, points=1, tags=("random",))
+def layers_activation_backward_values(student: Student) -> None:
+    """activation_backward: right dZ for sigmoid, tanh, relu and linear on (5, 4) batches"""
+    for name in ACTIVATIONS:
+        Z, dA = _activation_gradcheck_problem(student.rng, name)
+        _, cache = _activation_forward(student, Z, name)
+        dZ = student.call("layers.activation_backward", dA, cache)
+        expect_values(
+            dZ,
+            _activation_exact(Z, dA, name),
+            f"dZ from activation_backward(dA, "
+            f"cache) after activation_forward(Z, {name!r}), Z (5, 4)",
+            hints=_activation_hints(Z, dA, name),
+        )
+
+
+@check(PART, points=1, tags=("edge",))
+def layers_unknown_activation(student: Student) -> None:
+    """activation_forward: an unknown activation name raises ValueError"""
+    Z = student.rng.normal(0.0, 1.0, (3, 2))
+    A, _ = _activation_forward(student, Z, "relu")
+    expect_values(A, np.maximum(Z, 0.0), "A from activation_forward(Z, 'relu')")
+    for name in ("softmax", "leaky_relu"):
+        try:
+            student.call("layers.activation_forward", Z, name)
+        except StudentError as exc:
+            if "ValueError" not in exc.message:
+                raise CheckFailed(
+                    f"activation_forward(Z, {name!r}) should raise ValueError for an unknown "
+                    f"name; instead: {exc.message}"
+                ) from None
+        else:
+            raise CheckFailed(
+                f"activation_forward(Z, {name!r}) returned a result; it should raise "
+                f"ValueError for any name other than 'sigmoid', 'tanh', 'relu' and 'linear'"
+            )
+
+
+@check(PART, points=0.5, tags=("edge",))
+def layers_inputs_unchanged(student: Student) -> None:
+    """dense and activation layers do not modify their input arrays"""
+    rng = student.rng
+    A, W, b, dZ = _dense_problem(rng)
+    Z, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
+    expect_array(Z, (5, 4), f"Z from dense_forward for {DENSE_WHAT}")
+    expect_unchanged(student, [A, W, b], ["A_prev", "W", "b"], "dense_forward(A_prev, W, b)")
+    grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
+    for name, got, shape in zip(("dA_prev", "dW", "db"), grads, (A.shape, W.shape, b.shape)):
+        expect_array(got, shape, f"{name} from dense_backward for {DENSE_WHAT}")
+    expect_unchanged(student, [dZ], ["dZ"], "dense_backward(dZ, cache)")
+    for name in ACTIVATIONS:
+        Z, dA = _activation_problem(rng, name)
+        out, cache = _activation_forward(student, Z, name)
+        expect_array(out, Z.shape, f"A from activation_forward(Z, {name!r})")
+        expect_unchanged(student, [Z], ["Z"], f"activation_forward(Z, {name!r})")
+        dZ = student.call("layers.activation_backward", dA, cache)
+        expect_array(dZ, Z.shape, f"dZ from activation_backward(dA, cache) for {name!r}")
+        expect_unchanged(student, [dA], ["dA"], f"activation_backward(dA, cache) for {name!r}")

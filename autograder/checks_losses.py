@@ -1,0 +1,200 @@
+"""Part 2 (10 points): the mean binary cross-entropy and its gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.common import (
+    SLIDE_ATOL,
+    expect_grad,
+    expect_no_warnings,
+    expect_number,
+    expect_unchanged,
+    expect_values,
+    sign_hint,
+)
+from grading.reference import ref
+from grading.suite import (
+    CheckFailed,
+    Student,
+    check,
+    expect_array,
+    expect_finite,
+    expect_float,
+    numerical_gradient,
+)
+
+PART = "losses"
+
+
+def _sigmoid(z: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _problem(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Predictions in [0.05, 0.95] (no clipping involved) and 0/1 labels."""
+    y_hat = rng.uniform(0.05, 0.95, shape)
+    y = rng.integers(0, 2, shape).astype(np.float64)
+    return y_hat, y
+
+
+def _loss_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
+    terms = -(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))
+    hints = [
+        (np.sum(terms), "this is the sum over all elements; the loss is their mean"),
+        (-np.mean(terms), "the sign is flipped: the loss is -[y ln ŷ + (1-y) ln(1-ŷ)]"),
+        (np.mean(-y * np.log(y_hat)), "the (1 - y) ln(1 - ŷ) term is missing"),
+    ]
+    if y_hat.ndim == 2:
+        hints.insert(
+            1,
+            (
+                np.sum(terms) / y_hat.shape[0],
+                "this divides by the number of rows only; the mean is over all elements",
+            ),
+        )
+    return hints
+
+
+def _grad_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
+    g = -(y / y_hat - (1 - y) / (1 - y_hat))
+    hints = [
+        (g, f"the 1/N of the mean is missing (N = {y_hat.size} elements here)"),
+        sign_hint(g / y_hat.size),
+        (-y / y_hat / y_hat.size, "the derivative of the (1 - y) ln(1 - ŷ) term is missing"),
+    ]
+    if y_hat.ndim == 2:
+        hints.insert(
+            1,
+            (
+                g / y_hat.shape[0],
+                f"this divides by the number of rows ({y_hat.shape[0]}); the mean is "
+                f"over all {y_hat.size} elements",
+            ),
+        )
+    return hints
+
+
+@check(PART, points=1.5, visibility="visible", tags=("slide",))
+def losses_bce_slide(student: Student) -> None:
+    """binary_cross_entropy: ŷ = σ(0.1), y = 0 gives the slide's loss 0.7444"""
+    y_hat = np.array([_sigmoid(0.1)])
+    loss = student.call("losses.binary_cross_entropy", y_hat, np.array([0.0]))
+    expect_number(
+        loss,
+        0.7444,
+        "binary_cross_entropy([σ(0.1)], [0]) = -ln(1 - 0.525)",
+        atol=5e-5,
+        rtol=0.0,
+        show_expected=True,
+        hints=_loss_hints(y_hat, np.zeros(1)),
+    )
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def losses_bce_grad_slide(student: Student) -> None:
+    """binary_cross_entropy_grad: ŷ = a2 = 0.62, y = 1 gives the slide's dLoss/da2 = -1.62"""
+    a2 = np.array([_sigmoid(-0.13 * _sigmoid(0.5) + 0.95 * _sigmoid(0.36))])
+    y = np.array([1.0])
+    grad = student.call("losses.binary_cross_entropy_grad", a2, y)
+    expect_values(
+        grad,
+        [-1.62],
+        "binary_cross_entropy_grad([0.6174], [1]) = -1/ŷ",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+        hints=_grad_hints(a2, y),
+    )
+
+
+@check(PART, points=1.5, tags=("random",))
+def losses_bce_random(student: Student) -> None:
+    """binary_cross_entropy: right value on random batches of shapes (7,) and (4, 3)"""
+    for shape in [(7,), (4, 3)]:
+        y_hat, y = _problem(student.rng, shape)
+        loss = student.call("losses.binary_cross_entropy", y_hat, y)
+        expect_number(
+            loss,
+            ref.losses.binary_cross_entropy(y_hat, y),
+            f"binary_cross_entropy(y_hat, y) for shape {shape}",
+            hints=_loss_hints(y_hat, y),
+        )
+
+
+@check(PART, points=2, tags=("edge",))
+def losses_bce_at_zero_and_one(student: Student) -> None:
+    """binary_cross_entropy: finite, without any warning, when ŷ is exactly 0 or 1"""
+    advice = (
+        ": log(0) (or 0 * log 0) was evaluated. Clip first, p = np.clip(y_hat, eps, "
+        "1 - eps) with a tiny eps such as 1e-12, then take the logs of p"
+    )
+    cases = [
+        (
+            "perfect predictions ŷ = [0, 1, 1, 0] for y = [0, 1, 1, 0]",
+            np.array([0.0, 1.0, 1.0, 0.0]),
+            np.array([0.0, 1.0, 1.0, 0.0]),
+        ),
+        (
+            "confidently wrong predictions ŷ = [1, 0] for y = [0, 1]",
+            np.array([1.0, 0.0]),
+            np.array([0.0, 1.0]),
+        ),
+        ("ŷ = [0, 0.5, 1] for y = [1, 1, 1]", np.array([0.0, 0.5, 1.0]), np.array([1.0, 1.0, 1.0])),
+    ]
+    for label, y_hat, y in cases:
+        what = f"binary_cross_entropy with {label}"
+        loss = student.call("losses.binary_cross_entropy", y_hat, y)
+        expect_no_warnings(student, what, advice)
+        value = expect_float(loss, what)
+        expect_finite(value, what)
+        if value < 0:
+            raise CheckFailed(f"{what} is negative ({value:.3g}); a cross-entropy is >= 0")
+        if label.startswith("perfect") and value > 1e-3:
+            raise CheckFailed(f"{what} should be about 0, got {value:.3g}")
+        if label.startswith("confidently") and value < 2.0:
+            raise CheckFailed(
+                f"{what} should be large (far above ln 2 = 0.69), got {value:.3g}; "
+                f"clip with a tiny eps such as 1e-12"
+            )
+
+
+@check(PART, points=1.5, tags=("gradcheck", "random"))
+def losses_bce_grad_gradcheck(student: Student) -> None:
+    """binary_cross_entropy_grad: matches a numerical gradient on a random (4, 3) batch"""
+    y_hat, y = _problem(student.rng, (4, 3))
+    numeric = numerical_gradient(lambda p: ref.losses.binary_cross_entropy(p, y), y_hat)
+    grad = student.call("losses.binary_cross_entropy_grad", y_hat, y)
+    expect_grad(
+        grad,
+        numeric,
+        "binary_cross_entropy_grad(y_hat, y) for shape (4, 3)",
+        hints=_grad_hints(y_hat, y),
+    )
+
+
+@check(PART, points=1.5, tags=("random",))
+def losses_bce_grad_values(student: Student) -> None:
+    """binary_cross_entropy_grad: right values on random batches of shapes (6,) and (4, 3)"""
+    for shape in [(6,), (4, 3)]:
+        y_hat, y = _problem(student.rng, shape)
+        grad = student.call("losses.binary_cross_entropy_grad", y_hat, y)
+        expect_values(
+            grad,
+            ref.losses.binary_cross_entropy_grad(y_hat, y),
+            f"binary_cross_entropy_grad(y_hat, y) for shape {shape}",
+            hints=_grad_hints(y_hat, y),
+        )
+
+
+@check(PART, points=1, tags=("edge",))
+def losses_inputs_unchanged(student: Student) -> None:
+    """binary_cross_entropy and its gradient do not modify y_hat or y (even when clipping)"""
+    y_hat = np.array([0.0, 0.3, 1.0, 0.8, 0.6])
+    y = np.array([0.0, 0.0, 1.0, 1.0, 0.0])
+    loss = student.call("losses.binary_cross_entropy", y_hat, y)
+    expect_float(loss, "binary_cross_entropy(y_hat, y) for shape (5,)")
+    expect_unchanged(student, [y_hat, y], ["y_hat", "y"], "binary_cross_entropy(y_hat, y)")
+    grad = student.call("losses.binary_cross_entropy_grad", y_hat, y)
+    expect_array(grad, (5,), "binary_cross_entropy_grad(y_hat, y) for shape (5,)")
+    expect_unchanged(student, [y_hat, y], ["y_hat", "y"], "binary_cross_entropy_grad(y_hat, y)")

@@ -1,0 +1,415 @@
+"""Part 6 (15 points): a feed-forward network, the slide's XOR network, collapsing linear
+layers, and backpropagation through many layers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.common import (
+    SLIDE_ATOL,
+    agree,
+    conditioned,
+    expect_grad,
+    expect_number,
+    expect_pair_list,
+    expect_params,
+    expect_unchanged,
+    expect_values,
+    float_array,
+    sign_hint,
+)
+from grading.reference import ref
+from grading.suite import (
+    CheckFailed,
+    Student,
+    check,
+    expect_array,
+    expect_float,
+    expect_tuple,
+    numerical_gradient,
+)
+
+PART = "network"
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+SLIDE_XOR = [  # 7a, 'Alternative notation'
+    (np.array([[-5.0, 5.0], [5.0, -5.0]]), np.array([-3.0, -3.0])),
+    (np.array([[2.0, 2.0]]), np.array([-1.0])),
+]
+# 7b, 'Backpropagation with a hidden layer': x = (1, 1), y = 1, no biases, sigmoid twice.
+HIDDEN_X = np.array([[1.0, 1.0]])
+HIDDEN_Y = np.array([1.0])
+HIDDEN_PARAMS = [
+    (np.array([[0.45, 0.05], [-0.38, 0.74]]), np.zeros(2)),
+    (np.array([[-0.13, 0.95]]), np.zeros(1)),
+]
+
+# Three-layer nets with every activation somewhere; the last entry of each is the output.
+MIXES = [
+    ([3, 5, 4, 2], ["tanh", "relu", "linear"]),
+    ([4, 3, 5, 3], ["relu", "sigmoid", "tanh"]),
+    ([2, 4, 3, 1], ["sigmoid", "linear", "sigmoid"]),
+]
+
+
+def _random_params(rng: np.random.Generator, sizes: list[int]) -> list[tuple]:
+    return [
+        (rng.normal(0, 1, (n_out, n_in)) / np.sqrt(n_in), rng.normal(0, 0.5, n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
+
+
+def _pre_activations(X: np.ndarray, params: list[tuple], acts: list[str]) -> list[np.ndarray]:
+    """Z of every layer, computed here (to keep ReLU inputs away from the kink)."""
+    zs, A = [], X
+    for (W, b), name in zip(params, acts):
+        Z = A @ W.T + b
+        zs.append(Z)
+        A = ref.layers.activation_forward(Z, name)[0]
+    return zs
+
+
+def _away_from_kink(X: np.ndarray, params: list[tuple], acts: list[str]) -> bool:
+    zs = _pre_activations(X, params, acts)
+    return all(np.min(np.abs(Z)) > 0.05 for Z, name in zip(zs, acts) if name == "relu")
+
+
+def _flat(params: list[tuple]) -> list[np.ndarray]:
+    return [x for pair in params for x in pair]
+
+
+def _replace(params: list[tuple], k: int, x: np.ndarray) -> list[tuple]:
+    """params with its k-th array (W1, b1, W2, b2, ...) replaced by x."""
+    flat = _flat(params)
+    flat[k] = x
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+def _numeric(loss, params: list[tuple]) -> list[np.ndarray]:
+    """The grader's central differences of loss(params) w.r.t. every W and b."""
+    return [
+        numerical_gradient(lambda x, k=k: loss(_replace(params, k, x)), p)
+        for k, p in enumerate(_flat(params))
+    ]
+
+
+def _forward(
+    student: Student, X: np.ndarray, params: list[tuple], acts: list[str], what: str
+) -> tuple:
+    out = student.call("network.forward", X, params, acts)
+    return expect_tuple(out, 2, f"forward(X, params, {acts}) for {what}")
+
+
+def _grad_names(n_layers: int) -> list[str]:
+    return [f"d{p}{i}" for i in range(1, n_layers + 1) for p in ("W", "b")]
+
+
+def _expect_grads(grads: object, expected: list[np.ndarray], what: str, *, numeric: bool) -> None:
+    """grads: a list of (dW, db) per layer, first layer first, each entry checked."""
+    n = len(expected) // 2
+    pairs = expect_pair_list(grads, n, f"the grads of {what}")
+    flat = [x for pair in pairs for x in pair]
+    for name, got, want in zip(_grad_names(n), flat, expected):
+        label = f"{name} of {what}"
+        hints = [sign_hint(want)]
+        if numeric:
+            expect_grad(got, want, label, hints=hints)
+        else:
+            expect_values(got, want, label, hints=hints)
+
+
+# -- the slides --------------------------------------------------------------------------------
+
+
+@check(PART, points=1.5, visibility="visible", tags=("slide",))
+def network_xor_params(student: Student) -> None:
+    """XOR_PARAMS: θ = [[-5, 5], [5, -5]], b_θ = (-3, -3), λ = [[2, 2]], b_λ = -1 (slides)"""
+    params = expect_pair_list(student.get("network.XOR_PARAMS"), 2, "XOR_PARAMS")
+    for i, ((W, b), (W0, b0)) in enumerate(zip(params, SLIDE_XOR), start=1):
+        W = float_array(W, W0.shape, f"W{i} of XOR_PARAMS")
+        b = float_array(b, b0.shape, f"b{i} of XOR_PARAMS")
+        expect_values(
+            W,
+            W0,
+            f"W{i} of XOR_PARAMS",
+            atol=1e-12,
+            show_expected=True,
+            hints=[(W0.T, "W is transposed: row j holds the weights of unit j")],
+        )
+        expect_values(b, b0, f"b{i} of XOR_PARAMS", atol=1e-12, show_expected=True)
+
+
+@check(PART, points=1.5, visibility="visible", tags=("slide",))
+def network_xor_truth_table(student: Student) -> None:
+    """forward: the slide's XOR weights, ["sigmoid", "sigmoid"], thresholded give 0, 1, 1, 0"""
+    acts = ["sigmoid", "sigmoid"]
+    Y_hat, _ = _forward(student, XOR_X, SLIDE_XOR, acts, "the slide's XOR network")
+    Y_hat = expect_values(
+        Y_hat,
+        ref.network.forward(XOR_X, SLIDE_XOR, acts)[0],
+        "Y_hat of the slide's XOR network on (0,0), (0,1), (1,0), (1,1)",
+        rtol=1e-6,
+    )
+    labels = (Y_hat[:, 0] > 0.5).astype(int)
+    if not np.array_equal(labels, XOR_Y):
+        raise CheckFailed(
+            f"the slide's XOR network thresholded at 0.5 gives {labels.tolist()}, "
+            f"expected [0, 1, 1, 0]"
+        )
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def network_hidden_layer_forward(student: Student) -> None:
+    """forward: the slide's hidden-layer example (x = (1, 1), no biases) gives a2 = 0.62"""
+    Y_hat, _ = _forward(
+        student, HIDDEN_X, HIDDEN_PARAMS, ["sigmoid", "sigmoid"], "the slide's example"
+    )
+    expect_values(
+        Y_hat,
+        [[0.62]],
+        "a2 = forward([[1, 1]], [(θ1, 0), (θ2, 0)], ['sigmoid', 'sigmoid'])",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+
+
+@check(PART, points=1.5, visibility="visible", tags=("slide",))
+def network_hidden_layer_grads(student: Student) -> None:
+    """loss_and_grads: the slide's example gives its dLoss/dθ1 and dLoss/dθ2 (2 decimals)
+
+    dθ1 = [[0.01, 0.01], [-0.09, -0.09]], dθ2 = (-0.24, -0.22), and db = dz: (0.01, -0.09),
+    -0.38; the loss is -ln(a2).
+    """
+    out = student.call(
+        "network.loss_and_grads", HIDDEN_X, HIDDEN_Y, HIDDEN_PARAMS, ["sigmoid", "sigmoid"]
+    )
+    loss, grads = expect_tuple(out, 2, "loss_and_grads on the slide's example")
+    a2 = ref.network.forward(HIDDEN_X, HIDDEN_PARAMS, ["sigmoid", "sigmoid"])[0][0, 0]
+    expect_number(
+        loss,
+        -np.log(a2),
+        "the loss -ln(a2) of the slide's example (0.4822)",
+        atol=5e-5,
+        rtol=0.0,
+        show_expected=True,
+    )
+    (dW1, db1), (dW2, db2) = expect_pair_list(grads, 2, "the grads of the slide's example")
+    what = "of loss_and_grads on the slide's example"
+    expect_values(
+        dW1,
+        [[0.01, 0.01], [-0.09, -0.09]],
+        f"dLoss/dθ1 {what}",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    # The slide multiplies rounded numbers for dθ2 (-0.38 * 0.59 = -0.224 printed -0.22);
+    # the exact value is -0.2253, hence 0.006 here.
+    expect_values(
+        dW2, [[-0.24, -0.22]], f"dLoss/dθ2 {what}", atol=0.006, rtol=0.0, show_expected=True
+    )
+    expect_values(
+        db1,
+        [0.01, -0.09],
+        f"dLoss/db1 = dLoss/dz1 {what}",
+        atol=SLIDE_ATOL,
+        rtol=0.0,
+        show_expected=True,
+    )
+    expect_values(
+        db2, [-0.38], f"dLoss/db2 = dLoss/dz2 {what}", atol=SLIDE_ATOL, rtol=0.0, show_expected=True
+    )
+
+
+# -- random networks -----------------------------------------------------------------------------
+
+
+@check(PART, points=1.5, tags=("random",))
+def network_forward_random(student: Student) -> None:
+    """forward: Y_hat (m, n_last) of three-layer nets mixing tanh, relu, linear and sigmoid"""
+    for sizes, acts in MIXES:
+        params = _random_params(student.rng, sizes)
+        X = student.rng.normal(0, 1, (6, sizes[0]))
+        what = f"layer sizes {sizes} and X (6, {sizes[0]})"
+        Y_hat, _ = _forward(student, X, params, acts, what)
+        expect_values(
+            Y_hat,
+            ref.network.forward(X, params, acts)[0],
+            f"Y_hat of forward(X, params, {acts}) for {what}",
+        )
+
+
+def _backward_problem(rng: np.random.Generator) -> tuple:
+    sizes, acts = [3, 5, 4, 2], ["tanh", "relu", "sigmoid"]
+
+    def draw(r: np.random.Generator) -> tuple:
+        return (r.normal(0, 1, (6, 3)), _random_params(r, sizes), r.normal(0, 1, (6, 2)))
+
+    def accurate(p: tuple) -> bool:
+        X, params, G = p
+        return _away_from_kink(X, params, acts) and agree(
+            _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1])),
+            _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params),
+        )
+
+    X, params, G = conditioned(rng, draw, accurate)
+    return X, params, G, acts
+
+
+BACKWARD_WHAT = (
+    "backward(dY_hat, caches) after forward on layer sizes [3, 5, 4, 2] with "
+    "['tanh', 'relu', 'sigmoid'], X (6, 3)"
+)
+
+
+@check(PART, points=2, tags=("gradcheck", "random"))
+def network_backward_gradcheck(student: Student) -> None:
+    """backward: every dW and db matches a numerical gradient on a 3-layer net, batch of 6"""
+    X, params, G, acts = _backward_problem(student.rng)
+    numeric = _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params)
+    _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
+    grads = student.call("network.backward", G, caches)
+    _expect_grads(grads, numeric, BACKWARD_WHAT, numeric=True)
+
+
+@check(PART, points=1, tags=("random",))
+def network_backward_values(student: Student) -> None:
+    """backward: right dW and db for every layer of a 3-layer net, batch of 6"""
+    X, params, G, acts = _backward_problem(student.rng)
+    expected = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
+    _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
+    grads = student.call("network.backward", G, caches)
+    _expect_grads(grads, expected, BACKWARD_WHAT, numeric=False)
+
+
+def _loss_problem(rng: np.random.Generator) -> tuple:
+    sizes, acts = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
+
+    def draw(r: np.random.Generator) -> tuple:
+        return r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float), _random_params(r, sizes)
+
+    def accurate(p: tuple) -> bool:
+        X, y, params = p
+        return _away_from_kink(X, params, acts) and agree(
+            _flat(ref.network.loss_and_grads(X, y, params, acts)[1]),
+            _numeric(lambda ps: ref.network.loss_and_grads(X, y, ps, acts)[0], params),
+        )
+
+    X, y, params = conditioned(rng, draw, accurate)
+    return X, y, params, acts
+
+
+LOSS_WHAT = (
+    "loss_and_grads(X, y, params, ['relu', 'tanh', 'sigmoid']) on layer sizes "
+    "[4, 5, 3, 1], X (8, 4)"
+)
+
+
+@check(PART, points=2, tags=("gradcheck", "random"))
+def network_loss_and_grads_gradcheck(student: Student) -> None:
+    """loss_and_grads: every dW and db matches a numerical gradient (3 layers, batch of 8)"""
+    X, y, params, acts = _loss_problem(student.rng)
+    numeric = _numeric(lambda ps: ref.network.loss_and_grads(X, y, ps, acts)[0], params)
+    out = student.call("network.loss_and_grads", X, y, params, acts)
+    _, grads = expect_tuple(out, 2, LOSS_WHAT)
+    _expect_grads(grads, numeric, LOSS_WHAT, numeric=True)
+
+
+@check(PART, points=1, tags=("random",))
+def network_loss_and_grads_values(student: Student) -> None:
+    """loss_and_grads: right loss and grads on a 3-layer net, batch of 8"""
+    X, y, params, acts = _loss_problem(student.rng)
+    loss, expected = ref.network.loss_and_grads(X, y, params, acts)
+    out = student.call("network.loss_and_grads", X, y, params, acts)
+    got_loss, grads = expect_tuple(out, 2, LOSS_WHAT)
+    expect_number(got_loss, loss, f"the loss of {LOSS_WHAT}")
+    _expect_grads(grads, _flat(expected), LOSS_WHAT, numeric=False)
+
+
+# -- linear networks collapse --------------------------------------------------------------------
+
+
+def _chain(rng: np.random.Generator, sizes: list[int]) -> list[np.ndarray]:
+    return [rng.normal(0, 1, (n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+@check(PART, points=1, tags=("random",))
+def network_collapse_matches_linear_network(student: Student) -> None:
+    """collapse_linear: X @ W.T equals a 3-layer "linear" network without biases"""
+    sizes = [3, 5, 2, 4]
+    weights = _chain(student.rng, sizes)
+    X = student.rng.normal(0, 1, (6, 3))
+    W = float_array(
+        student.call("network.collapse_linear", weights), None, "collapse_linear([W1, W2, W3])"
+    )
+    if W.shape != (4, 3):
+        raise CheckFailed(
+            f"collapse_linear([W1, W2, W3]) for W1 (5, 3), W2 (2, 5), W3 (4, 2) should have "
+            f"shape (4, 3), got {W.shape}: the product is W3 @ W2 @ W1 (the first layer's "
+            f"matrix on the right)"
+        )
+    params = [(Wi, np.zeros(Wi.shape[0])) for Wi in weights]
+    Y = ref.network.forward(X, params, ["linear"] * 3)[0]
+    expect_values(
+        X @ W.T,
+        Y,
+        "X @ collapse_linear([W1, W2, W3]).T compared with the linear network's output",
+        rtol=1e-6,
+    )
+
+
+@check(PART, points=0.5, tags=("random",))
+def network_collapse_values(student: Student) -> None:
+    """collapse_linear: Wn ··· W1 for random non-square chains of 1, 2 and 4 matrices"""
+    for sizes in ([3, 4], [4, 2, 5], [2, 5, 3, 6, 4]):
+        weights = _chain(student.rng, sizes)
+        expected = ref.network.collapse_linear(weights)
+        got = student.call("network.collapse_linear", weights)
+        what = f"collapse_linear of {len(weights)} matrices for layer sizes {sizes}"
+        expect_values(
+            got,
+            expected,
+            what,
+            rtol=1e-6,
+            hints=[
+                (expected.T, "the product is transposed: Wn ··· W1 has shape (n_last, n_first)")
+            ],
+        )
+
+
+@check(PART, points=0.5, tags=("edge",))
+def network_inputs_unchanged(student: Student) -> None:
+    """forward, backward, loss_and_grads and collapse_linear do not modify their inputs"""
+    sizes, acts = [3, 4, 1], ["relu", "sigmoid"]
+    rng = student.rng
+    X, params = rng.normal(0, 1, (5, 3)), _random_params(rng, sizes)
+    y = rng.integers(0, 2, 5).astype(float)
+    shapes = [(4, 3), (1, 4)]
+    Y_hat, caches = _forward(student, X, params, acts, "layer sizes [3, 4, 1]")
+    expect_array(Y_hat, (5, 1), "Y_hat of forward for layer sizes [3, 4, 1], X (5, 3)")
+    expect_unchanged(
+        student,
+        [X, params, acts],
+        ["X", "params", "activations"],
+        "forward(X, params, activations)",
+    )
+    dY = rng.normal(0, 1, (5, 1))
+    grads = student.call("network.backward", dY, caches)
+    expect_params(grads, shapes, "the grads returned by backward")
+    expect_unchanged(student, [dY], ["dY_hat"], "backward(dY_hat, caches)")
+    out = student.call("network.loss_and_grads", X, y, params, acts)
+    loss, grads = expect_tuple(out, 2, "loss_and_grads(X, y, params, activations)")
+    expect_float(loss, "the loss of loss_and_grads")
+    expect_params(grads, shapes, "the grads returned by loss_and_grads")
+    expect_unchanged(
+        student,
+        [X, y, params, acts],
+        ["X", "y", "params", "activations"],
+        "loss_and_grads(X, y, params, activations)",
+    )
+    weights = _chain(rng, [3, 4, 2])
+    W = student.call("network.collapse_linear", weights)
+    expect_array(W, (2, 3), "collapse_linear(weights) for layer sizes [3, 4, 2]")
+    expect_unchanged(student, [weights], ["weights"], "collapse_linear(weights)")

@@ -1,0 +1,237 @@
+"""Part 3 (12 points): one neuron (binary logistic regression), its loss and gradient, AND."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.common import (
+    conditioned,
+    expect_grad,
+    expect_number,
+    expect_unchanged,
+    expect_values,
+    float_array,
+    sign_hint,
+)
+from grading.reference import ref
+from grading.suite import (
+    CheckFailed,
+    Student,
+    check,
+    expect_array,
+    expect_float,
+    expect_tuple,
+    numerical_gradient,
+    relative_error,
+)
+
+PART = "neuron"
+
+SLIDE_X = np.array([[1.0, 1.0]])
+SLIDE_Y = np.array([0.0])
+SLIDE_THETA = np.array([-0.1, 0.5, -0.3])
+AND_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _problem(rng: np.random.Generator, m: int = 8, n: int = 3) -> tuple:
+    X = rng.normal(0.0, 1.0, (m, n))
+    y = rng.integers(0, 2, m).astype(np.float64)
+    theta = rng.normal(0.0, 1.0, n + 1)
+    return X, y, theta
+
+
+def _numeric_grad(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    return numerical_gradient(lambda t: ref.neuron.logistic_loss_and_grad(X, y, t)[0], theta)
+
+
+def _gradcheck_problem(rng: np.random.Generator) -> tuple:
+    def accurate(p: tuple) -> bool:
+        exact = ref.neuron.logistic_loss_and_grad(*p)[1]
+        return relative_error(exact, _numeric_grad(*p)) < 1e-8
+
+    return conditioned(rng, _problem, accurate)
+
+
+def _logistic_hints(X: np.ndarray, theta: np.ndarray) -> list:
+    return [
+        (_sigmoid(X @ theta[1:]), "the bias theta[0] is missing: σ(theta[0] + X @ theta[1:])"),
+        (_sigmoid(theta[-1] + X @ theta[:-1]), "the bias is theta[0] (first), not theta[-1]"),
+        (theta[0] + X @ theta[1:], "the sigmoid is missing: return σ(z), not z"),
+    ]
+
+
+def _grad_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
+    g = ref.neuron.logistic_loss_and_grad(X, y, theta)[1]
+    m = X.shape[0]
+    return [
+        (g * m, f"the 1/m of the mean is missing (m = {m} examples)"),
+        sign_hint(g),
+        (np.roll(g, -1), "the bias entry should come first: grad = (d/dθ0, d/dθ1, ...)"),
+        (
+            np.concatenate(([0.0], g[1:])),
+            "the bias gradient is missing: d/dθ0 is the mean of (p - y)",
+        ),
+    ]
+
+
+def _call_loss_and_grad(student: Student, X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> tuple:
+    out = student.call("neuron.logistic_loss_and_grad", X, y, theta)
+    return expect_tuple(out, 2, "logistic_loss_and_grad(X, y, theta)")
+
+
+# -- slide example (7b, 'Backpropagation again') ----------------------------------------
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def neuron_logistic_slide(student: Student) -> None:
+    """logistic: X = [[1, 1]], θ = (-0.1, 0.5, -0.3) gives σ(0.1) = 0.5250 as on the slides"""
+    p = student.call("neuron.logistic", SLIDE_X, SLIDE_THETA)
+    expect_values(
+        p,
+        [0.5250],
+        "logistic([[1, 1]], (-0.1, 0.5, -0.3))",
+        atol=5e-5,
+        rtol=0.0,
+        show_expected=True,
+        hints=_logistic_hints(SLIDE_X, SLIDE_THETA),
+    )
+
+
+@check(PART, points=1, visibility="visible", tags=("slide",))
+def neuron_loss_slide(student: Student) -> None:
+    """logistic_loss_and_grad: the slide's example (y = 0) has loss 0.7444"""
+    loss, _ = _call_loss_and_grad(student, SLIDE_X, SLIDE_Y, SLIDE_THETA)
+    expect_number(
+        loss,
+        0.7444,
+        "the loss of logistic_loss_and_grad([[1, 1]], [0], (-0.1, 0.5, -0.3))",
+        atol=5e-5,
+        rtol=0.0,
+        show_expected=True,
+        hints=[
+            (-np.log(0.5249792), "this is -ln(ŷ), the loss for y = 1; for y = 0 it is -ln(1 - ŷ)")
+        ],
+    )
+
+
+@check(PART, points=1.5, visibility="visible", tags=("slide",))
+def neuron_grad_slide(student: Student) -> None:
+    """logistic_loss_and_grad: the slide's example has gradient 0.5250 in every entry"""
+    _, grad = _call_loss_and_grad(student, SLIDE_X, SLIDE_Y, SLIDE_THETA)
+    expect_values(
+        grad,
+        [0.5250] * 3,
+        "the gradient of logistic_loss_and_grad([[1, 1]], [0], (-0.1, 0.5, -0.3))",
+        atol=5e-5,
+        rtol=0.0,
+        show_expected=True,
+        hints=_grad_hints(SLIDE_X, SLIDE_Y, SLIDE_THETA),
+    )
+
+
+# -- random batches ----------------------------------------------------------------------
+
+
+@check(PART, points=1.5, tags=("random",))
+def neuron_logistic_random(student: Student) -> None:
+    """logistic: right probabilities, shape (m,), on a random (6, 3) batch"""
+    X, _, theta = _problem(student.rng, 6, 3)
+    p = student.call("neuron.logistic", X, theta)
+    expect_values(
+        p,
+        ref.neuron.logistic(X, theta),
+        "logistic(X, theta) for X (6, 3), theta (4,)",
+        hints=_logistic_hints(X, theta),
+    )
+
+
+@check(PART, points=1.5, tags=("random",))
+def neuron_loss_random(student: Student) -> None:
+    """logistic_loss_and_grad: right loss on a random (8, 3) batch"""
+    X, y, theta = _problem(student.rng)
+    loss, _ = _call_loss_and_grad(student, X, y, theta)
+    p = _sigmoid(theta[0] + X @ theta[1:])
+    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    expect_number(
+        loss,
+        ref.neuron.logistic_loss_and_grad(X, y, theta)[0],
+        "the loss of logistic_loss_and_grad(X, y, theta) for X (8, 3)",
+        hints=[
+            (terms.sum(), "this is the sum over the examples; use the mean"),
+            (-terms.mean(), "the sign is flipped"),
+        ],
+    )
+
+
+@check(PART, points=2, tags=("gradcheck", "random"))
+def neuron_grad_gradcheck(student: Student) -> None:
+    """logistic_loss_and_grad: the gradient matches a numerical gradient on a (8, 3) batch"""
+    X, y, theta = _gradcheck_problem(student.rng)
+    numeric = _numeric_grad(X, y, theta)
+    _, grad = _call_loss_and_grad(student, X, y, theta)
+    expect_grad(
+        grad,
+        numeric,
+        "the gradient of logistic_loss_and_grad(X, y, theta) for X (8, 3), theta (4,)",
+        hints=_grad_hints(X, y, theta),
+    )
+
+
+@check(PART, points=1, tags=("random",))
+def neuron_grad_values(student: Student) -> None:
+    """logistic_loss_and_grad: right gradient values on a random (8, 3) batch"""
+    X, y, theta = _gradcheck_problem(student.rng)
+    _, grad = _call_loss_and_grad(student, X, y, theta)
+    expect_values(
+        grad,
+        ref.neuron.logistic_loss_and_grad(X, y, theta)[1],
+        "the gradient of logistic_loss_and_grad(X, y, theta) for X (8, 3)",
+        hints=_grad_hints(X, y, theta),
+    )
+
+
+# -- AND and inputs ----------------------------------------------------------------------
+
+
+@check(PART, points=1.5, tags=("edge",))
+def neuron_and_theta(student: Student) -> None:
+    """AND_THETA: logistic computes AND on {0,1}^2 (output > 0.5 only for (1, 1))"""
+    theta = float_array(student.get("neuron.AND_THETA"), (3,), "AND_THETA")
+    expected = np.array([False, False, False, True])
+    got = ref.neuron.logistic(AND_X, theta) > 0.5
+    if not np.array_equal(got, expected):
+        wrong = [tuple(int(v) for v in AND_X[i]) for i in np.flatnonzero(got != expected)]
+        raise CheckFailed(
+            f"with AND_THETA = {np.round(theta, 3).tolist()}, σ(θ0 + θ1 x1 + θ2 x2) is on the "
+            f"wrong side of 0.5 for input(s) {wrong}; only (1, 1) should give more than 0.5 "
+            f"(e.g. a negative bias that only the two weights together can overcome)"
+        )
+    p = student.call("neuron.logistic", AND_X, theta)
+    p = expect_values(
+        p,
+        ref.neuron.logistic(AND_X, theta),
+        "logistic(X, AND_THETA) on the four inputs (0,0), (0,1), (1,0), (1,1)",
+        rtol=1e-6,
+    )
+    if not np.array_equal(p > 0.5, expected):
+        raise CheckFailed("logistic(X, AND_THETA) does not compute AND on {0,1}^2")
+
+
+@check(PART, points=1, tags=("edge",))
+def neuron_inputs_unchanged(student: Student) -> None:
+    """logistic and logistic_loss_and_grad do not modify X, y or theta"""
+    X, y, theta = _problem(student.rng, 5, 2)
+    p = student.call("neuron.logistic", X, theta)
+    expect_array(p, (5,), "logistic(X, theta) for X (5, 2)")
+    expect_unchanged(student, [X, theta], ["X", "theta"], "logistic(X, theta)")
+    out = student.call("neuron.logistic_loss_and_grad", X, y, theta)
+    loss, grad = expect_tuple(out, 2, "logistic_loss_and_grad(X, y, theta)")
+    expect_float(loss, "the loss of logistic_loss_and_grad for X (5, 2)")
+    expect_array(grad, (3,), "the gradient of logistic_loss_and_grad for X (5, 2)")
+    expect_unchanged(
+        student, [X, y, theta], ["X", "y", "theta"], "logistic_loss_and_grad(X, y, theta)"
+    )
