@@ -4,6 +4,7 @@ and return plain results. Student code never runs in this process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -68,13 +69,16 @@ class GradeReport:
 
 def load_checks() -> list[Check]:
     """Import the hidden suite (once) and return its checks in part order."""
+    suite_version()  # pinned to the suite as it is imported now
     load_package("autograder", AUTOGRADER_DIR)  # registers every check
 
     return sorted(CHECKS, key=lambda c: PARTS_BY_MODULE[c.part].number)
 
 
+@functools.cache
 def suite_version() -> str:
-    """A short hash of the hidden suite's source, recorded with every result for regrades."""
+    """A short hash of the hidden suite's source, recorded with every result for regrades
+    (computed once per process, like the suite is imported once)."""
     digest = hashlib.sha256()
     for path in sorted(AUTOGRADER_DIR.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())

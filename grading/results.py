@@ -83,6 +83,7 @@ def write_json_atomic(document: dict[str, Any], path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(document, fh, indent=2)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # readable by course staff, like any report
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

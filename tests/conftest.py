@@ -1,4 +1,4 @@
-"""Shared fixtures: the kit's folders and a helper that runs the real `nnkit` CLI."""
+"""Shared fixture: `nnkit`, which runs the real CLI in a subprocess."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grading.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
+from grading.paths import KIT_ROOT
 
-TESTS_DIR = Path(__file__).parent
-SUBMISSIONS = TESTS_DIR / "submissions"
 NNKIT = [sys.executable, "-m", "grading.cli"]
 
 
@@ -22,12 +20,7 @@ def run_nnkit(*args: str | Path, cwd: Path = KIT_ROOT) -> subprocess.CompletedPr
     )
 
 
-@pytest.fixture(scope="session")
-def kit() -> dict[str, Path]:
-    return {
-        "root": KIT_ROOT,
-        "solution": SOLUTION_DIR,
-        "assignment": ASSIGNMENT_DIR,
-        "samples": SAMPLES_DIR / "submissions",
-        "submissions": SUBMISSIONS,
-    }
+@pytest.fixture
+def nnkit():
+    """`nnkit(*args)` runs the real CLI in a subprocess."""
+    return run_nnkit

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import zipfile
 
-from conftest import run_nnkit
-
 from grading.paths import SOLUTION_DIR
 
 
-def test_grade_a_zip_writes_results_and_prints_the_table(tmp_path):
+def test_grade_a_zip_writes_results_and_prints_the_table(nnkit, tmp_path):
     archive = tmp_path / "hw.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for path in (SOLUTION_DIR / "nnbasics").glob("*.py"):
             zf.write(path, f"handin/nnbasics/{path.name}")
     results = tmp_path / "out" / "results.json"
-    proc = run_nnkit("grade", archive, "--results", results)
+    proc = nnkit("grade", archive, "--results", results)
     assert proc.returncode == 0, proc.stderr
     assert "Total" in proc.stdout and "100" in proc.stdout
     document = json.loads(results.read_text())
@@ -24,39 +22,39 @@ def test_grade_a_zip_writes_results_and_prints_the_table(tmp_path):
     assert {t["status"] for t in document["tests"]} == {"passed"}
 
 
-def test_grade_overwrites_an_existing_results_file(tmp_path):
+def test_grade_overwrites_an_existing_results_file(nnkit, tmp_path):
     results = tmp_path / "results.json"
     results.write_text('{"score": 1000}')
-    proc = run_nnkit("grade", SOLUTION_DIR, "--results", results, "--quiet")
+    proc = nnkit("grade", SOLUTION_DIR, "--results", results, "--quiet")
     assert proc.returncode == 0
     assert proc.stdout.strip() == "100 / 100"
     assert json.loads(results.read_text())["score"] == 100
 
 
-def test_missing_submission_is_a_one_line_error(tmp_path):
-    proc = run_nnkit("grade", tmp_path / "nope", "--results", tmp_path / "r.json")
+def test_missing_submission_is_a_one_line_error(nnkit, tmp_path):
+    proc = nnkit("grade", tmp_path / "nope", "--results", tmp_path / "r.json")
     assert proc.returncode == 2
     assert proc.stderr == f"nnkit: error: submission not found: {tmp_path / 'nope'}\n"
     assert not (tmp_path / "r.json").exists()
 
 
-def test_unreadable_zip_is_a_one_line_error(tmp_path):
+def test_unreadable_zip_is_a_one_line_error(nnkit, tmp_path):
     bad = tmp_path / "hw.zip"
     bad.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty archive is still a zip
-    proc = run_nnkit("grade", bad, "--results", tmp_path / "r.json")
+    proc = nnkit("grade", bad, "--results", tmp_path / "r.json")
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"nnkit: error: no nnbasics modules found in {bad} ")
     assert proc.stderr.count("\n") == 1
 
 
-def test_unknown_option_is_a_usage_error(tmp_path):
-    proc = run_nnkit("grade", SOLUTION_DIR, "--bogus")
+def test_unknown_option_is_a_usage_error(nnkit, tmp_path):
+    proc = nnkit("grade", SOLUTION_DIR, "--bogus")
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[0] == "Usage: nnkit grade [OPTIONS] SUBMISSION"
     assert proc.stderr.splitlines()[-1] == "Error: No such option '--bogus'."
 
 
-def test_release_check_passes_on_the_committed_release():
-    proc = run_nnkit("release", "--check")
+def test_release_check_passes_on_the_committed_release(nnkit):
+    proc = nnkit("release", "--check")
     assert proc.returncode == 0
     assert proc.stdout == "assignment/ is up to date.\n"

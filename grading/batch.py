@@ -1,0 +1,549 @@
+"""Grade a whole class: every submission in a folder, in parallel, into one gradebook.
+
+`SUBMISSIONS` holds one sub-folder or `.zip` per submission (its id is the name without
+`.zip`), or a Gradescope "Export Submissions" folder: `submission_metadata.yml` at the
+top, one `submission_<n>/` folder per submission, and the submitters' names and emails in
+the metadata. For each submission `grade_all` writes `OUT/<id>/results.json` (Gradescope's
+format) and `OUT/<id>/feedback.md`, records a row in `OUT/gradebook.sqlite`, and at the
+end writes `OUT/gradebook.csv` from every row of the current suite version.
+
+A submission whose content (as `grading.submission.prepare` reads it) and hidden suite
+are unchanged since it was last graded, under the same course secret, is not graded
+again. A submission that cannot be read, or whose grading raises, gets a row with score 0
+and a one-line error, and is tried again on the next run; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from grading import privileges
+from grading.gradebook import PART_COLUMNS, Gradebook, GradebookRow, export_csv, format_points
+from grading.grader import default_secret, grade, load_checks, submission_seed, suite_version
+from grading.parts import PARTS
+from grading.results import KIT_VERSION, part_scores, to_gradescope, write_json_atomic
+from grading.submission import SubmissionError, prepare
+
+METADATA_FILE = "submission_metadata.yml"
+GRADEBOOK_FILE = "gradebook.sqlite"
+CSV_FILE = "gradebook.csv"
+MAX_ERROR_CHARS = 500
+
+
+class BatchError(Exception):
+    """The class folder itself cannot be used (missing, not a folder, bad metadata); the
+    message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's (or group's) hand-in."""
+
+    id: str
+    path: Path
+    name: str = ""
+    email: str = ""
+
+
+@dataclass
+class BatchSummary:
+    """What `grade_all` did. `rows` are this run's submissions, in the order found."""
+
+    graded: int
+    reused: int
+    failed: int
+    seconds: float
+    suite_version: str
+    rows: list[GradebookRow] = field(default_factory=list)
+    csv_path: Path | None = None
+
+
+# -- finding submissions -------------------------------------------------------------------
+
+
+def find_submissions(folder: Path, exclude: Iterable[Path] = ()) -> list[Submission]:
+    """The submissions in `folder`, sorted by id. Names and emails come from a Gradescope
+    `submission_metadata.yml` when there is one (in `folder`, or in the single folder that
+    `folder` holds, as unzipping Gradescope's export leaves it). Hidden entries, `__MACOSX`,
+    files that are not `.zip` and the paths in `exclude` are skipped."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise BatchError(f"submissions folder not found: {folder}")
+    if not folder.is_dir():
+        raise BatchError(f"{folder} is not a folder")
+    folder = _export_root(folder)
+    metadata = _read_metadata(folder / METADATA_FILE)
+    skip = {Path(p).resolve() for p in exclude}
+    entries = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == "__MACOSX" or path.resolve() in skip:
+            continue
+        if path.is_dir():
+            entries.append((path.name, path))
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            entries.append((path.name[:-4], path))
+    taken = [key for key, _ in entries]
+    submissions = []
+    for key, path in entries:
+        sub_id = path.name if taken.count(key) > 1 and path.is_file() else key  # "a" and "a.zip"
+        people = metadata.get(path.name) or metadata.get(key) or []
+        submissions.append(
+            Submission(
+                sub_id,
+                path,
+                "; ".join(p["name"] for p in people if p["name"]),
+                "; ".join(p["email"] for p in people if p["email"]),
+            )
+        )
+    return sorted(submissions, key=lambda s: s.id)
+
+
+def _export_root(folder: Path) -> Path:
+    """`folder`, or the one folder inside it that holds Gradescope's metadata file."""
+    if (folder / METADATA_FILE).is_file():
+        return folder
+    inner = [p for p in folder.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
+    if len(inner) == 1 and inner[0].is_dir() and (inner[0] / METADATA_FILE).is_file():
+        return inner[0]
+    return folder
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """A safe loader that reads unknown tags (Ruby objects in Gradescope's dumps) as the
+    plain scalar, list or mapping they tag."""
+
+
+def _plain(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_MetadataLoader.add_multi_constructor("!", _plain)
+_MetadataLoader.add_multi_constructor("tag:", _plain)
+
+
+def _key(value: Any) -> str:
+    """Gradescope writes Ruby symbols: `:name:` in the file is the key ":name"."""
+    return str(value).strip().strip(":")
+
+
+def _read_metadata(path: Path) -> dict[str, list[dict[str, str]]]:
+    """{submission folder name: [{"name", "email"} per submitter]} from Gradescope's
+    `submission_metadata.yml` (keys `:submitters:`, `:name:`, `:email:`, or the same
+    without colons); {} when there is none."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MetadataLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())
+        raise BatchError(f"cannot read {path}: {reason}"[:MAX_ERROR_CHARS]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BatchError(f"cannot read {path}: expected a mapping of submission folders")
+    metadata: dict[str, list[dict[str, str]]] = {}
+    for folder_name, info in data.items():
+        info = {_key(k): v for k, v in info.items()} if isinstance(info, dict) else {}
+        submitters = info.get("submitters")
+        people = []
+        for person in submitters if isinstance(submitters, list) else []:
+            if isinstance(person, dict):
+                person = {_key(k): v for k, v in person.items()}
+                people.append({k: str(person.get(k) or "").strip() for k in ("name", "email")})
+        metadata[str(folder_name)] = people
+    return metadata
+
+
+# -- grading -------------------------------------------------------------------------------
+
+
+def content_sha(path: Path) -> str:
+    """The submission's content sha256, exactly as grading computes it (the package that
+    `prepare` copies out); raises SubmissionError like `prepare`."""
+    with tempfile.TemporaryDirectory(prefix="nnkit-sha-") as tmp:
+        return prepare(path, Path(tmp))
+
+
+def grade_all(
+    folder: Path,
+    out: Path,
+    *,
+    jobs: int | None = None,
+    secret: bytes | None = None,
+    progress: bool = True,
+) -> BatchSummary:
+    """Grade every submission in `folder` into `out` (see the module docstring), on `jobs`
+    processes (default: every core). `secret` defaults to NNKIT_SECRET's.
+
+    The graders are `spawn`ed processes, so a script that calls this must do so under
+    `if __name__ == "__main__":` (as for any ProcessPoolExecutor); `nnkit grade-all` does.
+    Raises BatchError if `folder` cannot be used."""
+    started = time.perf_counter()
+    folder, out = Path(folder), Path(out)
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    secret = default_secret() if secret is None else secret
+    submissions = find_submissions(folder, exclude=[out])
+    version = suite_version()
+    max_total = round(sum(c.points for c in load_checks()), 4)
+    counts = {"graded": 0, "reused": 0, "failed": 0}
+    rows: dict[str, GradebookRow] = {}
+
+    def failed(sub: Submission, sha: str, error: str) -> None:
+        rows[sub.id] = _record_failure(book, out, sub, version, sha, error, max_total)
+        counts["failed"] += 1
+
+    with Gradebook(out / GRADEBOOK_FILE) as book, _progress_bar(progress) as bar:
+        task = bar.add_task("grading", total=len(submissions))
+        pending: dict[str, list[Submission]] = {}  # content sha -> submissions holding it
+        for sub in submissions:
+            try:
+                sha = content_sha(sub.path)
+            except Exception as exc:  # noqa: BLE001 - an unreadable submission is a row
+                failed(sub, "", _one_line(exc))
+                bar.advance(task)
+                continue
+            known = _reusable(book, sub, sha, version, submission_seed(secret, sha))
+            if known is not None:
+                rows[sub.id] = _reuse(book, out, sub, known)
+                counts["reused"] += 1
+                bar.advance(task)
+            else:
+                pending.setdefault(sha, []).append(sub)
+
+        if pending:
+            _create_worker_user()
+            pool = ProcessPoolExecutor(
+                max_workers=min(jobs, len(pending)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_pool_worker,
+            )
+            try:
+                futures = {
+                    pool.submit(_grade_one, group[0].path, secret): sha
+                    for sha, group in pending.items()
+                }
+                for future in as_completed(futures):
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead pool worker, say
+                        outcome = {"error": _one_line(exc)}
+                    graded_under = outcome.get("document", {}).get("extra_data", {})
+                    if "error" not in outcome and graded_under.get("suite_version") != version:
+                        outcome = {
+                            "error": "the hidden suite changed while the batch ran; "
+                            "run the batch again"
+                        }
+                    for i, sub in enumerate(pending[futures[future]]):
+                        if "error" in outcome:
+                            failed(sub, futures[future], outcome["error"])
+                        else:
+                            rows[sub.id] = _record_graded(book, out, sub, version, outcome)
+                            counts["graded" if i == 0 else "reused"] += 1
+                        bar.advance(task)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+        csv_path = out / CSV_FILE
+        export_csv(book.rows(version), csv_path)
+
+    return BatchSummary(
+        graded=counts["graded"],
+        reused=counts["reused"],
+        failed=counts["failed"],
+        seconds=time.perf_counter() - started,
+        suite_version=version,
+        rows=[rows[s.id] for s in submissions],
+        csv_path=csv_path,
+    )
+
+
+def _reusable(
+    book: Gradebook, sub: Submission, sha: str, version: str, seed: int
+) -> GradebookRow | None:
+    """A successful grade of this exact content under this suite and secret: this
+    submission's own row first, else any other submission's with identical content."""
+    for row in (book.get(sub.id, version), book.lookup(sha, version)):
+        if row is not None and row.sha256 == sha and not row.error and row.seed == seed:
+            return row
+    return None
+
+
+def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:
+    """In a pool process: grade one submission; plain data back, never an exception."""
+    try:
+        report = grade(path, secret=secret)
+        parts = {
+            column: earned
+            for column, (_title, earned, _possible) in zip(PART_COLUMNS, part_scores(report))
+        }
+        return {
+            "sha": report.submission_sha256,
+            "seed": report.seed,
+            "document": to_gradescope(report),
+            "parts": parts,
+            "total": report.score,
+            "max_total": report.max_score,
+        }
+    except Exception as exc:  # noqa: BLE001 - reported as the submission's error
+        return {"error": _one_line(exc)}
+
+
+def _init_pool_worker() -> None:
+    """Pool processes leave Ctrl-C to the batch's own process, and load the suite once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_checks()
+
+
+def _create_worker_user() -> None:
+    """As root, create the sandbox's worker user once, before parallel graders race to."""
+    if os.geteuid() != 0:
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="nnkit-batch-"))
+    try:
+        scratch = tmp / "scratch"
+        scratch.mkdir()
+        privileges.worker_identity(scratch)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    """A SubmissionError's own message; anything else as `Type: message`; one line."""
+    text = str(exc) if isinstance(exc, SubmissionError) else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.splitlines()).strip()[:MAX_ERROR_CHARS]
+
+
+# -- writing results -----------------------------------------------------------------------
+
+
+def _record_graded(
+    book: Gradebook, out: Path, sub: Submission, version: str, outcome: dict[str, Any]
+) -> GradebookRow:
+    document = outcome["document"]
+    text = _write_outputs(out, sub, document)
+    return book.record(
+        submission_id=sub.id,
+        suite_version=version,
+        sha256=outcome["sha"],
+        seed=outcome["seed"],
+        name=sub.name,
+        email=sub.email,
+        parts=outcome["parts"],
+        total=outcome["total"],
+        max_total=outcome["max_total"],
+        results_json=text,
+    )
+
+
+def _reuse(book: Gradebook, out: Path, sub: Submission, known: GradebookRow) -> GradebookRow:
+    """Rewrite the submission's files from the stored grade; re-record it only if it was
+    stored under another id (identical content) or with other names."""
+    _write_outputs(out, sub, json.loads(known.results_json))
+    if (known.submission_id, known.name, known.email) == (sub.id, sub.name, sub.email):
+        return known
+    return book.record(
+        submission_id=sub.id,
+        suite_version=known.suite_version,
+        sha256=known.sha256,
+        seed=known.seed,
+        name=sub.name,
+        email=sub.email,
+        parts=known.parts,
+        total=known.total,
+        max_total=known.max_total,
+        results_json=known.results_json,
+        graded_at=known.graded_at,
+    )
+
+
+def _record_failure(
+    book: Gradebook,
+    out: Path,
+    sub: Submission,
+    version: str,
+    sha: str,
+    error: str,
+    max_total: float,
+) -> GradebookRow:
+    document = {
+        "score": 0.0,
+        "execution_time": 0.0,
+        "output": f"nnkit could not grade this submission: {error}",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+        "extra_data": {
+            "kit_version": KIT_VERSION,
+            "suite_version": version,
+            "submission_sha256": sha,
+            "error": error,
+        },
+    }
+    text = _write_outputs(out, sub, document, error)
+    return book.record(
+        submission_id=sub.id,
+        suite_version=version,
+        sha256=sha,
+        name=sub.name,
+        email=sub.email,
+        parts=dict.fromkeys(PART_COLUMNS, 0.0),
+        total=0.0,
+        max_total=max_total,
+        error=error,
+        results_json=text,
+    )
+
+
+def _write_outputs(out: Path, sub: Submission, document: dict[str, Any], error: str = "") -> str:
+    """Write OUT/<id>/results.json and feedback.md; return the results.json text."""
+    folder = out / sub.id
+    write_json_atomic(document, folder / "results.json")
+    _write_text_atomic(folder / "feedback.md", feedback_markdown(sub, document, error))
+    return (folder / "results.json").read_text(encoding="utf-8")
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".feedback-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fenced(text: str) -> list[str]:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return [f"{fence}text", text, fence]
+
+
+def feedback_markdown(sub: Submission, document: dict[str, Any], error: str = "") -> str:
+    """A short Markdown page: the score per part, then each failed test with its message."""
+    lines = [f"# nnkit feedback: {sub.id}", ""]
+    who = sub.name + (f" <{sub.email}>" if sub.email else "")
+    if who.strip():
+        lines += [who.strip(), ""]
+    if error:
+        lines += ["This submission could not be graded:", "", *_fenced(error), ""]
+        return "\n".join(lines)
+    tests = document.get("tests", [])
+    lines += ["| Part | Points | Possible |", "|:--|--:|--:|"]
+    for part in PARTS:
+        mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
+        earned = sum(float(t.get("score", 0)) for t in mine)
+        possible = sum(float(t.get("max_score", 0)) for t in mine) if mine else part.points
+        lines.append(
+            f"| {part.number}. {part.title} | {format_points(earned)} | {format_points(possible)} |"
+        )
+    possible_total = sum(float(t.get("max_score", 0)) for t in tests)
+    lines.append(
+        f"| **Total** | **{format_points(float(document.get('score', 0)))}** | "
+        f"**{format_points(possible_total)}** |"
+    )
+    lines.append("")
+    failures = [t for t in tests if t.get("status") != "passed"]
+    if not failures:
+        lines += ["All tests passed.", ""]
+        return "\n".join(lines)
+    lines += ["## Failed tests", ""]
+    for t in failures:
+        lines += [
+            f"### {t.get('number', '')} {t.get('name', '')} "
+            f"({format_points(float(t.get('score', 0)))} / "
+            f"{format_points(float(t.get('max_score', 0)))})",
+            "",
+            *_fenced(str(t.get("output", ""))),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress]:
+    """A transient progress bar on stderr (or a silent stand-in)."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    )
+    with progress:
+        yield progress
+
+
+def print_summary(
+    summary: BatchSummary, title: str = "nnkit grade-all", console: Console | None = None
+) -> None:
+    """One row per submission of the run (id, name, points per part, total, error), then
+    the counts and where the gradebook is. Fits an 80-column terminal."""
+    console = console or Console(highlight=False)
+    table = Table(
+        title=escape(title),
+        caption="Parts: " + ", ".join(f"{p.number} {p.module}" for p in PARTS),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=0,
+    )
+    widest = max((len(row.submission_id) for row in summary.rows), default=10)
+    table.add_column("Submission", overflow="fold", min_width=min(widest, 16))
+    table.add_column("Name", ratio=1, overflow="fold", min_width=8)
+    for part in PARTS:
+        table.add_column(f"{part.number}\n/{part.points}", justify="right", no_wrap=True)
+    possible = max((row.max_total for row in summary.rows), default=100.0)
+    table.add_column(f"Total\n/{format_points(possible)}", justify="right", no_wrap=True)
+    table.add_column("Error", ratio=2, overflow="fold", min_width=10)
+    for row in summary.rows:
+        table.add_row(
+            escape(row.submission_id),
+            escape(row.name),
+            *(format_points(row.parts.get(column, 0.0)) for column in PART_COLUMNS),
+            f"[bold]{format_points(row.total)}[/]",
+            f"[red]{escape(row.error)}[/]" if row.error else "",
+        )
+    console.print(table)
+    console.print(
+        f"{summary.graded} graded, {summary.reused} unchanged (reused), {summary.failed} failed "
+        f"in {summary.seconds:.1f} s (suite {summary.suite_version}).",
+        markup=False,
+    )
+    if summary.csv_path is not None:
+        console.print(f"Gradebook written to {summary.csv_path}", markup=False, soft_wrap=True)

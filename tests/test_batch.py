@@ -1,0 +1,249 @@
+"""Class-wide batch grading: real submissions, real grading, a real SQLite gradebook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from grading.batch import BatchError, content_sha, find_submissions, grade_all, print_summary
+from grading.gradebook import CSV_COLUMNS, PART_COLUMNS, Gradebook
+from grading.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
+from grading.submission import SubmissionError, prepare
+
+SECRET = b"nnkit-batch-test-secret"
+BUGGY = SAMPLES_DIR / "submissions" / "buggy_graph_overwrite"
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    """gradebook.csv's rows, checking its header."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+    return list(reader)
+
+
+def csv_text(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in rows}
+
+
+def zip_folder(folder: Path, archive: Path) -> None:
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*.py")):
+            zf.write(path, path.relative_to(folder.parent).as_posix())
+
+
+@pytest.fixture(scope="module")
+def class_runs(tmp_path_factory):
+    """One class graded four times into the same OUT: as handed in, unchanged, after one
+    student changed a file, and after a copy of the solution was added."""
+    root = tmp_path_factory.mktemp("class")
+    subs, out = root / "submissions", root / "out"
+    subs.mkdir()
+    shutil.copytree(SOLUTION_DIR, subs / "solution")
+    zip_folder(ASSIGNMENT_DIR / "nnbasics", subs / "release.zip")
+    shutil.copytree(BUGGY, subs / "buggy")
+    (subs / "x.zip").write_text("this is not a zip file\n")
+    with pytest.raises(SubmissionError) as caught:
+        prepare(subs / "x.zip", root / "scratch")
+    runs = {"broken_error": str(caught.value), "subs": subs, "out": out}
+
+    def run(name: str) -> None:
+        summary = grade_all(subs, out, jobs=2, secret=SECRET, progress=False)
+        with Gradebook(out / "gradebook.sqlite") as book:
+            stored = {row.submission_id: row for row in book.rows(summary.suite_version)}
+        runs[name] = (summary, csv_text(out / "gradebook.csv"), stored)
+
+    run("first")
+    run("again")
+    with (subs / "buggy" / "nnbasics" / "graph.py").open("a") as fh:
+        fh.write("\n# resubmitted with a comment\n")
+    run("changed")
+    shutil.copytree(subs / "solution", subs / "solution_copy")
+    run("copied")
+    return runs
+
+
+def test_first_run_grades_every_submission_into_the_csv(class_runs):
+    summary, text, _ = class_runs["first"]
+    assert (summary.graded, summary.reused, summary.failed) == (3, 0, 1)
+    rows = by_id(read_csv(text))
+    assert sorted(rows) == ["buggy", "release", "solution", "x"]
+    assert rows["solution"]["total"] == "100"
+    assert rows["release"]["total"] == "0"
+    assert 0 < float(rows["buggy"]["total"]) < 100
+    assert float(rows["buggy"]["4 graph"]) < 15  # the bug is in part 4
+    assert rows["x"]["total"] == "0"
+    assert rows["x"]["error"] == class_runs["broken_error"]
+    for row in rows.values():
+        parts = sum(float(row[column]) for column in PART_COLUMNS)
+        assert parts == pytest.approx(float(row["total"]))
+        if row["id"] != "x":
+            assert row["error"] == ""
+    assert [row.submission_id for row in summary.rows] == ["buggy", "release", "solution", "x"]
+
+
+def test_each_submission_gets_results_json_and_feedback(class_runs):
+    out = class_runs["out"]
+    _, _, stored = class_runs["first"]
+    expected = {"solution": 100, "release": 0, "buggy": stored["buggy"].total, "x": 0}
+    for sub_id, score in expected.items():
+        doc = json.loads((out / sub_id / "results.json").read_text())
+        assert doc["score"] == score, sub_id
+        assert doc["extra_data"]["suite_version"] == class_runs["first"][0].suite_version
+        assert (out / sub_id / "feedback.md").is_file()
+    solution_doc = json.loads((out / "solution" / "results.json").read_text())
+    assert solution_doc["extra_data"]["submission_sha256"] == content_sha(SOLUTION_DIR)
+    assert len(solution_doc["tests"]) > 0
+    assert all(t["status"] == "passed" for t in solution_doc["tests"])
+    buggy_doc = json.loads((out / "buggy" / "results.json").read_text())
+    failed = [t for t in buggy_doc["tests"] if t["status"] == "failed"]
+    feedback = (out / "buggy" / "feedback.md").read_text()
+    assert "| 4. Backpropagation on a computational graph |" in feedback
+    for t in failed:
+        assert t["name"] in feedback and t["output"] in feedback
+    assert "All tests passed." in (out / "solution" / "feedback.md").read_text()
+    assert class_runs["broken_error"] in (out / "x" / "feedback.md").read_text()
+
+
+def test_rerun_reuses_every_readable_submission_and_retries_the_broken_one(class_runs):
+    summary, text, stored = class_runs["again"]
+    # Grades are reused by content; an unreadable submission has no content to key on and
+    # is checked again (cheaply) every run, still as a failure.
+    assert (summary.graded, summary.reused, summary.failed) == (0, 3, 1)
+    assert text == class_runs["first"][1]
+    first = class_runs["first"][2]
+    for sub_id in ("buggy", "release", "solution"):
+        assert stored[sub_id].graded_at == first[sub_id].graded_at
+
+
+def test_changing_one_file_regrades_only_that_submission(class_runs):
+    summary, text, stored = class_runs["changed"]
+    assert (summary.graded, summary.reused, summary.failed) == (1, 2, 1)
+    before = class_runs["again"][2]
+    assert stored["buggy"].sha256 != before["buggy"].sha256
+    assert stored["buggy"].total == before["buggy"].total  # only a comment changed
+    for sub_id in ("release", "solution"):
+        assert stored[sub_id] == before[sub_id]
+    rows = read_csv(text)
+    assert len(rows) == 4  # the resubmission replaced its row
+
+
+def test_identical_content_reuses_the_grade_under_its_own_id(class_runs):
+    summary, text, stored = class_runs["copied"]
+    assert (summary.graded, summary.reused, summary.failed) == (0, 4, 1)
+    assert stored["solution_copy"].total == 100
+    assert stored["solution_copy"].sha256 == stored["solution"].sha256
+    rows = by_id(read_csv(text))
+    assert len(rows) == 5 and rows["solution_copy"]["total"] == "100"
+    doc = json.loads((class_runs["out"] / "solution_copy" / "results.json").read_text())
+    assert doc["score"] == 100
+
+
+def test_summary_table_fits_80_columns(class_runs):
+    summary = class_runs["first"][0]
+    buffer = io.StringIO()
+    print_summary(summary, title="class", console=Console(file=buffer, width=80))
+    text = buffer.getvalue()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    for sub_id in ("buggy", "release", "solution", "x"):
+        assert f" {sub_id} " in text
+    assert "3 graded, 0 unchanged (reused), 1 failed" in text
+
+
+METADATA = """\
+submission_1001:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '19970001'
+    :email: ada@example.edu
+  :created_at: 2026-11-20 10:15:00.000000000 +01:00
+  :score: !ruby/object:BigDecimal 18:0.0
+  :status: processed
+submission_1002:
+  submitters:
+  - name: Alan Turing
+    sid: 19970002
+    email: alan@example.edu
+  - name: Grace Hopper
+    email: grace@example.edu
+submission_1003:
+  :submitters:
+  - :name: Nobody Submitted
+    :email: nobody@example.edu
+"""
+
+
+def test_gradescope_export_gives_names_and_emails(tmp_path):
+    export = tmp_path / "assignment_42_export"
+    export.mkdir()
+    (export / "submission_metadata.yml").write_text(METADATA)
+    first = export / "submission_1001"
+    first.mkdir()
+    for path in (ASSIGNMENT_DIR / "nnbasics").glob("*.py"):  # module files, no package
+        shutil.copy(path, first / path.name)
+    shutil.copytree(
+        ASSIGNMENT_DIR, export / "submission_1002", ignore=shutil.ignore_patterns("*.md")
+    )
+    (export / "submission_1003").mkdir()  # uploaded nothing readable
+
+    # Pointing at the folder that holds the unzipped export finds the same submissions.
+    assert find_submissions(tmp_path) == find_submissions(export)
+
+    out = tmp_path / "out"
+    summary = grade_all(export, out, jobs=2, secret=SECRET, progress=False)
+    # 1001 and 1002 both hand in the unchanged release: graded once, reused for the other.
+    assert (summary.graded, summary.reused, summary.failed) == (1, 1, 1)
+    rows = by_id(read_csv(csv_text(out / "gradebook.csv")))
+    assert sorted(rows) == ["submission_1001", "submission_1002", "submission_1003"]
+    assert (rows["submission_1001"]["name"], rows["submission_1001"]["email"]) == (
+        "Ada Lovelace",
+        "ada@example.edu",
+    )
+    assert rows["submission_1002"]["name"] == "Alan Turing; Grace Hopper"
+    assert rows["submission_1002"]["email"] == "alan@example.edu; grace@example.edu"
+    assert rows["submission_1003"]["name"] == "Nobody Submitted"
+    assert rows["submission_1003"]["error"].startswith("no nnbasics modules found in ")
+    assert all(row["total"] == "0" for row in rows.values())  # stubs and an empty folder
+    assert "Ada Lovelace <ada@example.edu>" in (out / "submission_1001" / "feedback.md").read_text()
+
+    again = grade_all(export, out, jobs=2, secret=SECRET, progress=False)
+    assert (again.graded, again.reused, again.failed) == (0, 2, 1)
+    # Another course secret means other random inputs: nothing graded under the old one
+    # is reused.
+    other = grade_all(export, out, jobs=2, secret=b"another-secret", progress=False)
+    assert (other.graded, other.reused, other.failed) == (1, 1, 1)
+
+
+def test_find_submissions_names_and_skips(tmp_path):
+    (tmp_path / "anna").mkdir()
+    (tmp_path / "anna.zip").write_bytes(b"")
+    (tmp_path / "bo.zip").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("not a submission")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "__MACOSX").mkdir()
+    (tmp_path / "out").mkdir()  # grade_all's OUT may sit inside SUBMISSIONS
+    found = [(s.id, s.path.name) for s in find_submissions(tmp_path, exclude=[tmp_path / "out"])]
+    assert found == [("anna", "anna"), ("anna.zip", "anna.zip"), ("bo", "bo.zip")]
+
+
+def test_missing_or_unusable_class_folder_is_a_batch_error(tmp_path):
+    with pytest.raises(BatchError, match="submissions folder not found"):
+        grade_all(tmp_path / "nope", tmp_path / "out", progress=False)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(BatchError, match="is not a folder"):
+        find_submissions(tmp_path / "file")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "submission_metadata.yml").write_text("a: [unclosed\n")
+    with pytest.raises(BatchError, match="cannot read"):
+        find_submissions(tmp_path / "bad")
