@@ -125,7 +125,7 @@ def gradcheck_numerical_gradient_any_shape(student: Student) -> None:
         _expect_accurate(got, exact, f, x, f"numerical_gradient(f, x) for x of shape {shape}")
 
 
-@check(PART, points=1.5, tags=("random",))
+@check(PART, points=1.5, tags=("values",))
 def gradcheck_relative_error_values(student: Student) -> None:
     """relative_error: max over elements of |a-b| / (|a|+|b|) on known values"""
     cases = [

@@ -462,7 +462,7 @@ def _conditioned_graph(rng: np.random.Generator) -> list[Op]:
 
 @check(PART, points=1.5, tags=("gradcheck", "random"))
 def graph_random_gradcheck(student: Student) -> None:
-    """Value.backward: leaf gradients of a random 30-node graph match a numerical gradient"""
+    """Value.backward: leaf gradients of a random ~30-node graph match a numerical gradient"""
     ops = _conditioned_graph(student.rng)
     numeric = _numeric_leaf_grads(ops)
     result = student.graph(ops)
@@ -481,7 +481,7 @@ def graph_random_gradcheck(student: Student) -> None:
 
 @check(PART, points=1, tags=("random",))
 def graph_random_values(student: Student) -> None:
-    """Value: data and grad of every node of a random 30-node graph are right"""
+    """Value: data and grad of every node of a random ~30-node graph are right"""
     ops = _conditioned_graph(student.rng)
     data, grad = _reference(ops)
     result = student.graph(ops)

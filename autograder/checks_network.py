@@ -72,7 +72,7 @@ def _pre_activations(X: np.ndarray, params: list[tuple], acts: list[str]) -> lis
 
 def _away_from_kink(X: np.ndarray, params: list[tuple], acts: list[str]) -> bool:
     zs = _pre_activations(X, params, acts)
-    return all(np.min(np.abs(Z)) > 0.05 for Z, name in zip(zs, acts) if name == "relu")
+    return all(np.min(np.abs(Z)) > 0.01 for Z, name in zip(zs, acts) if name == "relu")
 
 
 def _flat(params: list[tuple]) -> list[np.ndarray]:

@@ -36,7 +36,7 @@ class LocalStudent:
         self._session = worker.Session()
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        self.touched.add(str(request.get("target", "graph.Value")))
+        self.touched.add(str(request["target"]))
         request = wire.unpack_body(wire.pack(request)[4:])
         try:
             reply = self._session.handle(request)
@@ -72,7 +72,14 @@ class LocalStudent:
     ) -> GraphResult:
         ops_data = [[wire.encode_value(x) for x in op] for op in ops]
         value = wire.decode_value(
-            self._ask({"op": "graph", "ops": ops_data, "backward_from": backward_from})["value"]
+            self._ask(
+                {
+                    "op": "graph",
+                    "target": "graph.Value",
+                    "ops": ops_data,
+                    "backward_from": backward_from,
+                }
+            )["value"]
         )
         return GraphResult(value["data"], value["grad"])
 

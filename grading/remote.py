@@ -63,6 +63,7 @@ class RemoteStudent:
     ) -> GraphResult:
         request = {
             "op": "graph",
+            "target": "graph.Value",
             "ops": [[wire.encode_value(x) for x in op] for op in ops],
             "backward_from": backward_from,
         }

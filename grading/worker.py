@@ -174,7 +174,8 @@ class Session:
         if op == "graph":
             value_class = self.lookup("graph.Value")
             backward_from = request.get("backward_from")
-            result = run_graph(value_class, request["ops"], backward_from)
+            ops = [[wire.decode_value(x) for x in op] for op in request["ops"]]
+            result = run_graph(value_class, ops, backward_from)
             return {"ok": True, "value": wire.encode_value(result)}
         raise ValueError(f"unknown request {op!r}")
 
