@@ -1,11 +1,13 @@
 """Entry point of a sandboxed worker process: confine it, then serve the grader.
 
-Run as `python -I grading/boot.py CONFIG_JSON` by `grading.sandbox`. In order:
-load numpy and the worker code, open the import paths as directory descriptors (so that
-imports keep working once the paths themselves are hidden or unreadable), hide the
-kit and results folders (root only: a private mount namespace), apply resource limits,
-drop to the unprivileged worker user (root only), forbid new privileges, then answer
-requests. Only the standard library and numpy are imported here.
+Run as `python -I grading/boot.py CONFIG_JSON` by `grading.sandbox`. In order: load
+numpy and the worker code; where namespaces can be had (as root, or in an unprivileged
+user namespace) leave the network behind and rebuild the file system view: a fresh
+empty /tmp holding read-only bind mounts of the import paths and a writable bind mount of
+the scratch folder, and empty mounts over the kit, home folders and shared temporary
+folders; apply resource limits; as root drop to the worker's own unprivileged user; die
+with the grader; forbid new privileges; install the seccomp filter; then answer requests.
+Only the standard library and numpy are imported here.
 """
 
 from __future__ import annotations
@@ -17,42 +19,12 @@ import resource
 import socket
 import sys
 
-PR_SET_PDEATHSIG = 1
-PR_SET_NO_NEW_PRIVS = 38
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
-MS_REC, MS_PRIVATE = 0x4000, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET = 0x10000000, 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 0x4000
+MS_PRIVATE, MS_RELATIME = 1 << 18, 1 << 21
 MIB = 1024 * 1024
-PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
-CLONE_THREAD = 0x00010000
-# (audit architecture, system call numbers) per machine, from the kernel's syscall tables.
-SECCOMP_ARCH = {
-    "x86_64": (
-        0xC000003E,
-        {
-            "clone": 56,
-            "fork": 57,
-            "vfork": 58,
-            "execve": 59,
-            "ptrace": 101,
-            "execveat": 322,
-            "process_vm_readv": 310,
-            "process_vm_writev": 311,
-            "clone3": 435,
-        },
-    ),
-    "aarch64": (
-        0xC00000B7,
-        {
-            "clone": 220,
-            "execve": 221,
-            "ptrace": 117,
-            "execveat": 281,
-            "process_vm_readv": 270,
-            "process_vm_writev": 271,
-            "clone3": 435,
-        },
-    ),
-}
+VIEW = "/tmp"  # where the worker's own file system view is built
 
 
 def main() -> None:
@@ -60,32 +32,38 @@ def main() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     import numpy  # noqa: F401 - loaded before any limit, shared by every call
+    import seccomp
     import wire
     import worker
 
     sys.path.remove(here)
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     _preload(config.get("preload", []))
     sys.path.insert(0, config["package_parent"])
-    _paths_through_descriptors()
-    os.chdir(config["scratch"])  # the working folder stays reachable under any mount
-    notes = []
-    if os.geteuid() == 0 and config.get("hide"):
-        notes.append(_hide(libc, config["hide"]))
+    notes: list[str] = []
+    as_root = os.geteuid() == 0
+    if as_root or _enter_user_namespace(libc):
+        notes += _rebuild_view(libc, config["scratch"], config.get("hide", []))
+    else:
+        os.chdir(config["scratch"])
+        notes.append("no namespaces: the worker can read what the grader's user can read")
     uid, gid = config.get("user") or (os.getuid(), os.getgid())
     _limit(config["limits"], uid)
-    if os.geteuid() == 0 and config.get("user"):
+    if as_root and config.get("user"):
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
+    # Changing user clears the parent-death signal, so it is set after, then checked.
+    libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if os.getppid() != config["grader_pid"]:
+        os._exit(70)
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if not _forbid_new_processes(libc):
+    if not seccomp.install(libc):
         notes.append("seccomp unavailable: new processes are limited by RLIMIT_NPROC only")
     os.environ.clear()
     os.environ.update(config.get("env", {}))
     channel = socket.socket(fileno=config["channel_fd"])
-    channel.sendall(wire.pack({"ready": True, "notes": [n for n in notes if n]}))
+    channel.sendall(wire.pack({"ready": True, "notes": notes}))
     worker.serve(channel)
 
 
@@ -100,19 +78,103 @@ def _preload(modules: list[str]) -> None:
             pass
 
 
-def _paths_through_descriptors() -> None:
-    """Reach every import path through an open directory descriptor (/proc/self/fd/N).
+def _enter_user_namespace(libc: ctypes.CDLL) -> bool:
+    """As a regular user, become root of a new user namespace (mapped to ourselves), which
+    allows private mount and network namespaces; False where the kernel refuses."""
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        return False
+    try:
+        with open("/proc/self/setgroups", "w") as fh:
+            fh.write("deny")
+        with open("/proc/self/uid_map", "w") as fh:
+            fh.write(f"0 {uid} 1")
+        with open("/proc/self/gid_map", "w") as fh:
+            fh.write(f"0 {gid} 1")
+    except OSError:
+        return False
+    return True
 
-    A process that dropped to another user, or whose paths are hidden under a mount,
-    can still read through a descriptor opened before (the kernel checks permissions
-    on opening, not on each lookup below an open directory). Package `__path__`s are
-    rewritten too, so numpy's lazily loaded submodules keep working.
+
+def _rebuild_view(libc: ctypes.CDLL, scratch: str, hide: list[str]) -> list[str]:
+    """Private network and mount namespaces, then the worker's own view of the files.
+
+    Every import path and the scratch folder are opened first and bind-mounted from the
+    open descriptors into an empty tmpfs on /tmp, so that nothing outside them can be
+    reached, not even by walking up with `..` from a folder the worker holds open.
     """
-    mapping: dict[str, str] = {}
-    for entry in list(sys.path):
-        if entry and os.path.isdir(entry) and entry not in mapping:
-            fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
-            mapping[entry] = f"/proc/self/fd/{fd}"
+    if libc.unshare(CLONE_NEWNET) != 0:
+        return ["network namespace unavailable: the worker may use the network"]
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return ["mount namespace unavailable: the worker can read the kit's files"]
+    _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
+    sources = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in _import_dirs() if p != scratch}
+    scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+    _mount(libc, "tmpfs", VIEW, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+    mapping = {}
+    for i, (path, fd) in enumerate(sorted(sources.items())):
+        target = f"{VIEW}/lib{i}"
+        os.mkdir(target)
+        _mount(libc, f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+        _mount(libc, "none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | _kept_flags(target))
+        mapping[path] = target
+        os.close(fd)
+    os.mkdir(f"{VIEW}/scratch")
+    _mount(libc, f"/proc/self/fd/{scratch_fd}", f"{VIEW}/scratch", None, MS_BIND)
+    os.close(scratch_fd)
+    mapping[scratch] = f"{VIEW}/scratch"
+    _mount(libc, "none", VIEW, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    _remap_import_paths(mapping)
+    os.chdir(f"{VIEW}/scratch")
+    for path in hide:
+        if path != VIEW and os.path.isdir(path):
+            _mount(libc, "tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=000")
+    return []
+
+
+def _mount(
+    libc: ctypes.CDLL,
+    source: str,
+    target: str,
+    fstype: str | None,
+    flags: int,
+    data: str | None = None,
+) -> None:
+    result = libc.mount(
+        source.encode(),
+        target.encode(),
+        fstype.encode() if fstype else None,
+        flags,
+        data.encode() if data else None,
+    )
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
+
+
+def _kept_flags(path: str) -> int:
+    """Mount flags a remount must keep (a user namespace may not clear them)."""
+    flag = os.statvfs(path).f_flag
+    kept = flag & (os.ST_NOSUID | os.ST_NODEV | os.ST_NOEXEC | os.ST_NOATIME | os.ST_NODIRATIME)
+    return kept | (MS_RELATIME if flag & os.ST_RELATIME else 0)
+
+
+def _import_dirs() -> list[str]:
+    """The folders imports may still read from: sys.path and loaded packages' paths."""
+    found = {p for p in sys.path if p and os.path.isdir(p)}
+    for module in list(sys.modules.values()):
+        for p in getattr(module, "__path__", None) or []:
+            if (
+                isinstance(p, str)
+                and os.path.isdir(p)
+                and not any(p.startswith(s + os.sep) for s in found)
+            ):
+                found.add(p)
+    return [p for p in found if not any(p.startswith(o + os.sep) for o in found)]
+
+
+def _remap_import_paths(mapping: dict[str, str]) -> None:
+    """Point sys.path and every package's __path__ at the bind mounts."""
 
     def remap(path: str) -> str:
         for prefix in sorted(mapping, key=len, reverse=True):
@@ -126,83 +188,6 @@ def _paths_through_descriptors() -> None:
         if isinstance(paths, list):
             paths[:] = [remap(p) for p in paths]
     sys.path_importer_cache.clear()
-
-
-def _hide(libc: ctypes.CDLL, paths: list[str]) -> str:
-    """Cover `paths` with empty read-only tmpfs mounts in a private mount namespace,
-    and leave the network behind (a new network namespace has only a loopback, down)."""
-    if libc.unshare(CLONE_NEWNET) != 0:
-        return "network namespace unavailable"
-    if libc.unshare(CLONE_NEWNS) != 0:
-        return "mount namespace unavailable"
-    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-    hidden = 0
-    for path in paths:
-        if os.path.isdir(path):
-            if libc.mount(b"tmpfs", path.encode(), b"tmpfs", 1, b"size=4k,mode=000") == 0:
-                hidden += 1
-    return "" if hidden else "no folder could be hidden"
-
-
-def _forbid_new_processes(libc: ctypes.CDLL) -> bool:
-    """A seccomp filter: no fork, no exec, no ptrace; threads are still allowed.
-
-    Without child processes nothing can outlive the worker (a `setsid()` child included),
-    and killing the worker's process group ends everything it ran.
-    """
-    arch, numbers = SECCOMP_ARCH.get(os.uname().machine, (None, {}))
-    if arch is None:
-        return False
-    deny_eperm = [
-        numbers[n]
-        for n in (
-            "fork",
-            "vfork",
-            "execve",
-            "execveat",
-            "ptrace",
-            "process_vm_readv",
-            "process_vm_writev",
-        )
-        if n in numbers
-    ]
-    ld_abs, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
-    allow, kill, errno = 0x7FFF0000, 0x80000000, 0x00050000
-    jge = 0x35
-    prog = [
-        (ld_abs, 0, 0, 4),
-        (jeq, 1, 0, arch),
-        (ret, 0, 0, kill),
-        (ld_abs, 0, 0, 0),
-        (jge, 0, 1, 0x40000000),
-        (ret, 0, 0, kill),
-    ]  # x32 system calls: never
-    for nr in deny_eperm:
-        prog += [(jeq, 0, 1, nr), (ret, 0, 0, errno | 1)]
-    # clone3 answers ENOSYS so that the C library falls back to clone, whose flags we can read.
-    prog += [(jeq, 0, 1, numbers["clone3"]), (ret, 0, 0, errno | 38)]
-    prog += [
-        (jeq, 0, 3, numbers["clone"]),
-        (ld_abs, 0, 0, 16),  # args[0]: the clone flags
-        (jset, 1, 0, CLONE_THREAD),
-        (ret, 0, 0, errno | 1),
-    ]
-    prog += [(ret, 0, 0, allow)]
-
-    class SockFilter(ctypes.Structure):
-        _fields_ = [
-            ("code", ctypes.c_ushort),
-            ("jt", ctypes.c_ubyte),
-            ("jf", ctypes.c_ubyte),
-            ("k", ctypes.c_uint),
-        ]
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
-
-    filters = (SockFilter * len(prog))(*[SockFilter(*ins) for ins in prog])
-    fprog = SockFprog(len(prog), filters)
-    return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
 
 
 def _limit(limits: dict[str, int], uid: int) -> None:

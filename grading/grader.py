@@ -113,7 +113,7 @@ def sandboxed_student(
             scratch=str(scratch),
             limits=limits or Limits(),
             user=user,
-            hide=hidden_paths([]) if user else [],
+            hide=hidden_paths([]),
         )
         student = RemoteStudent(config, submission_seed(secret, sha), budget_seconds)
         try:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from grading import wire
-from grading.sandbox import Worker, WorkerConfig, WorkerCrashed
+from grading.sandbox import Worker, WorkerConfig, WorkerCrashed, WorkerGone
 from grading.suite import CallInfo, GraphResult, StudentError
 
 
@@ -86,9 +86,12 @@ class RemoteStudent:
         if left <= 0:
             raise StudentError("grading time for this submission ran out before this test")
         timeout = min(timeout or self.config.limits.call_timeout, left)
-        worker = self._ensure_worker()
         try:
-            reply = worker.request(request, timeout)
+            try:
+                reply = self._ensure_worker().request(request, timeout)
+            except WorkerGone:  # the last worker exited between calls: not this call's fault
+                self._stop_worker()
+                reply = self._ensure_worker().request(request, timeout)
         except TimeoutError:
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"

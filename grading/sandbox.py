@@ -40,6 +40,18 @@ class WorkerCrashed(RuntimeError):
     """The worker died, hung or broke the protocol while serving a request."""
 
 
+class WorkerGone(WorkerCrashed):
+    """The worker was gone before it read the request (it exited after its last reply)."""
+
+
+MAX_REPLY_BYTES = 16 * 1024 * 1024
+MAX_REPLY_CONTAINERS = 200_000
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if type(value) is list else []
+
+
 @dataclass
 class Limits:
     """Per-worker limits. Memory is address space, as Gradescope's 768 MB container
@@ -72,6 +84,7 @@ class Worker:
         parent_sock, child_sock = socket.socketpair()
         boot_config = {
             "channel_fd": child_sock.fileno(),
+            "grader_pid": os.getpid(),
             "package_parent": config.package_parent,
             "scratch": config.scratch,
             "limits": asdict(config.limits),
@@ -82,6 +95,7 @@ class Worker:
         }
         self.output = bytearray()
         self.notes: list[str] | None = None  # what the worker said of its confinement
+        self._sent = 0
         self._proc = subprocess.Popen(
             [sys.executable, "-I", str(BOOT), json.dumps(boot_config)],
             pass_fds=(child_sock.fileno(),),
@@ -106,24 +120,37 @@ class Worker:
                 self.output += chunk[: keep - len(self.output)]
 
     def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send one request and wait at most `timeout` seconds for its reply."""
-        try:
-            self._sock.sendall(wire.pack(message))
-        except OSError as exc:
-            raise WorkerCrashed("the worker is gone") from exc
+        """Send one request and wait at most `timeout` seconds for its reply.
+
+        Raises TimeoutError, WorkerGone (the request was never read: safe to retry on a
+        new worker) or WorkerCrashed (anything else, including a reply that is not the
+        answer to this request: the worker must not be used again).
+        """
         deadline = time.monotonic() + timeout
         if self.notes is None:
             hello = self._message(deadline + 10)  # start-up is not the student's time
-            self.notes = [str(n) for n in hello.get("notes", [])][:10]
-        return self._message(deadline)
+            self.notes = [str(n)[:300] for n in _as_list(hello.get("notes"))][:10]
+        self._sent += 1
+        try:
+            self._sock.sendall(wire.pack({**message, "id": self._sent}))
+        except OSError as exc:
+            raise WorkerGone(self._death()) from exc
+        reply = self._message(deadline)
+        if reply.get("id") != self._sent:
+            raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
+        return reply
 
     def _message(self, deadline: float) -> dict[str, Any]:
         header = self._read(4, deadline)
         (length,) = struct.unpack(">I", header)
-        if length > wire.MAX_MESSAGE_BYTES:
-            raise WorkerCrashed("the worker sent a reply that is too large")
+        if length > MAX_REPLY_BYTES:
+            raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
+        body = self._read(length, deadline)
+        # Bound the containers before parsing: a small body of nested [] expands a lot.
+        if body.count(b"[") + body.count(b"{") > MAX_REPLY_CONTAINERS:
+            raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
         try:
-            return wire.unpack_body(self._read(length, deadline))
+            return wire.unpack_body(body)
         except wire.WireError as exc:
             raise WorkerCrashed(f"the worker broke the protocol ({exc})") from exc
 
@@ -135,7 +162,10 @@ class Worker:
                 left = deadline - time.monotonic()
                 if left <= 0 or not sel.select(left):
                     raise TimeoutError
-                chunk = self._sock.recv(min(n - len(buf), 1 << 20))
+                try:
+                    chunk = self._sock.recv(min(n - len(buf), 1 << 20))
+                except ConnectionResetError:  # it died with our request unread
+                    raise WorkerGone(self._death()) from None
                 if not chunk:
                     raise WorkerCrashed(self._death())
                 buf += chunk
@@ -184,7 +214,7 @@ def _worker_env(scratch: str) -> dict[str, str]:
 
 def hidden_paths(extra: list[str]) -> list[str]:
     """Folders a worker must not see or write: the kit (solution, hidden tests), home
-    folders, the shared temporary folders (other submissions, results) and `extra`."""
+    folders, shared temporary folders and `extra` (/tmp is replaced by the worker's own)."""
     candidates = [
         str(KIT_ROOT),
         "/autograder",

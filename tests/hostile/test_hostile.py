@@ -1,0 +1,810 @@
+"""The hostile-submission corpus: every case in `cases/<name>/` must be graded honestly.
+
+A case folder holds the module file(s) that carry one attack; the submission is the
+instructor's solution (`solution/nnbasics/*.py`, marker and stub lines dropped, as a student
+would hand it in) overlaid with those files. Each attacking module is otherwise the
+solution's code, so the honest parts keep earning their points.
+
+For every case the grade must be:
+(a) exactly the points its honest computation earns: 100 minus the points of the checks
+    whose targets include a function the case declares attacked (a function that lies,
+    hangs or crashes; for an attack at import, every function of the module and of the
+    modules that import it); a side attack declares nothing and must score exactly 100;
+(b) a valid Gradescope results.json (tests/gradescope_results.schema.json);
+(c) fast (under a minute; most cases take a second or two);
+(d) clean: no process of the case survives grading;
+(e) contained: nothing the attack tries to write outside its scratch folder exists
+    afterwards, the kit is untouched and the results file holds the grader's document;
+(f) tight-lipped: the hidden tests, the solution, the grading code and NNKIT_SECRET never
+    appear in results.json.
+Special cases: a grader killed while its worker hangs, and two submissions graded at once
+(one hunting the other).
+
+As root the worker runs as `nnkit-worker` behind namespaces; `test_nonroot_subset`
+re-runs a representative subset as a regular user (see nonroot.sh). In that mode the
+kit's own documentation says the worker can read and write whatever the user can, so
+(e) and the on-disk part of (f) are not asserted there, and the cases whose only aim is
+reading the disk or the network are expected to fail (xfail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from grading.grader import GradeReport, grade
+from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
+from grading.privileges import WORKER_USER
+from grading.results import to_gradescope, write_json_atomic
+
+HERE = Path(__file__).parent
+CASES_DIR = HERE / "cases"
+SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
+NONROOT_SCRIPT = HERE / "nonroot.sh"
+NONROOT = os.environ.get("NNKIT_HOSTILE_NONROOT") == "1"  # the inner, non-root run
+IS_ROOT = os.geteuid() == 0
+MAX_SECONDS = 60.0
+GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
+SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
+NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile submission and what grading it must give.
+
+    `attacked`: targets like "gradcheck.relative_error" whose checks must fail, or a bare
+    module name for an attack at import (the module and every module importing it). An
+    attacked function must be wrong in every answer (value and shape), so that even checks
+    that only look at its inputs afterwards fail.
+    `cli`: also grade it with the real `nnkit grade` in a subprocess.
+    `nonroot`: None to leave it out of the non-root run, "" to include it, or the reason
+    it is expected to fail there (a documented limit of grading without root).
+    """
+
+    name: str
+    attacked: tuple[str, ...] = ()
+    cli: bool = False
+    slow: bool = False
+    nonroot: str | None = None
+
+
+READS_DISK = "without root the worker may read what the grading user can (privileges.py)"
+USES_NETWORK = "without root there is no network namespace (boot.py hides only as root)"
+
+CASES = [
+    Case("results_overwrite", ("neuron.logistic_loss_and_grad",), cli=True, nonroot=""),
+    Case("sys_exit_import", ("gradcheck",)),
+    Case("sys_exit_call", ("neuron.logistic_loss_and_grad",)),
+    Case("keyboard_interrupt", ("train.predict",)),
+    Case("os_exit_import", ("losses",)),
+    Case("os_exit_call", ("network.collapse_linear",), nonroot=""),
+    Case("kill_grader", (), cli=True, nonroot=""),
+    Case("numpy_patch", ("gradcheck.relative_error",)),
+    Case("json_builtins_patch", ("network.collapse_linear",), cli=True, nonroot=""),
+    Case("liar_object", ("neuron.logistic",)),
+    Case("object_array", ("gradcheck.numerical_gradient",)),
+    Case("ndarray_subclass", ("network.collapse_linear",)),
+    Case("read_kit_files", (), nonroot=READS_DISK),
+    Case("read_parent_proc", (), cli=True, nonroot=""),
+    Case("steal_solution", ("gradcheck",), nonroot=READS_DISK),
+    Case("stack_inspect", ()),
+    Case("gc_scan", ()),
+    Case("channel_frames", ("gradcheck.numerical_gradient", "gradcheck.relative_error")),
+    Case("channel_json_bomb", ("train.predict",), nonroot=""),
+    Case("channel_desync", ("gradcheck.numerical_gradient",), nonroot=""),
+    Case("exit_before_reading", ()),
+    Case("worker_tamper", ("gradcheck.relative_error",), nonroot=""),
+    Case("hang_call", ("neuron.logistic_loss_and_grad",), nonroot=""),
+    Case("sleep_import", ("graph",), cli=True),
+    Case("fork_bomb", (), slow=True, nonroot=""),
+    Case("daemon_setsid", (), nonroot=""),
+    Case("memory_bomb", ("gradcheck.relative_error",), slow=True),
+    Case("stdout_flood", (), slow=True, nonroot=""),
+    Case("huge_file", ()),
+    Case("many_files", ()),
+    Case("deep_recursion", ("network.collapse_linear",)),
+    Case("signal_games", ("gradcheck.numerical_gradient",)),
+    Case("network_loopback", (), nonroot=USES_NETWORK),
+    Case("env_secrets", (), cli=True, nonroot=""),
+    Case("ctypes_escalate", (), nonroot=""),
+    Case("threads", (), nonroot=""),
+    Case("self_modify", ()),
+    Case("cross_submission", ("gradcheck.numerical_gradient",)),
+]
+CASES_BY_NAME = {c.name: c for c in CASES}
+
+
+def _params() -> list[Any]:
+    params = []
+    for case in CASES:
+        if NONROOT and case.nonroot is None:
+            continue
+        marks = [pytest.mark.slow] if case.slow else []
+        if NONROOT and case.nonroot:
+            marks.append(pytest.mark.xfail(reason=case.nonroot, strict=False))
+        params.append(pytest.param(case, id=case.name, marks=marks))
+    return params
+
+
+# -- building submissions -----------------------------------------------------------------
+
+
+def honest_source(module_file: Path) -> str:
+    """A solution module as a student would hand it in: no stub or marker lines."""
+    lines = module_file.read_text().splitlines()
+    return "\n".join(ln for ln in lines if not SOLUTION_ONLY.match(ln)) + "\n"
+
+
+def build_submission(dest: Path, case: str | None) -> Path:
+    """`dest/nnbasics/`: the solution's modules, overlaid with the case's files."""
+    package = dest / "nnbasics"
+    package.mkdir(parents=True)
+    for path in sorted(SOLUTION_PACKAGE.glob("*.py")):
+        (package / path.name).write_text(honest_source(path))
+    if case is not None:
+        files = sorted((CASES_DIR / case).glob("*.py"))
+        assert files, f"cases/{case} holds no module"
+        for path in files:
+            shutil.copy(path, package / path.name)
+    return dest
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- the honest baseline and what an attack costs --------------------------------------------
+
+
+@dataclass
+class Baseline:
+    report: GradeReport
+    targets: list[frozenset[str]]  # per check, in order
+
+    def module_targets(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for targets in self.targets:
+            for t in targets:
+                out.setdefault(t.split(".")[0], set()).add(t)
+        return out
+
+
+def importers() -> dict[str, set[str]]:
+    """module -> the modules that import it, directly or not (from the solution's source)."""
+    direct: dict[str, set[str]] = {}
+    for path in SOLUTION_PACKAGE.glob("*.py"):
+        for dep in re.findall(r"^from \.(\w+) import", path.read_text(), re.MULTILINE):
+            direct.setdefault(dep, set()).add(path.stem)
+    closed: dict[str, set[str]] = {}
+    for module in {p.stem for p in SOLUTION_PACKAGE.glob("*.py")}:
+        seen, todo = set(), [module]
+        while todo:
+            for user in direct.get(todo.pop(), ()):
+                if user not in seen:
+                    seen.add(user)
+                    todo.append(user)
+        closed[module] = seen
+    return closed
+
+
+def attacked_targets(case: Case, baseline: Baseline) -> set[str]:
+    by_module = baseline.module_targets()
+    users = importers()
+    out: set[str] = set()
+    for item in case.attacked:
+        if "." in item:
+            out.add(item)
+        else:
+            for module in {item, *users.get(item, ())}:
+                out |= by_module.get(module, set())
+    return out
+
+
+def expected_passes(
+    baseline: Baseline, attacked: set[str], seen: list[frozenset[str]] | None = None
+) -> list[bool]:
+    """Per check: passes unless it called (in the baseline or in this run) an attacked target."""
+    seen = seen or [frozenset()] * len(baseline.targets)
+    return [not ((b | s) & attacked) for b, s in zip(baseline.targets, seen, strict=True)]
+
+
+@pytest.fixture(scope="session")
+def secret() -> str:
+    """NNKIT_SECRET for this session: a canary that must never reach results.json."""
+    return os.environ.get("NNKIT_SECRET") or f"nnkit-hostile-secret-{secrets.token_hex(12)}"
+
+
+@pytest.fixture(scope="session")
+def baseline(secret, tmp_path_factory) -> Baseline:
+    """The honest submission graded once: every check must pass, the suite must total 100."""
+    sub = build_submission(tmp_path_factory.mktemp("baseline"), None)
+    report = grade(sub, secret=secret.encode())
+    failed = [f"{r.check.name}: {r.message}" for r in report.results if not r.passed]
+    if report.max_score != 100 or failed:
+        pytest.fail(
+            f"the honest submission scores {report.score}/{report.max_score} "
+            f"(is the hidden suite finished?): {failed[:5]}"
+        )
+    return Baseline(report, [r.targets for r in report.results])
+
+
+# -- the canaries that must not reach results.json ----------------------------------------
+
+
+def loot_canaries(secret: str, *, disk: bool = True) -> list[str]:
+    """Strings only the grader has: the secret, and (disk) lines of the hidden tests, of the
+    solution and of the grading code that no correct results.json can contain."""
+    canaries = [secret]
+    if not disk:
+        return canaries
+    canaries += ["# BEGIN SOLUTION", "# STUB: "]
+    for path in sorted(AUTOGRADER_DIR.glob("*.py")):
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if len(line) >= 30 and (line.startswith("def ") or "student.call(" in line):
+                canaries.append(line)
+    for name in ("grader.py", "suite.py", "boot.py"):
+        for line in (KIT_ROOT / "grading" / name).read_text().splitlines():
+            if line.startswith("def ") and len(line) >= 30:
+                canaries.append(line)
+    return canaries
+
+
+def all_text(document: Any) -> str:
+    """The JSON text and every string in it, decoded (so escaped quotes cannot hide loot)."""
+    strings: list[str] = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, str):
+            strings.append(x)
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                strings.append(str(k))
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(document)
+    return json.dumps(document) + "\n" + "\n".join(strings)
+
+
+# -- processes -----------------------------------------------------------------------------
+
+
+def _clock_ticks() -> float:
+    with open("/proc/uptime") as fh:
+        return float(fh.read().split()[0]) * os.sysconf("SC_CLK_TCK")
+
+
+def _worker_uid() -> int | None:
+    try:
+        return pwd.getpwnam(WORKER_USER).pw_uid
+    except KeyError:
+        return None
+
+
+def survivors(needles: list[str], since_ticks: float) -> list[str]:
+    """Processes whose command line names one of `needles` (a case's marker, its scratch
+    folders), and processes of the worker user started since `since_ticks` that are not
+    another grader's workers."""
+    found = []
+    worker_uid = _worker_uid()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            uid = os.stat(f"/proc/{pid}").st_uid
+        except OSError:
+            continue
+        state, start = fields[0], float(fields[19])
+        if state in "ZX":
+            continue
+        ours = any(n in cmdline for n in needles)
+        foreign_worker_child = (
+            worker_uid is not None
+            and uid == worker_uid
+            and start >= since_ticks
+            and "boot.py" not in cmdline
+        )
+        if ours or foreign_worker_child:
+            found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
+    return found
+
+
+def no_survivors(needles: list[str], since_ticks: float, seconds: float = 5.0) -> list[str]:
+    """[] once no process of the case runs (waiting up to `seconds`); else the problem.
+    Survivors are killed either way, so that a failing case leaves nothing behind."""
+    deadline = time.monotonic() + seconds
+    left = survivors(needles, since_ticks)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = survivors(needles, since_ticks)
+    for line in left:  # never leave them running, even when the test fails
+        pid = int(line.split()[1])
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return [f"processes survived grading: {line}" for line in left]
+
+
+# -- marker files the attacks try to leave behind --------------------------------------------
+
+
+def watched_folders(extra: list[Path]) -> list[tuple[Path, bool]]:
+    """(folder, recursive) pairs where an attack's marker must never appear."""
+    flat = [Path(p) for p in ("/tmp", "/var/tmp", "/dev/shm", "/", "/etc")]
+    flat += [KIT_ROOT, KIT_ROOT / "autograder", KIT_ROOT / "grading", KIT_ROOT / "tests"]
+    flat += [KIT_ROOT / "solution" / "nnbasics", HERE]
+    return [(p, False) for p in flat] + [(p, True) for p in extra]
+
+
+def marker_files(marker: str, folders: list[tuple[Path, bool]], own: set[Path]) -> list[Path]:
+    found = []
+    for folder, recursive in folders:
+        try:
+            entries = folder.rglob("*") if recursive else folder.iterdir()
+            found += [p for p in entries if marker in p.name and p not in own]
+        except OSError:
+            pass
+    return found
+
+
+def remove_markers(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def kit_files_with(marker: str) -> list[Path]:
+    """Files of the kit whose content names the marker (an attack wrote into them)."""
+    found = []
+    for folder in (AUTOGRADER_DIR, KIT_ROOT / "grading", SOLUTION_PACKAGE):
+        for path in folder.glob("*.py"):
+            if marker.encode() in path.read_bytes():
+                found.append(path)
+    return found
+
+
+# -- the listener for cases/network_loopback ------------------------------------------------
+
+
+class Listeners:
+    """Loopback TCP/UDP ports, an abstract and a path unix socket nobody should reach."""
+
+    def __init__(self, marker: str, folder: Path) -> None:
+        self.sockets: list[tuple[str, socket.socket]] = []
+        self.paths: set[Path] = set()
+        for port in NETWORK_PORTS:
+            for kind, name in ((socket.SOCK_STREAM, "tcp"), (socket.SOCK_DGRAM, "udp")):
+                s = socket.socket(socket.AF_INET, kind)
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    s.close()
+                    continue
+                if kind == socket.SOCK_STREAM:
+                    s.listen(8)
+                self._add(f"{name} 127.0.0.1:{port}", s)
+        abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        abstract.bind("\0" + marker)
+        abstract.listen(8)
+        self._add("abstract unix socket", abstract)
+        path = folder / f"{marker}-{secrets.token_hex(4)}.sock"
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        unix.bind(str(path))
+        os.chmod(path, 0o777)
+        unix.listen(8)
+        self.paths.add(path)
+        self._add(f"unix socket {path}", unix)
+
+    def _add(self, name: str, s: socket.socket) -> None:
+        s.setblocking(False)
+        self.sockets.append((name, s))
+
+    def reached(self) -> list[str]:
+        hits = []
+        for name, s in self.sockets:
+            try:
+                if s.type == socket.SOCK_STREAM:
+                    conn, _ = s.accept()
+                    conn.close()
+                else:
+                    s.recv(4096)
+                hits.append(name)
+            except (BlockingIOError, OSError):
+                pass
+        return hits
+
+    def close(self) -> None:
+        for _, s in self.sockets:
+            s.close()
+        for path in self.paths:
+            path.unlink(missing_ok=True)
+
+
+# -- measuring the grader ---------------------------------------------------------------------
+
+
+class PeakMemory:
+    """The grader process's resident memory, sampled while it grades."""
+
+    def __init__(self) -> None:
+        self.base = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def grown_mb(self) -> float:
+        return (self.peak - self.base) / 2**20
+
+
+# -- checking one graded submission -----------------------------------------------------------
+
+
+def check_document(
+    document: dict[str, Any],
+    *,
+    expected: list[bool],
+    baseline: Baseline,
+    case: Case,
+    canaries: list[str],
+    where: str,
+) -> list[str]:
+    """(a), (b) and (f) on a results.json document; the problems found, if any."""
+    try:
+        jsonschema.validate(document, SCHEMA)
+    except jsonschema.ValidationError as exc:
+        return [f"{where}: results.json does not follow Gradescope's format: {exc.message}"]
+    tests = document["tests"]
+    if len(tests) != len(baseline.report.results):
+        return [f"{where}: {len(tests)} tests instead of {len(baseline.report.results)}"]
+    problems = []
+    for test, check, should_pass in zip(tests, baseline.report.results, expected, strict=True):
+        if test["number"] != check.number or test["max_score"] != check.check.points:
+            problems.append(f"{where}: test {test['number']} is not check {check.number}")
+        if not 0 <= test["score"] <= test["max_score"]:
+            problems.append(f"{where}: test {test['number']} scores {test['score']}")
+        if (test["status"] == "passed") != (test["score"] == test["max_score"]):
+            problems.append(f"{where}: test {test['number']}'s status and score disagree")
+        if (test["status"] == "passed") != should_pass:
+            verdict = "passed" if should_pass else "failed"
+            problems.append(
+                f"{where}: {test['number']} {check.check.name} should have {verdict}: "
+                f"{test['output'][:300]}"
+            )
+    points = sum(c.check.points for c, ok in zip(baseline.report.results, expected) if ok)
+    if document["score"] != pytest.approx(points):
+        problems.append(f"{where}: score {document['score']}, honestly {points:g}")
+    if document["score"] != pytest.approx(sum(t["score"] for t in tests)):
+        problems.append(f"{where}: the score is not the sum of the tests' scores")
+    text = all_text(document)
+    leaked = [c for c in canaries if c in text]
+    if leaked:
+        problems.append(f"{where}: results.json holds what only the grader has: {leaked[:3]}")
+    if f"nnkit-hostile-{case.name}" in text:
+        problems.append(f"{where}: results.json holds the attack's marker")
+    return problems
+
+
+def summary(what: str, problems: list[str], shown: int = 15) -> str:
+    more = f"\n... and {len(problems) - shown} more" if len(problems) > shown else ""
+    return f"{what}: {len(problems)} problem(s):\n" + "\n".join(problems[:shown]) + more
+
+
+def run_cli(sub: Path, workdir: Path, secret: str) -> tuple[subprocess.CompletedProcess, float]:
+    """`nnkit grade SUB` in `workdir` (results.json lands there), in its own session."""
+    env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(workdir))
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.cli", "grade", str(sub)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=3 * MAX_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return done, time.monotonic() - started
+
+
+def cli_workdir(case: str) -> Path:
+    """A world-writable folder in /tmp, so that only isolation (not permissions) keeps the
+    worker out of the grader's working folder and results file."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"nnkit-hostile-cli-{case}-", dir="/tmp"))
+    os.chmod(workdir, 0o777)
+    return workdir
+
+
+def grade_in_process(
+    sub: Path, secret: str, monkeypatch, made: list[Path] | None = None
+) -> tuple[GradeReport, list[Path], PeakMemory]:
+    """grade() in this process, recording in `made` the scratch folders it makes (their
+    paths are on every worker's command line)."""
+    made = [] if made is None else made
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args: Any, **kwargs: Any) -> str:
+        path = real_mkdtemp(*args, **kwargs)
+        made.append(Path(path))
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    with PeakMemory() as memory:
+        report = grade(sub, secret=secret.encode())
+    monkeypatch.setattr(tempfile, "mkdtemp", real_mkdtemp)
+    return report, made, memory
+
+
+@pytest.mark.parametrize("case", _params())
+def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch) -> None:
+    marker = f"nnkit-hostile-{case.name}"
+    monkeypatch.setenv("NNKIT_SECRET", secret)
+    sub = build_submission(tmp_path / "submission", case.name)
+    sub_digest = tree_digest(sub)
+    canaries = loot_canaries(secret, disk=not NONROOT)
+    attacked = attacked_targets(case, baseline)
+    workdir = cli_workdir(case.name) if (case.cli or NONROOT) else None
+    folders = watched_folders([tmp_path] + ([workdir] if workdir else []))
+    listeners = Listeners(marker, Path("/tmp")) if case.name == "network_loopback" else None
+    own = listeners.paths if listeners else set()
+    remove_markers(marker_files(marker, folders, own))
+    since = _clock_ticks()
+    kit_results = KIT_ROOT / "results.json"
+    kit_results_before = kit_results.read_bytes() if kit_results.exists() else None
+    problems: list[str] = []
+    try:
+        if not NONROOT:  # a non-root grader can be killed by its worker: CLI only there
+            started = time.monotonic()
+            report, scratch, memory = grade_in_process(sub, secret, monkeypatch)
+            seconds = time.monotonic() - started
+            if seconds > MAX_SECONDS:
+                problems.append(f"grade() took {seconds:.1f} s")
+            document = to_gradescope(report)
+            results_file = tmp_path / "results" / "results.json"
+            write_json_atomic(document, results_file)
+            problems += check_document(
+                json.loads(results_file.read_text()),
+                expected=expected_passes(baseline, attacked, [r.targets for r in report.results]),
+                baseline=baseline,
+                case=case,
+                canaries=canaries,
+                where="grade()",
+            )
+            if memory.grown_mb > GRADER_MEMORY_MB:
+                problems.append(f"the grader's memory grew by {memory.grown_mb:.0f} MB")
+            if [p for p in scratch if p.exists()]:
+                problems.append("the grader left its scratch folder behind")
+            problems += no_survivors([marker, *map(str, scratch)], since)
+        if workdir is not None:
+            done, seconds = run_cli(sub, workdir, secret)
+            results_file = workdir / "results.json"
+            if done.returncode != 0 or not results_file.exists():
+                problems.append(
+                    f"nnkit grade exited with {done.returncode} and wrote "
+                    f"{'a' if results_file.exists() else 'no'} results.json (was the grader "
+                    f"killed?): {done.stderr[-1000:]}"
+                )
+            else:
+                problems += check_document(
+                    json.loads(results_file.read_text()),
+                    expected=expected_passes(baseline, attacked),
+                    baseline=baseline,
+                    case=case,
+                    canaries=canaries,
+                    where="nnkit grade",
+                )
+            if seconds > 3 * MAX_SECONDS:
+                problems.append(f"nnkit grade took {seconds:.1f} s")
+            problems += no_survivors([marker, str(workdir)], since)
+        reached = listeners.reached() if listeners is not None else []
+        if reached:
+            problems.append(f"the worker reached {reached}")
+        if tree_digest(sub) != sub_digest:
+            problems.append("the submission folder was modified")
+        if kit_files_with(marker):
+            problems.append(f"the attack wrote into the kit's files: {kit_files_with(marker)}")
+        now = kit_results.read_bytes() if kit_results.exists() else None
+        if now != kit_results_before:
+            problems.append("results.json in the kit's root was written")
+        if not NONROOT:  # without root the worker may write where the grading user can
+            left = marker_files(marker, folders, own)
+            if left:
+                problems.append(f"the attack wrote outside its scratch folder: {left}")
+    finally:
+        remove_markers(marker_files(marker, folders, own))
+        if listeners is not None:
+            listeners.close()
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    assert not problems, summary(case.name, problems)
+
+
+# -- special cases ---------------------------------------------------------------------------
+
+
+def test_every_case_folder_is_declared_and_says_its_attack() -> None:
+    folders = {p.name for p in CASES_DIR.iterdir() if p.is_dir()}
+    assert folders == set(CASES_BY_NAME)
+    for folder in folders:
+        for path in (CASES_DIR / folder).glob("*.py"):
+            assert path.stem in {p.stem for p in SOLUTION_PACKAGE.glob("*.py")}, path
+            assert path.read_text().startswith('"""'), f"{path} should say its attack first"
+
+
+def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
+    """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs: the
+    worker must die with it, not run on as an orphan."""
+    sub = build_submission(tmp_path / "submission", "hang_call")
+    workdir = cli_workdir("killed_grader")
+    since = _clock_ticks()
+    env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(workdir))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.cli", "grade", str(sub)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not survivors([str(workdir)], since) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # into neuron's checks: the worker now spins in the endless loop
+        assert survivors([str(workdir)], since), "no worker started"
+        proc.kill()  # the grader alone, as the OOM killer would
+        proc.wait()
+        problems = no_survivors([str(workdir)], since, seconds=3.0)
+        assert not problems, summary("the killed grader's worker", problems)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.mark.skipif(NONROOT or not IS_ROOT, reason="workers get their own user only as root")
+def test_a_submission_cannot_touch_another_graded_at_the_same_time(
+    tmp_path, baseline, secret, monkeypatch
+) -> None:
+    """`nnkit batch` grades several submissions at once. cases/cross_submission hunts for a
+    worker whose command line names nnkit-hostile-victim, rewrites that submission's files
+    and kills the worker; the honest victim must still score exactly 100."""
+    case = CASES_BY_NAME["cross_submission"]
+    monkeypatch.setenv("NNKIT_SECRET", secret)
+    attacker = build_submission(tmp_path / "attacker", case.name)
+    victim = build_submission(tmp_path / "victim", None)
+    victim_dir = Path(tempfile.mkdtemp(prefix="nnkit-hostile-victim-", dir="/tmp"))
+    os.chmod(victim_dir, 0o755)  # not even world-writable
+    since = _clock_ticks()
+    box: dict[str, Any] = {}
+    made: list[Path] = []
+
+    def attack() -> None:
+        box["report"], _, _ = grade_in_process(attacker, secret, monkeypatch, made)
+
+    thread = threading.Thread(target=attack)
+    thread.start()
+    try:
+        deadline = time.monotonic() + MAX_SECONDS  # the hunt starts with Part 7, for 5 s
+        while not any((p / "scratch" / "hunting").exists() for p in made):
+            assert time.monotonic() < deadline and thread.is_alive(), "the hunt never started"
+            time.sleep(0.02)
+        done, _seconds = run_cli(victim, victim_dir, secret)
+        thread.join(timeout=2 * MAX_SECONDS)
+        assert not thread.is_alive()
+        assert done.returncode == 0, done.stderr[-2000:]
+        problems = check_document(
+            json.loads((victim_dir / "results.json").read_text()),
+            expected=expected_passes(baseline, set()),
+            baseline=baseline,
+            case=case,
+            canaries=loot_canaries(secret),
+            where="the victim, graded while the attacker ran",
+        )
+        report = box["report"]
+        problems += check_document(
+            to_gradescope(report),
+            expected=expected_passes(
+                baseline, attacked_targets(case, baseline), [r.targets for r in report.results]
+            ),
+            baseline=baseline,
+            case=case,
+            canaries=loot_canaries(secret),
+            where="the attacker",
+        )
+        problems += no_survivors(
+            [f"nnkit-hostile-{case.name}", str(victim_dir), *map(str, made)], since
+        )
+        assert not problems, summary("concurrent grading", problems)
+    finally:
+        thread.join(timeout=2 * MAX_SECONDS)
+        shutil.rmtree(victim_dir, ignore_errors=True)
+
+
+@pytest.mark.skipif(NONROOT, reason="this is the non-root run")
+@pytest.mark.skipif(not IS_ROOT, reason="run as root to re-run the corpus as a regular user")
+def test_nonroot_subset(secret) -> None:
+    """The cases marked `nonroot` again, graded by `nnkit grade` as a regular user."""
+    setup = Path(tempfile.mkdtemp(prefix="nnkit-hostile-nonroot-", dir="/tmp"))
+    try:
+        prepared = subprocess.run(
+            ["bash", str(NONROOT_SCRIPT), str(setup)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if prepared.returncode == 3:
+            pytest.skip(prepared.stderr.strip().splitlines()[-1])
+        assert prepared.returncode == 0, prepared.stderr
+        python, user = prepared.stdout.split()[-2:]
+        command = [
+            "runuser", "-u", user, "--",
+            "env", "-i", "PATH=/usr/bin:/bin", f"HOME={setup}", "LANG=C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE=1", "NNKIT_HOSTILE_NONROOT=1", f"NNKIT_SECRET={secret}",
+            python, "-m", "pytest", str(Path(__file__)), "-q", "-rfEX",
+            "-p", "no:cacheprovider", f"--basetemp={setup}/pytest",
+        ]  # fmt: skip
+        started = time.monotonic()
+        inner = subprocess.run(command, cwd=KIT_ROOT, capture_output=True, text=True, timeout=900)
+        seconds = time.monotonic() - started
+        print(f"non-root run as {user}: {seconds:.0f} s\n{inner.stdout[-6000:]}")
+        assert inner.returncode == 0, (
+            f"the non-root run failed ({seconds:.0f} s):\n{inner.stdout[-12000:]}"
+            f"\n{inner.stderr[-2000:]}"
+        )
+    finally:
+        shutil.rmtree(setup, ignore_errors=True)
