@@ -25,12 +25,13 @@ PART = "train"
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 XOR_SIZES, XOR_ACTS = [2, 4, 1], ["tanh", "sigmoid"]
-# A shorter, faster run than the defaults (5000 epochs at 0.5). With it the reference
-# solution learns XOR for every seed in 0..19 but 4, and four other common ways of
-# drawing the weights (transposed draws, one generator per layer, ...) fail on at most
-# one seed of 0..19 (verified when the suite was written; see README.md).
-XOR_EPOCHS, XOR_LR = 1500, 2.0
-XOR_SEEDS = [s for s in range(20) if s != 4]
+# A much shorter run than the defaults (5000 epochs at 0.5), about 25 ms a seed. With it
+# the reference solution and five other common ways of drawing the weights (transposed
+# draws, one generator per layer, rng.normal with a scale, uniform draws, ...) learn XOR
+# on every seed in 0..19: 120 of 120 runs (learning rates up to 5 also do; 6 and above
+# diverge, so 4 keeps a margin on both sides; see README.md).
+XOR_EPOCHS, XOR_LR = 300, 4.0
+XOR_SEEDS = list(range(20))
 TRAIN_TIMEOUT = 20.0
 
 

