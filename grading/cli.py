@@ -79,6 +79,34 @@ def grade(submission: Path, results_path: Path, quiet: bool) -> None:
     click.echo(f"Results written to {results_path}")
 
 
+@main.command("grade-all")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write <id>/results.json, <id>/feedback.md and the gradebooks.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Submissions graded in parallel.  [default: one per core]",
+)
+def grade_all(submissions: Path, out: Path, jobs: int | None) -> None:
+    """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
+    export with submission_metadata.yml) into OUT; unchanged submissions are not regraded."""
+    from grading.batch import BatchError, print_summary
+    from grading.batch import grade_all as grade_class
+    from grading.grader import default_secret
+
+    try:
+        summary = grade_class(submissions, out, jobs=jobs, secret=default_secret())
+    except BatchError as exc:
+        _fail(str(exc))
+    print_summary(summary, title=f"nnkit grade-all: {submissions}")
+
+
 @main.command()
 @click.option(
     "--out",

@@ -58,3 +58,22 @@ def test_release_check_passes_on_the_committed_release(nnkit):
     proc = nnkit("release", "--check")
     assert proc.returncode == 0
     assert proc.stdout == "assignment/ is up to date.\n"
+
+
+def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):
+    import shutil
+
+    shutil.copytree(SOLUTION_DIR, tmp_path / "class" / "alice")
+    (tmp_path / "class" / "bob.zip").write_text("not a zip")
+    proc = nnkit("grade-all", tmp_path / "class", "--out", tmp_path / "out", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    rows = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()
+    assert rows[0].startswith("id,name,email,1 activations")
+    assert any(r.startswith("alice,") and ",100," in r for r in rows)
+    assert any(r.startswith("bob,") and "is neither a folder nor a .zip file" in r for r in rows)
+
+
+def test_grade_all_on_a_missing_folder_is_a_one_line_error(nnkit, tmp_path):
+    proc = nnkit("grade-all", tmp_path / "nope", "--out", tmp_path / "out")
+    assert proc.returncode == 2
+    assert proc.stderr == f"nnkit: error: submissions folder not found: {tmp_path / 'nope'}\n"
