@@ -1,7 +1,9 @@
 """Entry point of a sandboxed worker process: confine it, then serve the grader.
 
-Run as `python -I grading/boot.py CONFIG_JSON` by `grading.sandbox`. In order: load
-numpy and the worker code; where namespaces can be had (as root, or in an unprivileged
+`grading.sandbox` runs `python -I grading/boot.py` once per grader process: a fork
+server that loads numpy and the worker code once and forks one worker per submission
+(or after a crash), so a worker starts in milliseconds. Each worker, in order: where
+namespaces can be had (as root, or in an unprivileged
 user namespace) leave the network behind and rebuild the file system view: a fresh
 empty /tmp holding read-only bind mounts of the import paths and a writable bind mount of
 the scratch folder, and empty mounts over the kit, home folders and shared temporary
@@ -18,11 +20,14 @@ import os
 import resource
 import socket
 import sys
+from types import ModuleType
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seccomp  # noqa: E402 - a sibling module, found through the line above
 
 sys.path.pop(0)
+wire: ModuleType
+worker: ModuleType
 
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET = 0x10000000, 0x00020000, 0x40000000
@@ -36,22 +41,116 @@ DEVICES = ("null", "zero", "random", "urandom")
 
 
 def main() -> None:
-    config = json.loads(sys.argv[1])
+    """`boot.py CONTROL_FD PRELOAD_JSON`: load once, then fork a worker per request."""
+    control = socket.socket(fileno=int(sys.argv[1]))
+    _load(json.loads(sys.argv[2]))
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # die with the grader
+    serve_forks(control)
+
+
+def _load(preload: list[str]) -> None:
+    """Import numpy, the worker code and the modules a submission may use, once."""
+    global wire, worker
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
-    import numpy  # noqa: F401 - loaded before any limit, shared by every call
+    import numpy  # noqa: F401 - loaded before any limit, shared by every worker
     import wire
     import worker
 
     sys.path.remove(here)
+    _preload(preload)
+
+
+def serve_forks(control: socket.socket) -> None:
+    """Answer the grader's control requests until it closes the socket.
+
+    {"op": "spawn", "config": {...}} with the worker's channel and output as passed
+    descriptors -> {"pid": n}; {"op": "stop", "pid": n} kills the worker if it still
+    runs, reaps it and -> {"code": exit code, negative for a signal}. A forked worker
+    holds nothing of the grader's: this process never saw an expected value.
+    """
+    codes: dict[int, int] = {}
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 2)
+        except OSError:
+            return
+        if not message:
+            return
+        request = json.loads(message)
+        if request["op"] == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                _become_worker(request["config"], *fds)
+            for fd in fds:
+                os.close(fd)
+            control.sendall(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "stop":
+            control.sendall(json.dumps({"code": _stop(request["pid"], codes)}).encode())
+        _reap(codes)
+
+
+def _become_worker(config: dict, channel_fd: int, output_fd: int) -> None:
+    """In the forked child: own session, output to the grader's pipe, confine, serve."""
+    code = 0
+    try:
+        os.setsid()
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        os.close(output_fd)
+        config["channel_fd"], config["parent_pid"] = channel_fd, os.getppid()
+        confine_and_serve(config)
+    except BaseException:  # noqa: BLE001 - report, never return into the fork server
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
+
+
+def _stop(pid: int, codes: dict[int, int]) -> int | None:
+    """Kill worker `pid` (and its session) if it still runs; reap it; its exit code."""
+    if pid not in codes:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, 9)
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+        try:
+            _, status = os.waitpid(pid, 0)
+            codes[pid] = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            return None
+    return codes.pop(pid)
+
+
+def _reap(codes: dict[int, int]) -> None:
+    """Collect workers that ended by themselves, keeping their exit codes."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        codes[pid] = os.waitstatus_to_exitcode(status)
+
+
+def confine_and_serve(config: dict) -> None:
+    """Confine this process as a worker (see the module docstring), then serve."""
     libc = ctypes.CDLL(None, use_errno=True)
-    _preload(config.get("preload", []))
     sys.path.insert(0, config["package_parent"])
     notes: list[str] = []
     as_root = os.geteuid() == 0
     uid, gid = config.get("user") or (os.getuid(), os.getgid())
     running = _tasks_of(uid)  # counted now: /proc is out of sight later
     if as_root or _enter_user_namespace(libc):
+        if not as_root and _kernel() >= (5, 15):
+            running = 1  # a new user namespace counts its own tasks: just this one
         notes += _rebuild_view(libc, config["scratch"], config.get("hide", []))
     else:
         os.chdir(config["scratch"])
@@ -63,7 +162,7 @@ def main() -> None:
         os.setuid(uid)
     # Changing user clears the parent-death signal, so it is set after, then checked.
     libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
-    if os.getppid() != config["grader_pid"]:
+    if os.getppid() != config["parent_pid"]:
         os._exit(70)
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     if not seccomp.install(libc):
@@ -256,6 +355,12 @@ def _limit(limits: dict[str, int], running: int) -> None:
     }
     for which, value in settings.items():
         resource.setrlimit(which, (value, value))
+
+
+def _kernel() -> tuple[int, int]:
+    """The running kernel's (major, minor) version."""
+    major, minor = os.uname().release.split(".")[:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
 
 
 def _tasks_of(uid: int) -> int:

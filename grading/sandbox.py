@@ -76,46 +76,96 @@ class WorkerConfig:
     hide: list[str] = field(default_factory=list)
 
 
+class ForkServer:
+    """The grader's fork server (boot.py): one per grader process, started on first use.
+
+    It is a fresh interpreter that has loaded numpy and the worker code, and nothing of
+    the grader's; it forks one worker per request, reaps them and reports exit codes.
+    """
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", str(BOOT), str(theirs.fileno()), json.dumps(PRELOAD)],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+            env=_worker_env("/"),
+            cwd="/",
+        )
+        theirs.close()
+        self._sock = ours
+        self._sock.settimeout(60)
+        self._lock = threading.Lock()
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def _ask(self, request: dict[str, Any], fds: list[int] | None = None) -> dict[str, Any]:
+        with self._lock:
+            try:
+                socket.send_fds(self._sock, [json.dumps(request).encode()], fds or [])
+                return json.loads(self._sock.recv(4096))
+            except (OSError, ValueError) as exc:
+                raise WorkerCrashed(f"the fork server failed ({exc})") from None
+
+    def spawn(self, config: dict[str, Any], channel_fd: int, output_fd: int) -> int:
+        """Fork a worker that talks on `channel_fd` and prints to `output_fd`; its pid."""
+        return int(self._ask({"op": "spawn", "config": config}, [channel_fd, output_fd])["pid"])
+
+    def stop(self, pid: int) -> int | None:
+        """Kill worker `pid` if it still runs; its exit code (negative: the signal)."""
+        code = self._ask({"op": "stop", "pid": pid})["code"]
+        return code if type(code) is int else None
+
+
+_fork_server: ForkServer | None = None
+
+
+def fork_server() -> ForkServer:
+    """This process's fork server, started (again) when needed."""
+    global _fork_server
+    if _fork_server is None or not _fork_server.alive():
+        _fork_server = ForkServer()
+    return _fork_server
+
+
 class Worker:
-    """One running worker process."""
+    """One running worker process, forked by the fork server."""
 
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
-        parent_sock, child_sock = socket.socketpair()
+        self.output = bytearray()
+        self.notes: list[str] | None = None  # what the worker said of its confinement
+        self._sent = 0
+        self._code: int | None = None
+        self._stopped = False
         boot_config = {
-            "channel_fd": child_sock.fileno(),
-            "grader_pid": os.getpid(),
             "package_parent": config.package_parent,
             "scratch": config.scratch,
             "limits": asdict(config.limits),
             "user": config.user,
             "hide": config.hide,
-            "preload": PRELOAD,
             "env": _worker_env(config.scratch),
         }
-        self.output = bytearray()
-        self.notes: list[str] | None = None  # what the worker said of its confinement
-        self._sent = 0
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", str(BOOT), json.dumps(boot_config)],
-            pass_fds=(child_sock.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=_worker_env(config.scratch),
-            cwd=config.scratch,
-        )
-        child_sock.close()
-        self._sock = parent_sock
+        ours, theirs = socket.socketpair()
+        read_fd, write_fd = os.pipe()
+        self._server = fork_server()
+        try:
+            self.pid = self._server.spawn(boot_config, theirs.fileno(), write_fd)
+        finally:
+            theirs.close()
+            os.close(write_fd)
+        self._sock = ours
+        self._output = os.fdopen(read_fd, "rb", buffering=0)
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
 
     def _drain(self) -> None:
         """Read everything the worker prints; keep the first `output_bytes`, drop the rest."""
-        assert self._proc.stdout is not None
         keep = self.config.limits.output_bytes
-        while chunk := self._proc.stdout.read1(1 << 16):
+        while chunk := self._output.read(1 << 16):
             if len(self.output) < keep:
                 self.output += chunk[: keep - len(self.output)]
 
@@ -173,9 +223,8 @@ class Worker:
 
     def _death(self) -> str:
         """Why the worker stopped, in words."""
-        try:
-            code = self._proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        code = self._stop()
+        if code is None:
             return "the worker closed its channel"
         if code < 0:
             name = signal.Signals(-code).name
@@ -183,18 +232,22 @@ class Worker:
             return f"the worker was killed by {name}{hint.get(name, '')}"
         return f"the worker exited with code {code}"
 
+    def _stop(self) -> int | None:
+        """Kill the worker (its whole session) if it runs, once; its exit code."""
+        if not self._stopped:
+            self._stopped = True
+            try:
+                self._code = self._server.stop(self.pid)
+            except WorkerCrashed:
+                self._code = None
+        return self._code
+
     def kill(self) -> None:
-        """Kill the worker's whole process group and reap it."""
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        """Kill the worker and wait for its output to end."""
+        self._stop()
         self._sock.close()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
         self._drainer.join(timeout=2)
+        self._output.close()
 
 
 def _worker_env(scratch: str) -> dict[str, str]:
@@ -220,7 +273,6 @@ def hidden_paths(extra: list[str]) -> list[str]:
         "/autograder",
         "/root",
         "/home",
-        "/tmp",
         "/var/tmp",
         "/dev/shm",
         *extra,

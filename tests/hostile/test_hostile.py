@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
@@ -52,7 +51,7 @@ import pytest
 
 from grading.grader import GradeReport, grade
 from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
-from grading.privileges import WORKER_USER
+from grading.privileges import UID_BASE
 from grading.results import to_gradescope, write_json_atomic
 
 HERE = Path(__file__).parent
@@ -300,19 +299,12 @@ def _clock_ticks() -> float:
         return float(fh.read().split()[0]) * os.sysconf("SC_CLK_TCK")
 
 
-def _worker_uid() -> int | None:
-    try:
-        return pwd.getpwnam(WORKER_USER).pw_uid
-    except KeyError:
-        return None
-
-
 def survivors(needles: list[str], since_ticks: float) -> list[str]:
-    """Processes whose command line names one of `needles` (a case's marker, its scratch
-    folders), and processes of the worker user started since `since_ticks` that are not
-    another grader's workers."""
+    """Processes started since `since_ticks` that belong to grading and must be gone: any
+    process running under a worker's user id (as root), any worker forked by a fork server
+    (`boot.py`, whose parent is not this test process), and any process whose command line
+    names one of `needles` (a case's marker, its folders)."""
     found = []
-    worker_uid = _worker_uid()
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
@@ -324,17 +316,13 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
             uid = os.stat(f"/proc/{pid}").st_uid
         except OSError:
             continue
-        state, start = fields[0], float(fields[19])
+        state, ppid, start = fields[0], int(fields[1]), float(fields[19])
         if state in "ZX":
             continue
-        ours = any(n in cmdline for n in needles)
-        foreign_worker_child = (
-            worker_uid is not None
-            and uid == worker_uid
-            and start >= since_ticks
-            and "boot.py" not in cmdline
-        )
-        if ours or foreign_worker_child:
+        recent = start >= since_ticks
+        worker_user = uid >= UID_BASE
+        forked_worker = "grading/boot.py" in cmdline and ppid != os.getpid()
+        if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
 
