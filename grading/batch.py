@@ -4,8 +4,9 @@
 `.zip`), or a Gradescope "Export Submissions" folder: `submission_metadata.yml` at the
 top, one `submission_<n>/` folder per submission, and the submitters' names and emails in
 the metadata. For each submission `grade_all` writes `OUT/<id>/results.json` (Gradescope's
-format) and `OUT/<id>/feedback.md`, records a row in `OUT/gradebook.sqlite`, and at the
-end writes `OUT/gradebook.csv` from every row of the current suite version.
+format), `OUT/<id>/junit.xml` and `OUT/<id>/feedback.md`, records a row in
+`OUT/gradebook.sqlite`, and at the end writes `OUT/gradebook.csv` from every row of the
+current suite version.
 
 A submission whose content (as `grading.submission.prepare` reads it) and hidden suite
 are unchanged since it was last graded, under the same course secret, is not graded
@@ -45,6 +46,7 @@ from rich.table import Table
 from grading import privileges
 from grading.gradebook import PART_COLUMNS, Gradebook, GradebookRow, export_csv, format_points
 from grading.grader import default_secret, grade, load_checks, submission_seed, suite_version
+from grading.junit import to_junit
 from grading.parts import PARTS
 from grading.results import KIT_VERSION, part_scores, to_gradescope, write_json_atomic
 from grading.submission import SubmissionError, prepare
@@ -427,9 +429,10 @@ def _record_failure(
 
 
 def _write_outputs(out: Path, sub: Submission, document: dict[str, Any], error: str = "") -> str:
-    """Write OUT/<id>/results.json and feedback.md; return the results.json text."""
+    """Write OUT/<id>/results.json, junit.xml and feedback.md; return the results.json text."""
     folder = out / sub.id
     write_json_atomic(document, folder / "results.json")
+    _write_text_atomic(folder / "junit.xml", to_junit(document, name=sub.id))
     _write_text_atomic(folder / "feedback.md", feedback_markdown(sub, document, error))
     return (folder / "results.json").read_text(encoding="utf-8")
 

@@ -57,8 +57,15 @@ def release(check: bool) -> None:
     show_default=True,
     help="Where to write Gradescope's results.json.",
 )
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the results as JUnit XML, for CI test reports.",
+)
 @click.option("--quiet", is_flag=True, help="Print only the total.")
-def grade(submission: Path, results_path: Path, quiet: bool) -> None:
+def grade(submission: Path, results_path: Path, junit_path: Path | None, quiet: bool) -> None:
     """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip)."""
     from grading.grader import default_secret
     from grading.grader import grade as grade_submission
@@ -69,7 +76,13 @@ def grade(submission: Path, results_path: Path, quiet: bool) -> None:
         report = grade_submission(submission, secret=default_secret())
     except SubmissionError as exc:
         _fail(str(exc))
-    write_json_atomic(to_gradescope(report), results_path)
+    document = to_gradescope(report)
+    write_json_atomic(document, results_path)
+    if junit_path is not None:
+        from grading.junit import to_junit
+
+        junit_path.parent.mkdir(parents=True, exist_ok=True)
+        junit_path.write_text(to_junit(document, name=str(submission)))
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return

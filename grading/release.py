@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from grading.classroom import classroom_workflow
 from grading.parts import PARTS
 from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 
@@ -81,6 +82,7 @@ def build_release() -> dict[str, str]:
         files[f"tests/{path.name}"] = path.read_text(encoding="utf-8")
     files["README.md"] = student_readme()
     files["pyproject.toml"] = STUDENT_PYPROJECT
+    files[".github/workflows/classroom.yml"] = classroom_workflow()
     return files
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from grading.paths import SOLUTION_DIR
+from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 
 
 def test_grade_a_zip_writes_results_and_prints_the_table(nnkit, tmp_path):
@@ -77,3 +77,17 @@ def test_grade_all_on_a_missing_folder_is_a_one_line_error(nnkit, tmp_path):
     proc = nnkit("grade-all", tmp_path / "nope", "--out", tmp_path / "out")
     assert proc.returncode == 2
     assert proc.stderr == f"nnkit: error: submissions folder not found: {tmp_path / 'nope'}\n"
+
+
+def test_grade_writes_junit_xml_with_a_suite_per_part(nnkit, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    junit = tmp_path / "junit.xml"
+    proc = nnkit("grade", ASSIGNMENT_DIR, "--results", tmp_path / "r.json", "--junit", junit)
+    assert proc.returncode == 0, proc.stderr
+    root = ET.parse(junit).getroot()
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites][0] == "Part 1 activations" and len(suites) == 8
+    cases = root.findall(".//testcase")
+    assert len(cases) == int(root.get("tests"))
+    assert all(c.find("failure") is not None for c in cases)

@@ -1,0 +1,54 @@
+"""GitHub Classroom: the release's workflow gives each part its points, and each step's
+command, run as the runner would, passes on the solution and fails on the release."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from grading.parts import PARTS
+from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
+
+WORKFLOW = ASSIGNMENT_DIR / ".github" / "workflows" / "classroom.yml"
+
+
+def grader_steps() -> list[dict]:
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["run-autograding-tests"]["steps"]
+    return [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
+
+
+def test_one_step_per_part_with_its_points():
+    steps = grader_steps()
+    assert [s["with"]["test-name"] for s in steps] == [f"Part {p.number} {p.module}" for p in PARTS]
+    assert [s["with"]["max-score"] for s in steps] == [p.points for p in PARTS]
+    assert sum(s["with"]["max-score"] for s in steps) == 100
+
+
+def test_the_reporter_adds_up_every_step():
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["run-autograding-tests"]["steps"]
+    reporter = steps[-1]
+    ids = [s["id"] for s in grader_steps()]
+    assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
+    assert reporter["with"]["runners"] == ",".join(ids)
+    assert set(reporter["env"]) == {f"{i.upper()}_RESULTS" for i in ids}
+
+
+@pytest.mark.parametrize(("folder", "passes"), [(SOLUTION_DIR, True), (ASSIGNMENT_DIR, False)])
+def test_each_step_command_passes_on_the_solution_and_fails_on_the_release(
+    folder, passes, tmp_path
+):
+    repo = tmp_path / "repo"
+    shutil.copytree(folder / "nnbasics", repo / "nnbasics")
+    shutil.copytree(folder / "tests", repo / "tests")
+    for step in grader_steps():
+        command = shlex.split(step["with"]["command"])
+        assert command[0] == "python"
+        proc = subprocess.run(
+            [sys.executable, *command[1:]], cwd=repo, capture_output=True, text=True, timeout=300
+        )
+        assert (proc.returncode == 0) == passes, (step["name"], proc.stdout[-2000:])
