@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format release clean
+.PHONY: setup demo test bench lint format release clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,9 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/nnkit release --check
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ruff check .

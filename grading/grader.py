@@ -24,7 +24,7 @@ from grading.loader import load_package
 from grading.parts import PARTS_BY_MODULE
 from grading.paths import AUTOGRADER_DIR
 from grading.remote import RemoteStudent
-from grading.sandbox import Limits, WorkerConfig, hidden_paths
+from grading.sandbox import Limits, WorkerConfig, fork_server, hidden_paths
 from grading.submission import prepare
 from grading.suite import CHECKS, Check, CheckFailed, Student
 
@@ -57,6 +57,7 @@ class GradeReport:
     seconds: float
     student_output: str = ""
     notes: list[str] = field(default_factory=list)
+    student_seconds: float = 0.0  # of `seconds`, the time spent in student code
 
     @property
     def score(self) -> float:
@@ -134,6 +135,7 @@ def grade(
 ) -> GradeReport:
     """Grade the submission at `source`; raises SubmissionError if it cannot be read."""
     started = time.perf_counter()
+    fork_server()  # starts loading numpy in a clean process while the suite loads here
     checks = checks if checks is not None else load_checks()
     with sandboxed_student(source, secret=secret, limits=limits, budget_seconds=budget_seconds) as (
         student,
@@ -144,7 +146,14 @@ def grade(
     notes = notes + sorted(student.notes)
     output = student.output.decode("utf-8", "replace")
     return GradeReport(
-        results, student.seed, sha, suite_version(), time.perf_counter() - started, output, notes
+        results,
+        student.seed,
+        sha,
+        suite_version(),
+        time.perf_counter() - started,
+        output,
+        notes,
+        student.student_seconds,
     )
 
 

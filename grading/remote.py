@@ -28,6 +28,7 @@ class RemoteStudent:
         self.last = CallInfo()
         self.output = bytearray()
         self.crashes = 0
+        self.student_seconds = 0.0  # time spent in student code, as the worker measured it
         self.touched: set[str] = set()  # targets called since the grader last cleared it
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
@@ -101,6 +102,8 @@ class RemoteStudent:
             self._stop_worker()
             self.crashes += 1
             raise StudentError(f"{name} crashed the process: {exc}") from None
+        if type(reply.get("seconds")) is float:
+            self.student_seconds += reply["seconds"]
         if reply.get("ok") is True:
             return reply
         raise StudentError(error_message(name, reply.get("error")))

@@ -68,6 +68,7 @@ def to_gradescope(report: GradeReport) -> dict[str, Any]:
             "kit_version": KIT_VERSION,
             "suite_version": report.suite_version,
             "seed": report.seed,
+            "student_seconds": round(report.student_seconds, 3),
             "submission_sha256": report.submission_sha256,
             "student_output": report.student_output[:MAX_OUTPUT_CHARS],
             "notes": report.notes,

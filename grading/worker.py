@@ -175,8 +175,10 @@ class Session:
             value_class = self.lookup("graph.Value")
             backward_from = request.get("backward_from")
             ops = [[wire.decode_value(x) for x in op] for op in request["ops"]]
+            start = time.perf_counter()
             result = run_graph(value_class, ops, backward_from)
-            return {"ok": True, "value": wire.encode_value(result)}
+            seconds = time.perf_counter() - start
+            return {"ok": True, "value": wire.encode_value(result), "seconds": seconds}
         raise ValueError(f"unknown request {op!r}")
 
 
