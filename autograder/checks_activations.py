@@ -7,6 +7,7 @@ import numpy as np
 from autograder.common import (
     SLIDE_ATOL,
     away_from_zero,
+    check,
     conditioned,
     expect_grad,
     expect_no_warnings,
@@ -16,11 +17,11 @@ from autograder.common import (
     shape_of,
     sign_hint,
 )
+from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     Student,
-    check,
     expect_array,
     numerical_gradient,
     relative_error,
@@ -93,8 +94,11 @@ def activations_sigmoid_stable(student: Student) -> None:
     expect_no_warnings(
         student,
         what,
-        ": np.exp(-z) overflows for very negative z. Compute e = np.exp(-np.abs(z)) (always "
-        "in (0, 1]) and use 1/(1+e) where z >= 0, e/(1+e) where z < 0",
+        sentence(
+            "unstable_sigmoid",
+            "compute e = np.exp(-np.abs(z)) (always in (0, 1]) and use 1/(1+e) where z >= 0, "
+            "e/(1+e) where z < 0",
+        ),
     )
     s = expect_values(s, ref.activations.sigmoid(z), what, atol=1e-12)
     if np.any(s < 0) or np.any(s > 1):
@@ -147,8 +151,10 @@ def _sigmoid_hints(z: np.ndarray) -> list:
     return [
         (
             ref.activations.sigmoid_grad(s),
-            "the derivative was applied to σ(z) instead of z: "
-            "sigmoid_grad receives z, so compute s = sigmoid(z) first, then s * (1 - s)",
+            sentence(
+                "derivative_of_output",
+                "sigmoid_grad receives z, so compute s = sigmoid(z) first, then s * (1 - s)",
+            ),
         ),
         (s, "this returns σ(z) itself, not its derivative σ(z)(1 - σ(z))"),
         (z * (1 - z), "z * (1 - z) uses z where σ(z) belongs: s = sigmoid(z); s * (1 - s)"),
@@ -197,8 +203,10 @@ def _tanh_hints(z: np.ndarray) -> list:
     return [
         (
             1 - np.tanh(t) ** 2,
-            "the derivative was applied to tanh(z) instead of z: "
-            "tanh_grad receives z, so compute t = tanh(z) first, then 1 - t**2",
+            sentence(
+                "derivative_of_output",
+                "tanh_grad receives z, so compute t = tanh(z) first, then 1 - t**2",
+            ),
         ),
         (1 - z**2, "1 - z**2 uses z where tanh(z) belongs: 1 - tanh(z)**2"),
         (1 - t, "the square is missing: 1 - tanh(z)**2"),
@@ -269,14 +277,13 @@ def activations_relu_grad_at_zero(student: Student) -> None:
         rtol=0.0,
         show_expected=True,
         hints=[
-            (
-                [0.0, 1.0, 1.0, 1.0, 1.0],
-                "use z > 0, not z >= 0: the derivative at the kink z = 0 is taken to be 0",
-            )
+            ([0.0, 1.0, 1.0, 1.0, 1.0], sentence("relu_at_zero")),
         ],
     )
     out0 = student.call("activations.relu_grad", 0.0)
-    expect_number(out0, 0.0, "relu_grad(0.0)", atol=0.0, rtol=0.0)
+    expect_number(
+        out0, 0.0, "relu_grad(0.0)", atol=0.0, rtol=0.0, hints=[(1.0, sentence("relu_at_zero"))]
+    )
 
 
 @check(PART, points=0.5, tags=("edge",))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.common import expect_no_warnings, expect_number, expect_unchanged
+from autograder.common import check, expect_no_warnings, expect_number, expect_unchanged
+from grading import diagnose
+from grading.diagnose import sentence
 from grading.suite import (
     CheckFailed,
     Student,
-    check,
     expect_array,
     expect_float,
     numerical_gradient,
@@ -42,36 +43,46 @@ def _cubic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple:
 
 def _hints(f, x: np.ndarray, h: float = 1e-5) -> list[tuple[np.ndarray, str]]:
     forward = np.zeros_like(x)
+    backward = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         up = x.copy()
         up[i] += h
+        down = x.copy()
+        down[i] -= h
         forward[i] = (f(up) - f(x)) / h
+        backward[i] = (f(x) - f(down)) / h
     central = numerical_gradient(f, x, h)
     return [
-        (
-            forward,
-            "these are forward differences (f(x+h) - f(x)) / h; use central "
-            "differences (f(x+h) - f(x-h)) / (2h), which are far more accurate",
-        ),
+        (forward, sentence("forward_difference")),
+        (backward, sentence("forward_difference", "(f(x) - f(x-h)) / h is one-sided too")),
         (central * 2, "the central difference should be divided by 2h, not by h"),
         (central / 2, "the central difference should be divided by 2h, not by 4h"),
-        (-central, "the sign is flipped: (f(x+h) - f(x-h)) / (2h)"),
+        (-central, sentence("sign", "(f(x+h) - f(x-h)) / (2h)")),
     ]
 
 
 def _expect_accurate(got: object, exact: np.ndarray, f, x: np.ndarray, what: str) -> None:
     arr = expect_array(got, x.shape, what)
+    summary = diagnose.nonfinite_message(arr, what)
     err = relative_error(arr, exact)
-    if not np.all(np.isfinite(arr)) or err > CENTRAL_TOL:
-        hint = ""
+    if summary is None and err > CENTRAL_TOL:
+        diff = np.abs(arr - exact)
+        worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
+        summary = (
+            f"{what} has relative error {err:.2g} against the exact gradient (central "
+            f"differences reach about 1e-10; should be below {CENTRAL_TOL:g}); the largest "
+            f"difference is {float(diff[worst]):.3g} at index {diagnose.fmt_index(worst)}"
+        )
+    if summary:
+        mistake = ""
         for wrong, explanation in _hints(f, x):
             if np.all(np.isfinite(arr)) and np.allclose(arr, wrong, rtol=1e-6, atol=1e-12):
-                hint = f". Likely mistake: {explanation}"
+                mistake = explanation
                 break
         raise CheckFailed(
-            f"{what} has relative error {err:.2g} against the exact gradient "
-            f"(central differences reach about 1e-10; should be below "
-            f"{CENTRAL_TOL:g}){hint}"
+            diagnose.compose(
+                summary, mistake, got=arr, expected=exact, show=diagnose.show_expected()
+            )
         )
 
 
@@ -92,11 +103,16 @@ def gradcheck_numerical_gradient_restores_x(student: Student) -> None:
     after = student.last.args_after
     if len(after) < 2 or not isinstance(after[1], np.ndarray) or after[1].shape != x.shape:
         raise CheckFailed("numerical_gradient(f, x) replaced or reshaped the caller's x")
-    change = float(np.max(np.abs(after[1] - x)))
+    diff = np.abs(after[1] - x)
+    change = float(np.max(diff))
     if not change <= 1e-12 * float(np.max(np.abs(x))):
+        worst = diagnose.fmt_index(np.unravel_index(int(np.argmax(diff)), diff.shape))
         raise CheckFailed(
-            f"numerical_gradient(f, x) left x changed (by up to {change:.3g}): after "
-            f"evaluating f at x[i] + h and x[i] - h, put the saved old value back, x[i] = old"
+            diagnose.compose(
+                f"numerical_gradient(f, x) for x (2, 5) left x changed: the largest change is "
+                f"{change:.3g} at index {worst}",
+                sentence("x_not_restored"),
+            )
         )
     _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (2, 5)")
 
@@ -134,6 +150,8 @@ def gradcheck_relative_error_values(student: Student) -> None:
         ([100.0, 1.0], [101.0, 2.0], 1 / 3),
         ([1.0, -2.0], [-1.0, -2.0], 1.0),
         ([0.5, 4.0, -3.0], [0.25, 4.0, -3.0], 1 / 3),
+        ([-1.0, 2.0], [-3.0, 2.0], 0.5),
+        ([2.0, -6.0], [1.0, -2.0], 0.5),
     ]
     for a, b, expected in cases:
         a, b = np.array(a), np.array(b)

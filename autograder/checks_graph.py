@@ -14,14 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from autograder.common import Hint, check
+from grading import diagnose
+from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     GraphResult,
     Student,
     StudentError,
-    check,
-    expect_close,
     numerical_gradient,
     relative_error,
 )
@@ -166,8 +167,10 @@ def _expect_nodes(
     *,
     show: bool = False,
     rtol: float = 1e-9,
+    grad_hints: Sequence[Sequence[Hint]] | None = None,
 ) -> None:
-    """Node by node, so that the message names the node that is wrong."""
+    """Node by node, so that the message names the node that is wrong; `grad_hints[i]`
+    are known wrong values of the grad of node idx[i]."""
     for kind, values, expected in (
         ("data", result.data, expected_data),
         ("grad", result.grad, expected_grad),
@@ -175,9 +178,62 @@ def _expect_nodes(
         if expected is None:
             continue
         got = _numbers(values, idx, kind, context)
-        for name, g, e in zip(names, got, expected):
+        for i, (name, g, e) in enumerate(zip(names, got, expected)):
             label = f"{context}: {name}.{kind}" if kind == "data" else f"{context}: dL/d{name}"
-            expect_close(g, e, label, atol=1e-10, rtol=rtol, show_expected=show)
+            summary = diagnose.value_error(g, e, label, atol=1e-10, rtol=rtol)
+            if summary:
+                hints = grad_hints[i] if grad_hints is not None and kind == "grad" else ()
+                mistake = diagnose.match_hints(g, hints) or diagnose.generic_mistake(g, e)
+                raise CheckFailed(
+                    diagnose.compose(
+                        summary, mistake, got=g, expected=e, show=show or diagnose.show_expected()
+                    )
+                )
+
+
+def _local(op: Op, vals: Sequence[float], k: int) -> list[tuple[int, float]]:
+    """(input node, local derivative of node k with respect to it) for op k."""
+    name = op[0]
+    if name == "add":
+        return [(op[1], 1.0), (op[2], 1.0)]
+    if name == "sub":
+        return [(op[1], 1.0), (op[2], -1.0)]
+    if name == "mul":
+        return [(op[1], vals[op[2]]), (op[2], vals[op[1]])]
+    if name == "neg":
+        return [(op[1], -1.0)]
+    if name in ("add_const", "sub_const"):
+        return [(op[1], 1.0)]
+    if name == "mul_const":
+        return [(op[1], float(op[2]))]
+    if name == "radd_const":
+        return [(op[2], 1.0)]
+    if name == "rsub_const":
+        return [(op[2], -1.0)]
+    if name == "rmul_const":
+        return [(op[2], float(op[1]))]
+    return [(op[1], UNARY[name][1](vals[op[1]], vals[k]))]
+
+
+def _overwritten(ops: Sequence[Op], vals: Sequence[float], out: int = -1) -> list[float]:
+    """The grads of a backward pass that assigns (grad = ...) instead of accumulating
+    (grad += ...), visiting the nodes from the last to the first."""
+    out %= len(ops)
+    grads = [0.0] * len(ops)
+    grads[out] = 1.0
+    for k in range(out, -1, -1):
+        if ops[k][0] != "value":
+            for j, d in _local(ops[k], vals, k):
+                grads[j] = grads[k] * d
+    return grads
+
+
+def _graph_mistake(ops: Sequence[Op], vals: Sequence[float], leaf_grads: np.ndarray) -> str:
+    """The overwrite signature when the leaves' grads are those of `grad = ...`."""
+    wrong = _overwritten(ops, vals)
+    return diagnose.match_hints(
+        leaf_grads, [([wrong[k] for k in _leaves(ops)], sentence("overwrite"))]
+    )
 
 
 def _wrapped(inner: list[Op], out: int, c: float) -> list[Op]:
@@ -185,6 +241,18 @@ def _wrapped(inner: list[Op], out: int, c: float) -> list[Op]:
     ops = list(inner) + [("value", c)]
     ops.append(("mul", out, len(ops) - 1))
     return ops
+
+
+def _unary_hints(name: str, x: float, c: float) -> list[Hint]:
+    """Known wrong values of dL/dx for L = x.<name>() * c."""
+    f, df = UNARY[name]
+    out = f(x)
+    hints: list[Hint] = [(df(x, out), sentence("upstream_ignored", "x.grad += local * out.grad"))]
+    if name in ("sigmoid", "tanh"):  # the derivative formula applied to the output
+        hints.append((c * df(out, f(out)), sentence("derivative_of_output")))
+    elif name == "log" and out != 0.0:
+        hints.append((c / out, sentence("derivative_of_output")))
+    return hints
 
 
 def _check_expressions(
@@ -200,7 +268,14 @@ def _check_expressions(
         context = f"L = ({label}) * c with {values}"
         result = student.graph(ops)
         _expect_nodes(result, [node], [label], [vals[node]], None, context)
-        _expect_nodes(result, leaves, names, None, [grads[k] for k in leaves], context)
+        wrong = _overwritten(ops, vals)
+        hints: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in leaves]
+        op = ops[node]
+        if op[0] in UNARY:
+            hints[0] += _unary_hints(op[0], vals[op[1]], c)
+        _expect_nodes(
+            result, leaves, names, None, [grads[k] for k in leaves], context, grad_hints=hints
+        )
 
 
 # -- the slide (7b, 'Backward differentiation') ---------------------------------------------
@@ -251,19 +326,40 @@ UNARY_DOMAINS = {
 
 
 def _check_unary(student: Student, name: str) -> None:
+    """x.<name>() on three random x, then (x.<name>() + x): x's grad must add both paths."""
     lo, hi = UNARY_DOMAINS[name]
-    xs = student.rng.uniform(lo, hi, 3)
-    if name == "relu":  # one negative and two positive inputs, none near the kink
-        xs = np.array([-1.0, 1.0, 1.0]) * student.rng.uniform(0.2, 3.0, 3)
+    xs = student.rng.uniform(lo, hi, 4)
+    if name == "relu":  # negative and positive inputs, none near the kink
+        xs = np.array([-1.0, 1.0, 1.0, 1.0]) * student.rng.uniform(0.2, 3.0, 4)
     c = float(student.rng.uniform(1.5, 2.5))
-    cases = [(f"x.{name}()", [("value", float(x)), (name, 0)], 1) for x in xs]
+    cases = [(f"x.{name}()", [("value", float(x)), (name, 0)], 1) for x in xs[:3]]
+    reuse: list[Op] = [("value", float(xs[3])), (name, 0), ("add", 1, 0)]
+    cases.append((f"x.{name}() + x", reuse, 2))
     _check_expressions(student, cases, c, ["x", "c"])
 
 
 @check(PART, points=0.5, tags=("random",))
 def graph_op_sigmoid(student: Student) -> None:
-    """Value.sigmoid: right value and derivative σ(x)(1 - σ(x)), times the upstream grad"""
+    """Value.sigmoid: right value and derivative σ(x)(1 - σ(x)), no overflow at x = ±800"""
     _check_unary(student, "sigmoid")
+    for x in (-800.0, 800.0):
+        ops: list[Op] = [("value", x), ("sigmoid", 0)]
+        context = f"L = x.sigmoid() with x = {x:g}"
+        try:
+            result = student.graph(ops)
+        except StudentError as exc:
+            if "Overflow" not in exc.message:
+                raise
+            raise CheckFailed(
+                diagnose.compose(
+                    f"{context}: {exc.message}",
+                    sentence(
+                        "unstable_sigmoid", "use math.exp(-x) when x >= 0, else e^x / (1 + e^x)"
+                    ),
+                )
+            ) from None
+        vals = _forward(ops)
+        _expect_nodes(result, [1, 0], ["L", "x"], [vals[1], x], [1.0, 0.0], context)
 
 
 @check(PART, points=0.5, tags=("random",))
@@ -286,8 +382,17 @@ def graph_op_tanh(student: Student) -> None:
 
 @check(PART, points=0.5, tags=("random",))
 def graph_op_relu(student: Student) -> None:
-    """Value.relu: right value and derivative (1 for x > 0, else 0), times the upstream grad"""
+    """Value.relu: right value and derivative (1 for x > 0, else 0, also at x = 0)"""
     _check_unary(student, "relu")
+    c = float(student.rng.uniform(1.5, 2.5))
+    cases = [("x.relu()", [("value", 0.0), ("relu", 0)], 1)]
+    try:
+        _check_expressions(student, cases, c, ["x", "c"])
+    except CheckFailed as exc:
+        parsed = diagnose.parse(exc.message)
+        if "dL/dx" not in parsed.summary:
+            raise
+        raise CheckFailed(diagnose.compose(parsed.summary, sentence("relu_at_zero"))) from None
 
 
 @check(PART, points=1.5, tags=("random",))
@@ -341,9 +446,10 @@ def graph_reuse_accumulates(student: Student) -> None:
         got = _numbers(result.grad, [0], "grad", f"L = {label}")[0]
         if abs(got - dx) > 1e-9 * max(1.0, abs(dx)):
             raise CheckFailed(
-                f"L = {label} with x = {x:g}: dL/dx should be {dx:g}, got {got:g}; a node used "
-                f"more than once must collect every contribution (grad += ..., never "
-                f"grad = ...)"
+                diagnose.compose(
+                    f"L = {label} with x = {x:g}: dL/dx should be {dx:g}, got {got:g}",
+                    sentence("overwrite"),
+                )
             )
 
 
@@ -381,12 +487,17 @@ def graph_shared_branches(student: Student) -> None:
         context = f"{label}, x = {x:.3g}, y = {y:.3g}"
         _expect_nodes(result, range(len(ops)), names, vals, None, context)
         got = _numbers(result.grad, _leaves(ops), "grad", context)
-        err = relative_error(got, numeric)
-        if err > 1e-6:
+        summary = diagnose.gradient_error(
+            got, numeric, f"{context}: the gradient (dL/dx, dL/dy)", tol=1e-6
+        )
+        if summary:
             raise CheckFailed(
-                f"{context}: (dL/dx, dL/dy) disagree with a numerical gradient "
-                f"check (relative error {err:.2g}); every path from L to a node "
-                f"must add its contribution, in reverse topological order"
+                diagnose.compose(
+                    summary,
+                    _graph_mistake(ops, vals, got)
+                    or "every path from L to a node must add its contribution, in reverse "
+                    "topological order",
+                )
             )
         _expect_nodes(result, range(len(ops)), names, None, grads, context)
 
@@ -471,12 +582,11 @@ def graph_random_gradcheck(student: Student) -> None:
         f"log, exp, tanh and relu"
     )
     got = _numbers(result.grad, _leaves(ops), "grad", context)
-    err = relative_error(got, numeric)
-    if err > 1e-6:
-        raise CheckFailed(
-            f"{context}: the leaves' grads disagree with a numerical gradient "
-            f"check (relative error {err:.2g}, should be below 1e-06)"
-        )
+    summary = diagnose.gradient_error(
+        got, numeric, f"{context}: the gradient with respect to the leaves", tol=1e-6
+    )
+    if summary:
+        raise CheckFailed(diagnose.compose(summary, _graph_mistake(ops, _forward(ops), got)))
 
 
 @check(PART, points=1, tags=("random",))
@@ -504,20 +614,24 @@ def graph_deep_chain(student: Student) -> None:
         result = student.graph(ops, timeout=20)
     except StudentError as exc:
         if "Recursion" in exc.message or "recursion" in exc.message:
-            raise CheckFailed(
-                f"{exc.message}: build the topological order with a loop and an "
-                f"explicit stack instead of a recursive function"
-            ) from None
+            raise CheckFailed(diagnose.compose(exc.message, sentence("recursion"))) from None
         raise
     vals = _forward(ops)
     grads = np.array(_backward(ops, vals))
     context = "a chain s = (s + w) * 0.9999 repeated 4999 times, then L = tanh(s)"
     _expect_nodes(result, [len(ops) - 1], ["L"], [vals[-1]], None, context, rtol=1e-8)
-    _expect_nodes(result, [0, 1], ["x", "w"], None, [grads[0], grads[1]], context, rtol=1e-8)
+    wrong = _overwritten(ops, vals)
+    hints: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in (0, 1)]
+    _expect_nodes(
+        result, [0, 1], ["x", "w"], None, [grads[0], grads[1]], context, rtol=1e-8, grad_hints=hints
+    )
     got = _numbers(result.grad, range(len(ops)), "grad", context)
     bad = np.flatnonzero(np.abs(got - grads) > 1e-8 * np.abs(grads) + 1e-12)
     if bad.size:
         raise CheckFailed(
-            f"{context}: {bad.size} of {len(ops)} nodes have a wrong grad "
-            f"(the first is node {bad[0]})"
+            diagnose.compose(
+                f"{context}: {bad.size} of {len(ops)} nodes have a wrong grad "
+                f"(the first is node {bad[0]})",
+                _graph_mistake(ops, vals, got[_leaves(ops)]),
+            )
         )

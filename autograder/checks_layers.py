@@ -12,18 +12,19 @@ from autograder.common import (
     SLIDE_ATOL,
     agree,
     away_from_zero,
+    check,
     conditioned,
     expect_grad,
     expect_unchanged,
     expect_values,
     sign_hint,
 )
+from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     Student,
     StudentError,
-    check,
     expect_array,
     expect_tuple,
     numerical_gradient,
@@ -166,7 +167,7 @@ def layers_backward_slide(student: Student) -> None:
         atol=0.006,
         rtol=0.0,
         show_expected=True,
-        hints=[(v["dz2"].T @ v["a1"] * -1, "the sign is flipped")],
+        hints=[sign_hint(v["dz2"].T @ v["a1"])],
     )
     expect_values(
         db2,
@@ -244,22 +245,26 @@ def _dense_hints(A: np.ndarray, W: np.ndarray, dZ: np.ndarray) -> dict[str, list
     return {
         "dA_prev": [
             sign_hint(dA),
-            (dA / m, "dA_prev is divided by m; dZ already carries the 1/m of the loss"),
+            (dA / m, sentence("divided_m", f"m = {m} here")),
+            (dZ @ W.T if W.shape[0] == W.shape[1] else None, sentence("transposed")),
         ],
         "dW": [
-            (dW.T, "dW has the shape of W.T: dW = dZ.T @ A_prev is shaped like W (n_out, n_in)"),
-            (dW / m, "dW is divided by m; dZ already carries the 1/m of the loss"),
+            (dW.T, sentence("transposed", "dW = dZ.T @ A_prev has W's shape (n_out, n_in)")),
+            (dW / m, sentence("divided_m", f"m = {m} here")),
             sign_hint(dW),
         ],
         "db": [
-            (dZ, "db is dZ itself: sum it over the examples, dZ.sum(axis=0)"),
-            (dZ.sum(axis=1), "db is summed over the wrong axis: sum over the examples (axis 0)"),
-            (np.full(db.shape, dZ.sum()), "db sums over every element; sum over axis 0 only"),
+            (dZ, sentence("bias_not_summed")),
             (
-                db / m,
-                "db is the mean of dZ over the batch; it should be the sum (dZ already "
-                "carries the 1/m of the loss)",
+                dZ.sum(axis=1),
+                sentence("bias_not_summed", "this sums over the wrong axis (axis 1)"),
             ),
+            (
+                np.full(db.shape, dZ.sum()),
+                sentence("bias_not_summed", "this sums over every element, not over axis 0"),
+            ),
+            (dZ[0], sentence("bias_not_summed", "this is the first example's dZ only")),
+            (db / m, sentence("divided_m", f"m = {m} here")),
             sign_hint(db),
         ],
     }
@@ -359,13 +364,17 @@ def _activation_gradcheck_problem(rng: np.random.Generator, name: str) -> tuple:
 def _activation_hints(Z: np.ndarray, dA: np.ndarray, name: str) -> list:
     g = ref.layers.activation_forward(Z, name)[0]
     hints = [sign_hint(_activation_exact(Z, dA, name))]
+    if name == "relu":
+        hints += [
+            (dA * (dA > 0), sentence("relu_mask_wrong_array")),
+            ((Z > 0).astype(float), sentence("upstream_ignored", "multiply dA by the mask")),
+        ]
     if name != "linear":
         A = g
         hints += [
             (
                 _activation_exact(A, dA, name),
-                "the derivative is taken at the activation A "
-                "instead of at Z: use g'(Z) with the Z saved in the cache",
+                sentence("derivative_of_output", "use g'(Z) with the Z saved in the cache"),
             ),
             (dA, "dA is returned unchanged: multiply it elementwise by g'(Z)"),
             (dA * g, "dA is multiplied by g(Z), not by the derivative g'(Z)"),
@@ -440,7 +449,27 @@ def layers_activation_backward_values(student: Student) -> None:
         )
 
 
-@check(PART, points=1, tags=("edge",))
+@check(PART, points=0.5, tags=("edge",))
+def layers_activation_backward_relu_at_zero(student: Student) -> None:
+    """activation_backward: "relu" passes no gradient where Z is exactly 0"""
+    Z = away_from_zero(student.rng, (3, 4))
+    Z[0, 1] = Z[1, 3] = Z[2, 0] = 0.0
+    Z[2, 2] = -0.0
+    dA = away_from_zero(student.rng, (3, 4))
+    _, cache = _activation_forward(student, Z, "relu")
+    dZ = student.call("layers.activation_backward", dA, cache)
+    expect_values(
+        dZ,
+        dA * (Z > 0),
+        "dZ from activation_backward(dA, cache) after activation_forward(Z, 'relu') for Z "
+        "(3, 4) with four entries exactly 0",
+        atol=0.0,
+        rtol=0.0,
+        hints=[(dA * (Z >= 0), sentence("relu_at_zero"))] + _activation_hints(Z, dA, "relu"),
+    )
+
+
+@check(PART, points=0.5, tags=("edge",))
 def layers_unknown_activation(student: Student) -> None:
     """activation_forward: an unknown activation name raises ValueError"""
     Z = student.rng.normal(0.0, 1.0, (3, 2))

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder.common import (
     SLIDE_ATOL,
+    check,
     expect_grad,
     expect_no_warnings,
     expect_number,
@@ -13,13 +14,13 @@ from autograder.common import (
     expect_values,
     sign_hint,
 )
+from grading import diagnose
+from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     Student,
-    check,
     expect_array,
-    expect_finite,
     expect_float,
     numerical_gradient,
 )
@@ -41,8 +42,11 @@ def _problem(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarr
 def _loss_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
     terms = -(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))
     hints = [
-        (np.sum(terms), "this is the sum over all elements; the loss is their mean"),
-        (-np.mean(terms), "the sign is flipped: the loss is -[y ln ŷ + (1-y) ln(1-ŷ)]"),
+        (
+            np.sum(terms),
+            sentence("factor_m", f"here m is the number of elements, {y_hat.size}"),
+        ),
+        (-np.mean(terms), sentence("sign", "the loss is -[y ln ŷ + (1-y) ln(1-ŷ)]")),
         (np.mean(-y * np.log(y_hat)), "the (1 - y) ln(1 - ŷ) term is missing"),
     ]
     if y_hat.ndim == 2:
@@ -59,7 +63,7 @@ def _loss_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
 def _grad_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
     g = -(y / y_hat - (1 - y) / (1 - y_hat))
     hints = [
-        (g, f"the 1/N of the mean is missing (N = {y_hat.size} elements here)"),
+        (g, sentence("factor_m", f"here m is the number of elements, {y_hat.size}")),
         sign_hint(g / y_hat.size),
         (-y / y_hat / y_hat.size, "the derivative of the (1 - y) ln(1 - ŷ) term is missing"),
     ]
@@ -122,13 +126,10 @@ def losses_bce_random(student: Student) -> None:
         )
 
 
-@check(PART, points=2, tags=("edge",))
+@check(PART, points=1.5, tags=("edge",))
 def losses_bce_at_zero_and_one(student: Student) -> None:
     """binary_cross_entropy: finite, without any warning, when ŷ is exactly 0 or 1"""
-    advice = (
-        ": log(0) (or 0 * log 0) was evaluated. Clip first, p = np.clip(y_hat, eps, "
-        "1 - eps) with a tiny eps such as 1e-12, then take the logs of p"
-    )
+    advice = sentence("log_of_zero")
     cases = [
         (
             "perfect predictions ŷ = [0, 1, 1, 0] for y = [0, 1, 1, 0]",
@@ -147,7 +148,8 @@ def losses_bce_at_zero_and_one(student: Student) -> None:
         loss = student.call("losses.binary_cross_entropy", y_hat, y)
         expect_no_warnings(student, what, advice)
         value = expect_float(loss, what)
-        expect_finite(value, what)
+        if not np.isfinite(value):
+            raise CheckFailed(diagnose.compose(f"{what} is {value}", advice))
         if value < 0:
             raise CheckFailed(f"{what} is negative ({value:.3g}); a cross-entropy is >= 0")
         if label.startswith("perfect") and value > 1e-3:
@@ -157,6 +159,28 @@ def losses_bce_at_zero_and_one(student: Student) -> None:
                 f"{what} should be large (far above ln 2 = 0.69), got {value:.3g}; "
                 f"clip with a tiny eps such as 1e-12"
             )
+
+
+@check(PART, points=1, tags=("edge",))
+def losses_bce_grad_at_zero_and_one(student: Student) -> None:
+    """binary_cross_entropy_grad: finite, without any warning, when ŷ is exactly 0 or 1"""
+    y_hat = np.array([0.0, 1.0, 1.0, 0.0, 0.5])
+    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    what = "binary_cross_entropy_grad(y_hat, y) for ŷ = [0, 1, 1, 0, 0.5], y = [0, 1, 0, 1, 1]"
+    grad = student.call("losses.binary_cross_entropy_grad", y_hat, y)
+    expect_no_warnings(student, what, sentence("log_of_zero", "clip y_hat in the gradient too"))
+    grad = expect_array(grad, (5,), what)
+    summary = diagnose.nonfinite_message(grad, what)
+    if summary:
+        raise CheckFailed(diagnose.compose(summary, sentence("log_of_zero")))
+    # right where the prediction is right: -y/ŷ/N = -1/5 at ŷ = 1, (1-y)/(1-ŷ)/N = 1/5 at ŷ = 0
+    expect_values(grad[[0, 1, 4]], [0.2, -0.2, -0.4], f"entries 0, 1 and 4 of {what}", rtol=1e-6)
+    if not (grad[2] > 2.0 and grad[3] < -2.0):
+        raise CheckFailed(
+            f"{what}: the confidently wrong entries 2 and 3 should be large, positive for "
+            f"ŷ = 1, y = 0 and negative for ŷ = 0, y = 1 (clip with a tiny eps such as 1e-12); "
+            f"got {grad[2]:.3g} and {grad[3]:.3g}"
+        )
 
 
 @check(PART, points=1.5, tags=("gradcheck", "random"))
@@ -187,7 +211,7 @@ def losses_bce_grad_values(student: Student) -> None:
         )
 
 
-@check(PART, points=1, tags=("edge",))
+@check(PART, points=0.5, tags=("edge",))
 def losses_inputs_unchanged(student: Student) -> None:
     """binary_cross_entropy and its gradient do not modify y_hat or y (even when clipping)"""
     y_hat = np.array([0.0, 0.3, 1.0, 0.8, 0.6])

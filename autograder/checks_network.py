@@ -8,6 +8,7 @@ import numpy as np
 from autograder.common import (
     SLIDE_ATOL,
     agree,
+    check,
     conditioned,
     expect_grad,
     expect_number,
@@ -22,7 +23,6 @@ from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     Student,
-    check,
     expect_array,
     expect_float,
     expect_tuple,
@@ -105,7 +105,9 @@ def _grad_names(n_layers: int) -> list[str]:
     return [f"d{p}{i}" for i in range(1, n_layers + 1) for p in ("W", "b")]
 
 
-def _expect_grads(grads: object, expected: list[np.ndarray], what: str, *, numeric: bool) -> None:
+def _expect_grads(
+    grads: object, expected: list[np.ndarray], what: str, *, numeric: bool, m: int
+) -> None:
     """grads: a list of (dW, db) per layer, first layer first, each entry checked."""
     n = len(expected) // 2
     pairs = expect_pair_list(grads, n, f"the grads of {what}")
@@ -114,9 +116,9 @@ def _expect_grads(grads: object, expected: list[np.ndarray], what: str, *, numer
         label = f"{name} of {what}"
         hints = [sign_hint(want)]
         if numeric:
-            expect_grad(got, want, label, hints=hints)
+            expect_grad(got, want, label, hints=hints, m=m)
         else:
-            expect_values(got, want, label, hints=hints)
+            expect_values(got, want, label, hints=hints, m=m)
 
 
 # -- the slides --------------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def network_backward_gradcheck(student: Student) -> None:
     numeric = _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params)
     _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
-    _expect_grads(grads, numeric, BACKWARD_WHAT, numeric=True)
+    _expect_grads(grads, numeric, BACKWARD_WHAT, numeric=True, m=6)
 
 
 @check(PART, points=1, tags=("random",))
@@ -281,7 +283,7 @@ def network_backward_values(student: Student) -> None:
     expected = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
     _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
-    _expect_grads(grads, expected, BACKWARD_WHAT, numeric=False)
+    _expect_grads(grads, expected, BACKWARD_WHAT, numeric=False, m=6)
 
 
 def _loss_problem(rng: np.random.Generator) -> tuple:
@@ -314,7 +316,7 @@ def network_loss_and_grads_gradcheck(student: Student) -> None:
     numeric = _numeric(lambda ps: ref.network.loss_and_grads(X, y, ps, acts)[0], params)
     out = student.call("network.loss_and_grads", X, y, params, acts)
     _, grads = expect_tuple(out, 2, LOSS_WHAT)
-    _expect_grads(grads, numeric, LOSS_WHAT, numeric=True)
+    _expect_grads(grads, numeric, LOSS_WHAT, numeric=True, m=8)
 
 
 @check(PART, points=1, tags=("random",))
@@ -324,8 +326,8 @@ def network_loss_and_grads_values(student: Student) -> None:
     loss, expected = ref.network.loss_and_grads(X, y, params, acts)
     out = student.call("network.loss_and_grads", X, y, params, acts)
     got_loss, grads = expect_tuple(out, 2, LOSS_WHAT)
-    expect_number(got_loss, loss, f"the loss of {LOSS_WHAT}")
-    _expect_grads(grads, _flat(expected), LOSS_WHAT, numeric=False)
+    expect_number(got_loss, loss, f"the loss of {LOSS_WHAT}", m=8)
+    _expect_grads(grads, _flat(expected), LOSS_WHAT, numeric=False, m=8)
 
 
 # -- linear networks collapse --------------------------------------------------------------------

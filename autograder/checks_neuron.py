@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    check,
     conditioned,
     expect_grad,
     expect_number,
@@ -13,11 +14,11 @@ from autograder.common import (
     float_array,
     sign_hint,
 )
+from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import (
     CheckFailed,
     Student,
-    check,
     expect_array,
     expect_float,
     expect_tuple,
@@ -68,7 +69,7 @@ def _grad_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
     g = ref.neuron.logistic_loss_and_grad(X, y, theta)[1]
     m = X.shape[0]
     return [
-        (g * m, f"the 1/m of the mean is missing (m = {m} examples)"),
+        (g * m, sentence("factor_m", f"m = {m} examples here")),
         sign_hint(g),
         (np.roll(g, -1), "the bias entry should come first: grad = (d/dθ0, d/dθ1, ...)"),
         (
@@ -161,8 +162,8 @@ def neuron_loss_random(student: Student) -> None:
         ref.neuron.logistic_loss_and_grad(X, y, theta)[0],
         "the loss of logistic_loss_and_grad(X, y, theta) for X (8, 3)",
         hints=[
-            (terms.sum(), "this is the sum over the examples; use the mean"),
-            (-terms.mean(), "the sign is flipped"),
+            (terms.sum(), sentence("factor_m", "m = 8 examples here")),
+            (-terms.mean(), sentence("sign")),
         ],
     )
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    check,
     expect_number,
     expect_params,
     expect_unchanged,
     expect_values,
     float_array,
 )
+from grading import diagnose
+from grading.diagnose import sentence
 from grading.reference import ref
-from grading.suite import CheckFailed, Student, check, expect_tuple
+from grading.suite import CheckFailed, Student, expect_tuple
 
 PART = "train"
 
@@ -87,18 +90,11 @@ def _step_hints(p0: list[tuple], grads: list[tuple], lr: float, k: int, m: int) 
     flat_g = [x for pair in grads for x in pair]
     p, g = flat_p[k], flat_g[k]
     return [
-        (
-            p + lr * g,
-            "the update is W + learning_rate * dW: either the step goes up the "
-            "gradient (use W - learning_rate * dW) or the gradients have the wrong sign",
-        ),
+        (p + lr * g, sentence("descent_sign")),
         (p - g, "the learning rate is not used: W <- W - learning_rate * dW"),
-        (p, "the parameters were not updated (W - learning_rate * dW must be stored back)"),
-        (
-            p - lr * g / m,
-            f"the gradient is divided by m = {m} again; loss_and_grads already "
-            "includes the 1/m of the mean",
-        ),
+        (p, sentence("not_updated")),
+        (p - lr * g / m, sentence("divided_m", f"m = {m} here")),
+        (p - lr * g * m, sentence("factor_m", f"m = {m} here")),
     ]
 
 
@@ -123,9 +119,14 @@ def _expect_step(
                 g, e, f"{name} after {what}", hints=_step_hints(start, grads, lr, k, X.shape[0])
             )
         except CheckFailed as exc:
+            parsed = diagnose.parse(exc.message)
             raise CheckFailed(
-                f"{exc.message} (train steps with your network.loss_and_grads: "
-                f"if Part 6 fails, fix it first)"
+                diagnose.compose(
+                    f"{parsed.summary} (train steps with your network.loss_and_grads: "
+                    f"if Part 6 fails, fix it first)",
+                    parsed.mistake,
+                )
+                + (f". {parsed.values}" if parsed.values else "")
             ) from None
     return expected
 
@@ -270,6 +271,7 @@ def train_one_epoch_is_one_step(student: Student) -> None:
                 "the loss is recorded after the update; record it before",
             )
         ],
+        m=X.shape[0],
     )
     _expect_step(p1, p0, lr, X, y, acts, what)
 
@@ -284,7 +286,7 @@ def train_two_epochs_are_two_steps(student: Student) -> None:
     p1 = _step(p0, grads0, lr)
     loss1 = ref.network.loss_and_grads(X, y, p1, acts)[0]
     what = f"train(..., learning_rate={lr:g}, epochs=2, seed={seed})"
-    expect_values(losses, [loss0, loss1], f"the losses of {what}")
+    expect_values(losses, [loss0, loss1], f"the losses of {what}", m=X.shape[0])
     _expect_step(p2, p1, lr, X, y, acts, f"{what} (the second step)")
 
 

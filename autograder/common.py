@@ -1,34 +1,41 @@
 """Helpers shared by the hidden checks (no checks live here).
 
+- `check`: `grading.suite.check`, plus the diagnosis's last part: a failed check that drew
+  random inputs says so, with the submission's seed (`Inputs: random, seed S.`);
 - tolerances: how close a result must be, per kind of check;
-- `expect_values` / `expect_grad`: `expect_close` / `expect_gradient` with the array
-  checks first and a hint about the likely mistake appended to the failure message;
+- `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
+  numerical gradient; a failure names the size and place of the error and the likely
+  mistake (the check's hints first, then the generic signatures of `grading.diagnose`);
 - `expect_unchanged`: the student's function left its array arguments as they were;
 - `expect_no_warnings`: the last call raised no warning;
 - `conditioned`: draw random inputs on which the grader's central differences are
   accurate with a wide margin, so that a correct submission can never fail by bad luck.
 
-Expected arrays are never printed (except for slide examples, `show_expected=True`).
+Expected arrays are printed only for slide examples (`show_expected=True`), or for every
+check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.diagnose`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from grading import diagnose
+from grading.diagnose import sentence
 from grading.suite import (
     CheckFailed,
     Student,
+    StudentError,
     describe,
     expect_array,
-    expect_close,
     expect_float,
-    expect_gradient,
     expect_tuple,
     relative_error,
 )
+from grading.suite import check as register_check
 from grading.wire import Handle
 
 GRAD_TOL = 1e-6
@@ -66,22 +73,22 @@ def float_array(x: Any, shape: tuple[int, ...] | None, what: str) -> np.ndarray:
 
 def likely_mistake(actual: Any, hints: Sequence[Hint]) -> str:
     """The explanation of the first hint whose wrong answer `actual` matches, or ''."""
-    try:
-        a = np.asarray(actual, dtype=np.float64)
-    except (TypeError, ValueError):
-        return ""
-    if not np.all(np.isfinite(a)):
-        return ""
-    for wrong, explanation in hints:
-        w = np.asarray(wrong, dtype=np.float64)
-        if w.shape == a.shape and np.allclose(a, w, rtol=1e-5, atol=1e-9):
-            return explanation
-    return ""
+    return diagnose.match_hints(actual, hints)
 
 
-def _with_hint(exc: CheckFailed, actual: Any, hints: Sequence[Hint]) -> CheckFailed:
-    hint = likely_mistake(actual, hints)
-    return CheckFailed(f"{exc.message}. Likely mistake: {hint}") if hint else exc
+def _mistake(
+    actual: Any,
+    expected: Any,
+    hints: Sequence[Hint],
+    m: int | None,
+    m_name: str,
+    atol: float = 1e-9,
+    rtol: float = 1e-5,
+) -> str:
+    """A check-specific hint first, else a generic signature (transposed, sign, factor m...)."""
+    return diagnose.match_hints(actual, hints) or diagnose.generic_mistake(
+        actual, expected, m=m, m_name=m_name, atol=atol, rtol=rtol
+    )
 
 
 def expect_values(
@@ -93,14 +100,29 @@ def expect_values(
     atol: float = ATOL,
     rtol: float = RTOL,
     show_expected: bool = False,
+    m: int | None = None,
+    m_name: str = "m",
 ) -> np.ndarray:
-    """`actual` must be an array shaped like `expected` and match it elementwise."""
+    """`actual` must be an array shaped like `expected` and match it elementwise.
+
+    The message gives the number of wrong entries, the largest error and its index, the
+    relative error and, when the answer matches one, the likely mistake (`hints`, then the
+    generic signatures; `m` is the batch size for "off by a factor of m"). Expected values
+    are shown with `show_expected` (slide examples) or when the instructor turns it on.
+    """
     expected = np.asarray(expected, dtype=np.float64)
-    try:
-        arr = expect_array(actual, expected.shape, what)
-        expect_close(arr, expected, what, atol=atol, rtol=rtol, show_expected=show_expected)
-    except CheckFailed as exc:
-        raise _with_hint(exc, actual, hints) from None
+    arr = expect_array(actual, None, what)
+    summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol)
+    if summary:
+        raise CheckFailed(
+            diagnose.compose(
+                summary,
+                _mistake(arr, expected, hints, m, m_name, atol, rtol),
+                got=arr,
+                expected=expected,
+                show=show_expected or diagnose.show_expected(),
+            )
+        )
     return arr
 
 
@@ -113,13 +135,22 @@ def expect_number(
     atol: float = ATOL,
     rtol: float = RTOL,
     show_expected: bool = False,
+    m: int | None = None,
+    m_name: str = "m",
 ) -> float:
     """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`."""
     value = expect_float(actual, what)
-    try:
-        expect_close(value, expected, what, atol=atol, rtol=rtol, show_expected=show_expected)
-    except CheckFailed as exc:
-        raise _with_hint(exc, value, hints) from None
+    summary = diagnose.value_error(value, expected, what, atol=atol, rtol=rtol)
+    if summary:
+        raise CheckFailed(
+            diagnose.compose(
+                summary,
+                _mistake(value, expected, hints, m, m_name, atol, rtol),
+                got=value,
+                expected=expected,
+                show=show_expected or diagnose.show_expected(),
+            )
+        )
     return value
 
 
@@ -130,18 +161,63 @@ def expect_grad(
     *,
     hints: Sequence[Hint] = (),
     tol: float = GRAD_TOL,
+    m: int | None = None,
+    m_name: str = "m",
 ) -> np.ndarray:
     """`actual` must be an array shaped like `numeric` that passes the gradient check."""
-    try:
-        arr = expect_array(actual, numeric.shape, what)
-        expect_gradient(arr, numeric, what, tol)
-    except CheckFailed as exc:
-        raise _with_hint(exc, actual, hints) from None
+    arr = expect_array(actual, None, what)
+    summary = diagnose.gradient_error(arr, numeric, what, tol=tol)
+    if summary:
+        raise CheckFailed(
+            diagnose.compose(
+                summary,
+                _mistake(arr, numeric, hints, m, m_name),
+                got=arr,
+                expected=numeric,
+                show=diagnose.show_expected(),
+            )
+        )
     return arr
 
 
 def sign_hint(expected: Any) -> Hint:
-    return (-np.asarray(expected, dtype=np.float64), "the sign is flipped")
+    return (-np.asarray(expected, dtype=np.float64), sentence("sign"))
+
+
+def check(
+    part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
+) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
+    """`grading.suite.check`, and a failure of a check that drew random inputs ends with
+    `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""
+    register = register_check(part, points, visibility=visibility, tags=tags)
+
+    def decorate(func: Callable[[Student], None]) -> Callable[[Student], None]:
+        @functools.wraps(func)
+        def run(student: Student) -> None:
+            before = _rng_state(student)
+            try:
+                func(student)
+            except CheckFailed as exc:
+                if isinstance(exc, StudentError) and any(n in exc.message for n in _NO_INPUTS):
+                    raise  # the inputs do not matter: nothing ran
+                drew = _rng_state(student) != before
+                message = diagnose.with_inputs(exc.message, student.seed if drew else None)
+                raise type(exc)(message) from None
+
+        register(run)
+        return run
+
+    return decorate
+
+
+_NO_INPUTS = ("is not implemented yet", "could not be imported", " has no '")
+
+
+def _rng_state(student: Student) -> Any:
+    try:
+        return student.rng.bit_generator.state
+    except AttributeError:
+        return None
 
 
 def expect_pair_list(value: Any, n: int, what: str) -> list[tuple[Any, Any]]:
@@ -197,20 +273,37 @@ def expect_unchanged(
         if name is None:
             continue
         if i >= len(after) or not same_data(after[i], sent[i]):
+            change = _largest_change(after[i] if i < len(after) else None, sent[i])
             raise CheckFailed(
-                f"{func} modified its argument {name} in place; leave the caller's data as "
-                f"it was (compute a new array, e.g. x = np.clip(x, ...) or x = x * 2, "
-                f"rather than writing into x with x[...] = ..., x *= ... or out=x)"
+                diagnose.compose(
+                    f"{func} changed the caller's {name}{change}", sentence("in_place")
+                )
             )
 
 
-def expect_no_warnings(student: Student, what: str, advice: str = "") -> None:
-    """The last call raised no warning (numpy's overflow, divide-by-zero, invalid value...)."""
+def _largest_change(after: Any, before: Any) -> str:
+    """`: the largest change is 0.3 at index (1, 2)` for two same-shaped arrays, else ''."""
+    if not (isinstance(after, np.ndarray) and isinstance(before, np.ndarray)):
+        return ""
+    if after.shape != before.shape or after.dtype.kind not in "fiub":
+        return f" (now of shape {after.shape}, was {before.shape})"
+    with np.errstate(all="ignore"):
+        diff = np.abs(after.astype(np.float64) - before.astype(np.float64))
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    if after.ndim == 0 or after.size == 0:
+        return ""
+    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return f": the largest change is {float(diff[idx]):.3g} at index {diagnose.fmt_index(idx)}"
+
+
+def expect_no_warnings(student: Student, what: str, mistake: str = "") -> None:
+    """The last call raised no warning (numpy's overflow, divide-by-zero, invalid value...);
+    `mistake` is the likely cause, for the message."""
     caught = student.last.warnings
     if caught:
         more = f" (and {len(caught) - 1} more)" if len(caught) > 1 else ""
         first = caught[0]
-        raise CheckFailed(f"{what} raised the warning '{first}'{more}{advice}")
+        raise CheckFailed(diagnose.compose(f"{what} raised the warning '{first}'{more}", mistake))
 
 
 # -- inputs for gradient checks -------------------------------------------------------

@@ -4,7 +4,7 @@
 `.zip`), or a Gradescope "Export Submissions" folder: `submission_metadata.yml` at the
 top, one `submission_<n>/` folder per submission, and the submitters' names and emails in
 the metadata. For each submission `grade_all` writes `OUT/<id>/results.json` (Gradescope's
-format), `OUT/<id>/junit.xml` and `OUT/<id>/feedback.md`, records a row in
+format), `OUT/<id>/junit.xml`, `OUT/<id>/feedback.md` and `.html`, records a row in
 `OUT/gradebook.sqlite`, and at the end writes `OUT/gradebook.csv` from every row of the
 current suite version.
 
@@ -44,6 +44,7 @@ from rich.progress import (
 from rich.table import Table
 
 from grading import privileges
+from grading.feedback import html_page
 from grading.gradebook import PART_COLUMNS, Gradebook, GradebookRow, export_csv, format_points
 from grading.grader import default_secret, grade, load_checks, submission_seed, suite_version
 from grading.junit import to_junit
@@ -434,6 +435,9 @@ def _write_outputs(out: Path, sub: Submission, document: dict[str, Any], error: 
     write_json_atomic(document, folder / "results.json")
     _write_text_atomic(folder / "junit.xml", to_junit(document, name=sub.id))
     _write_text_atomic(folder / "feedback.md", feedback_markdown(sub, document, error))
+    _write_text_atomic(
+        folder / "feedback.html", html_page(document, title=f"nnkit feedback: {sub.id}")
+    )
     return (folder / "results.json").read_text(encoding="utf-8")
 
 

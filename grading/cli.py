@@ -64,8 +64,21 @@ def release(check: bool) -> None:
     default=None,
     help="Also write the results as JUnit XML, for CI test reports.",
 )
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the feedback as one HTML page.",
+)
 @click.option("--quiet", is_flag=True, help="Print only the total.")
-def grade(submission: Path, results_path: Path, junit_path: Path | None, quiet: bool) -> None:
+def grade(
+    submission: Path,
+    results_path: Path,
+    junit_path: Path | None,
+    html_path: Path | None,
+    quiet: bool,
+) -> None:
     """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip)."""
     from grading.grader import default_secret
     from grading.grader import grade as grade_submission
@@ -76,8 +89,13 @@ def grade(submission: Path, results_path: Path, junit_path: Path | None, quiet: 
         report = grade_submission(submission, secret=default_secret())
     except SubmissionError as exc:
         _fail(str(exc))
+    from grading.feedback import html_page, with_markdown
+
     document = to_gradescope(report)
-    write_json_atomic(document, results_path)
+    write_json_atomic(with_markdown(document), results_path)
+    if html_path is not None:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(html_page(report, title=f"nnkit feedback: {submission.name}"))
     if junit_path is not None:
         from grading.junit import to_junit
 
@@ -106,7 +124,13 @@ def grade(submission: Path, results_path: Path, junit_path: Path | None, quiet: 
     default=None,
     help="Submissions graded in parallel.  [default: one per core]",
 )
-def grade_all(submissions: Path, out: Path, jobs: int | None) -> None:
+@click.option(
+    "--class-report/--no-class-report",
+    default=True,
+    show_default=True,
+    help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
+)
+def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
     export with submission_metadata.yml) into OUT; unchanged submissions are not regraded."""
     from grading.batch import BatchError, print_summary
@@ -118,6 +142,13 @@ def grade_all(submissions: Path, out: Path, jobs: int | None) -> None:
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
+    if class_report:
+        from grading.class_report import write_class_report
+
+        page = write_class_report(
+            summary.rows, out / "class_report", title=f"nnkit class report: {submissions}"
+        )
+        click.echo(f"Class report written to {page}")
 
 
 @main.command()
@@ -200,9 +231,79 @@ def run_autograder(root: Path) -> None:
         write_json_atomic(error_document(str(exc)), results)
         click.echo(f"nnkit: submission could not be read: {exc}")
         return
-    document = apply_visibility(to_gradescope(report), config["visibility"])
+    from grading.feedback import with_markdown
+
+    document = with_markdown(apply_visibility(to_gradescope(report), config["visibility"]))
     write_json_atomic(document, results)
     click.echo(summary_text(report))
+
+
+@main.command()
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the report here: total, killed, equivalent, survivors (with diffs).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Mutants graded in parallel.  [default: one per core]",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Grade a deterministic sample of N mutants instead of all of them.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1.0),
+    default=30.0,
+    show_default=True,
+    help="Seconds one mutant may take before it counts as killed (timeout).",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Exit 1 when killed / non-equivalent is below this (e.g. 0.95).",
+)
+def mutants(
+    json_path: Path | None,
+    jobs: int | None,
+    sample: int | None,
+    timeout: float,
+    fail_under: float | None,
+) -> None:
+    """Mutation-test the hidden suite: grade small changes to solution/nnbasics/ and list
+    the mutants that still score 100, with their diffs."""
+    from grading.mutants import (
+        EQUIVALENT_FILE,
+        MutationRunError,
+        mutation_run,
+        summary_line,
+        write_report,
+    )
+
+    try:
+        doc = mutation_run(sample_size=sample, jobs=jobs, timeout=timeout)
+    except MutationRunError as exc:
+        _fail(str(exc), 1)
+    for survivor in doc["survivors"]:
+        click.echo(f"SURVIVED {survivor['id']}\n{survivor['diff']}")
+    for stale in doc["stale_equivalent_ids"]:
+        click.echo(
+            f"nnkit: {EQUIVALENT_FILE.name} lists a mutant that no longer exists: {stale}", err=True
+        )
+    click.echo(summary_line(doc))
+    if json_path is not None:
+        write_report(doc, json_path)
+        click.echo(f"Report written to {json_path}")
+    if fail_under is not None and doc["score"] < fail_under:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

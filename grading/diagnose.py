@@ -50,7 +50,9 @@ class Signature:
 
 
 _SIGNATURES = [
-    Signature("transposed", "Gradient transposed", "the result is transposed (rows and columns swapped)"),
+    Signature(
+        "transposed", "Gradient transposed", "the result is transposed (rows and columns swapped)"
+    ),
     Signature("sign", "Wrong sign", "the sign is flipped"),
     Signature(
         "factor_m",
@@ -118,7 +120,7 @@ _SIGNATURES = [
         "overwrite",
         "Graph gradient overwritten, not accumulated",
         "a node used more than once keeps only its last gradient contribution: accumulate "
-        "with grad += ..., never grad = ...",
+        "with grad += (never grad =)",
     ),
     Signature(
         "recursion",
@@ -230,9 +232,7 @@ def nonfinite_message(actual: Any, what: str) -> str | None:
     return f"{what} contains {kind}{where}{count}: an overflow, or a log of 0?"
 
 
-def value_error(
-    actual: Any, expected: Any, what: str, *, atol: float, rtol: float
-) -> str | None:
+def value_error(actual: Any, expected: Any, what: str, *, atol: float, rtol: float) -> str | None:
     """None when `actual` matches `expected` within atol + rtol*|expected| everywhere, else
     the summary of the error: how many entries, the largest absolute error and its index,
     the largest relative error."""
@@ -372,6 +372,8 @@ def match_hints(actual: Any, hints: Sequence[Hint]) -> str:
     if not np.all(np.isfinite(a)):
         return ""
     for wrong, explanation in hints:
+        if wrong is None:
+            continue
         try:
             w = np.asarray(wrong, dtype=np.float64)
         except (TypeError, ValueError):
@@ -381,9 +383,18 @@ def match_hints(actual: Any, hints: Sequence[Hint]) -> str:
     return ""
 
 
-def generic_mistake(actual: Any, expected: Any, *, m: int | None = None, m_name: str = "m") -> str:
+def generic_mistake(
+    actual: Any,
+    expected: Any,
+    *,
+    m: int | None = None,
+    m_name: str = "m",
+    atol: float = 1e-9,
+    rtol: float = 1e-5,
+) -> str:
     """A signature sentence for a wrong answer that any array check can recognize:
-    transposed, sign flipped, off by a factor of m, all zeros, hard-coded slide values."""
+    transposed, sign flipped, off by a factor of m, all zeros, hard-coded slide values.
+    `atol`/`rtol`: how close to the wrong answer counts as a match (at least 1e-5 relative)."""
     try:
         a = np.asarray(actual, dtype=np.float64)
         e = np.asarray(expected, dtype=np.float64)
@@ -391,16 +402,21 @@ def generic_mistake(actual: Any, expected: Any, *, m: int | None = None, m_name:
         return ""
     if a.size == 0 or not np.all(np.isfinite(a)) or not np.all(np.isfinite(e)):
         return ""
-    if e.ndim == 2 and e.shape[0] > 1 and e.shape[1] > 1 and not _close(a, e) and _close(a, e.T):
+    rtol = max(rtol, 1e-5)
+
+    def close(x: np.ndarray, w: np.ndarray) -> bool:
+        return x.shape == w.shape and bool(np.allclose(x, w, rtol=rtol, atol=atol))
+
+    if e.ndim == 2 and e.shape != (1, 1) and close(a, e.T) and not close(a, e):
         return sentence("transposed")
     if a.shape != e.shape or not np.any(np.abs(e) > 1e-12):
         return ""
-    if _close(a, -e):
+    if close(a, -e):
         return sentence("sign")
     if m is not None and m > 1:
-        if _close(a, m * e):
+        if close(a, m * e):
             return sentence("factor_m", f"{m_name} = {m} here")
-        if _close(a, e / m):
+        if close(a, e / m):
             return sentence("divided_m", f"{m_name} = {m} here")
     if not np.any(a) and np.any(e):
         return sentence("zeros")
@@ -421,9 +437,9 @@ def compose(
     show: bool = False,
 ) -> str:
     """`summary. Likely mistake: mistake. Got ...; expected ...` (parts left out when empty)."""
-    text = summary.rstrip(". ")
+    text = _unperiod(summary)
     if mistake:
-        text += f". {MISTAKE}{mistake.rstrip('. ')}"
+        text += f". {MISTAKE}{_unperiod(mistake)}"
     if show and got is not None and expected is not None:
         text += f". {GOT}{fmt_array(got)}; expected {fmt_array(expected)}"
     return text
@@ -433,7 +449,13 @@ def with_inputs(message: str, seed: int | None) -> str:
     """Append `Inputs: random, seed S.` (once) when the check drew random inputs."""
     if seed is None or f" {INPUTS}" in message:
         return message
-    return f"{message.rstrip('. ')}. {INPUTS}random, seed {seed}."
+    return f"{_unperiod(message)}. {INPUTS}random, seed {seed}."
+
+
+def _unperiod(text: str) -> str:
+    """`text` without trailing blanks and without one final period (an ellipsis stays)."""
+    text = text.rstrip()
+    return text[:-1] if text.endswith(".") and not text.endswith("...") else text
 
 
 _PARTS = re.compile(r"\. (Likely mistake: |Got |Inputs: )")
@@ -459,7 +481,7 @@ def parse(message: str) -> ParsedMessage:
     pieces = _PARTS.split(message)
     parsed = ParsedMessage(pieces[0])
     for marker, body in zip(pieces[1::2], pieces[2::2]):
-        body = body.rstrip(". ")
+        body = _unperiod(body)
         if marker == MISTAKE:
             parsed.mistake = body
         elif marker == GOT:

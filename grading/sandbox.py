@@ -8,6 +8,7 @@ worker prints goes to a pipe the grader drains, keeping only the first bytes.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import selectors
@@ -102,6 +103,15 @@ class ForkServer:
     def alive(self) -> bool:
         return self._proc.poll() is None
 
+    def close(self) -> None:
+        """Stop the fork server: it exits when its control socket closes."""
+        self._sock.close()
+        try:
+            self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
     def _ask(self, request: dict[str, Any], fds: list[int] | None = None) -> dict[str, Any]:
         with self._lock:
             try:
@@ -128,6 +138,7 @@ def fork_server() -> ForkServer:
     global _fork_server
     if _fork_server is None or not _fork_server.alive():
         _fork_server = ForkServer()
+        atexit.register(_fork_server.close)
     return _fork_server
 
 

@@ -71,6 +71,8 @@ def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):
     assert rows[0].startswith("id,name,email,1 activations")
     assert any(r.startswith("alice,") and ",100," in r for r in rows)
     assert any(r.startswith("bob,") and "is neither a folder nor a .zip file" in r for r in rows)
+    assert (tmp_path / "out" / "alice" / "feedback.html").read_text().startswith("<!DOCTYPE html>")
+    assert (tmp_path / "out" / "class_report" / "class_report.html").exists()
 
 
 def test_grade_all_on_a_missing_folder_is_a_one_line_error(nnkit, tmp_path):
@@ -91,3 +93,14 @@ def test_grade_writes_junit_xml_with_a_suite_per_part(nnkit, tmp_path):
     cases = root.findall(".//testcase")
     assert len(cases) == int(root.get("tests"))
     assert all(c.find("failure") is not None for c in cases)
+
+
+def test_grade_writes_markdown_results_and_an_html_page(nnkit, tmp_path):
+    page = tmp_path / "feedback.html"
+    results = tmp_path / "r.json"
+    sample = SOLUTION_DIR.parent / "samples" / "submissions" / "buggy_graph_overwrite"
+    proc = nnkit("grade", sample, "--results", results, "--html", page, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads(results.read_text())
+    assert {t["output_format"] for t in document["tests"]} == {"md"}
+    assert "buggy_graph_overwrite" in page.read_text() and "<script" not in page.read_text()
