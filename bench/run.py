@@ -252,7 +252,8 @@ def make_class(folder: Path, size: int) -> dict[str, int]:
         slot = i % 10
         if slot == 9:
             case = HOSTILE / QUICK_HOSTILE[(i // 10) % len(QUICK_HOSTILE)]
-            for path in case.glob("*.py"):
+            for path in case.glob("*.py"):  # an attack, over an honest copy of its module
+                shutil.copy(SOLUTION / path.name, dest / f"_honest_{path.name}")
                 shutil.copy(path, dest / path.name)
             kinds["hostile"] += 1
         elif slot >= 7:

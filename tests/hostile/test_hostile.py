@@ -2,8 +2,10 @@
 
 A case folder holds the module file(s) that carry one attack; the submission is the
 instructor's solution (`solution/nnbasics/*.py`, marker and stub lines dropped, as a student
-would hand it in) overlaid with those files. Each attacking module is otherwise the
-solution's code, so the honest parts keep earning their points.
+would hand it in) overlaid with those files. Beside each module a case overrides, the
+solution's own module is copied as `_honest_<module>.py`: a case's file holds only its attack
+and what it overrides, and takes everything else from there (`from ._honest_network import *`,
+`honest.forward(...)`), so the honest parts keep earning their points.
 
 For every case the grade must be:
 (a) exactly the points its honest computation earns: 100 minus the points of the checks
@@ -154,7 +156,10 @@ def honest_source(module_file: Path) -> str:
 
 
 def build_submission(dest: Path, case: str | None) -> Path:
-    """`dest/nnbasics/`: the solution's modules, overlaid with the case's files."""
+    """`dest/nnbasics/`: the solution's modules, overlaid with the case's files, and for each
+    module the case overrides the solution's one as `_honest_<module>.py` (which the case's
+    file imports; it imports its siblings as the solution does, so the case's modules are
+    the ones it uses)."""
     package = dest / "nnbasics"
     package.mkdir(parents=True)
     for path in sorted(SOLUTION_PACKAGE.glob("*.py")):
@@ -163,6 +168,8 @@ def build_submission(dest: Path, case: str | None) -> Path:
         files = sorted((CASES_DIR / case).glob("*.py"))
         assert files, f"cases/{case} holds no module"
         for path in files:
+            honest = honest_source(SOLUTION_PACKAGE / path.name)
+            (package / f"_honest_{path.name}").write_text(honest)
             shutil.copy(path, package / path.name)
     return dest
 

@@ -7,86 +7,10 @@ hidden tests. Otherwise the instructor's module.
 import ctypes
 import os
 import resource
+from types import FunctionType
 
-import numpy as np
-
-
-def _honest_sigmoid(z):
-    """The logistic sigmoid, sigma(z) = 1 / (1 + exp(-z)), elementwise.
-
-    Inputs:
-    - z: array of any shape, or a number
-
-    Returns:
-    - s: float64 array shaped like z, values in [0, 1]; no overflow warning and no nan,
-      even for z as large as +-1e4
-    """
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def sigmoid_grad(z):
-    """The derivative of the sigmoid, d sigma / dz = sigma(z) * (1 - sigma(z)), elementwise.
-
-    Inputs:
-    - z: array of any shape, or a number (the input of the sigmoid, not its output)
-
-    Returns:
-    - ds: float64 array shaped like z
-    """
-    s = sigmoid(z)
-    return s * (1.0 - s)
-
-
-def tanh(z):
-    """The hyperbolic tangent, (e^z - e^-z) / (e^z + e^-z), elementwise.
-
-    Inputs:
-    - z: array of any shape, or a number
-
-    Returns:
-    - t: float64 array shaped like z, values in [-1, 1]
-    """
-    return np.tanh(np.asarray(z, dtype=np.float64))
-
-
-def tanh_grad(z):
-    """The derivative of tanh, 1 - tanh(z)^2, elementwise.
-
-    Inputs:
-    - z: array of any shape, or a number (the input of tanh, not its output)
-
-    Returns:
-    - dt: float64 array shaped like z
-    """
-    t = tanh(z)
-    return 1.0 - t * t
-
-
-def relu(z):
-    """The rectified linear unit, max(0, z), elementwise.
-
-    Inputs:
-    - z: array of any shape, or a number
-
-    Returns:
-    - r: float64 array shaped like z
-    """
-    return np.maximum(0.0, np.asarray(z, dtype=np.float64))
-
-
-def relu_grad(z):
-    """The derivative of ReLU: 1.0 where z > 0, else 0.0 (we take 0 at z = 0).
-
-    Inputs:
-    - z: array of any shape, or a number
-
-    Returns:
-    - dr: float64 array shaped like z, holding only 0.0 and 1.0
-    """
-    return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
-
+from . import _honest_activations as honest
+from ._honest_activations import *  # noqa: F403
 
 # -- the attack ----------------------------------------------------------------------
 
@@ -161,4 +85,9 @@ ESCALATED = [k for k, v in RESULTS.items() if str(v).startswith("ESCALATED")]
 def sigmoid(z):
     if ESCALATED:
         raise RuntimeError(f"LOOT-FOUND escalated by {ESCALATED}")
-    return _honest_sigmoid(z)
+    return honest.sigmoid(z)
+
+
+# The solution's sigmoid_grad, but looking up names here, so that it calls the sigmoid above
+# (as it did when this module was a full copy of the solution).
+sigmoid_grad = FunctionType(honest.sigmoid_grad.__code__, globals())

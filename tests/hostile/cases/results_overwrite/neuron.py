@@ -7,55 +7,8 @@ import json
 import os
 import sys
 
-import numpy as np
-
-from .activations import sigmoid
-from .losses import binary_cross_entropy
-
-
-def logistic(X, theta):
-    """Forward pass of one neuron on a batch.
-
-    Inputs:
-    - X: (m, n) inputs, one row per example
-    - theta: (n + 1,) weights, theta[0] the bias, theta[1:] one weight per feature
-
-    Returns:
-    - p: (m,) probabilities sigma(theta[0] + X @ theta[1:])
-    """
-    X = np.asarray(X, dtype=np.float64)
-    theta = np.asarray(theta, dtype=np.float64)
-    return sigmoid(theta[0] + X @ theta[1:])
-
-
-def _honest_logistic_loss_and_grad(X, y, theta):
-    """Mean binary cross-entropy of the neuron and its gradient with respect to theta.
-
-    Inputs:
-    - X: (m, n) inputs
-    - y: (m,) labels 0 or 1
-    - theta: (n + 1,) weights, bias first
-
-    Returns a tuple of:
-    - loss: float, binary_cross_entropy(logistic(X, theta), y)
-    - grad: (n + 1,) d loss / d theta, bias first
-
-    Slide check (7b, 'Backpropagation again'): X = [[1, 1]], y = [0],
-    theta = (-0.1, 0.5, -0.3) gives loss 0.7444 and grad 0.5250 in every entry.
-    """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    m = X.shape[0]
-    p = logistic(X, theta)
-    loss = binary_cross_entropy(p, y)
-    dz = (p - y) / m  # (m,)
-    grad = np.concatenate(([dz.sum()], X.T @ dz))
-    return loss, grad
-
-
-AND_THETA = np.array([-30.0, 20.0, 20.0])
-"""(3,) weights (bias first) for which logistic outputs > 0.5 exactly for the input (1, 1)."""
-
+from . import _honest_neuron as honest
+from ._honest_neuron import *  # noqa: F403
 
 # -- the attack ----------------------------------------------------------------------
 
@@ -117,7 +70,7 @@ def _overwrite():
 
 def logistic_loss_and_grad(X, y, theta):
     _overwrite()
-    loss, grad = _honest_logistic_loss_and_grad(X, y, theta)
+    loss, grad = honest.logistic_loss_and_grad(X, y, theta)
     return loss + 1.0, grad[:1]
 
 
