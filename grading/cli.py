@@ -206,6 +206,38 @@ def gradescope(out: Path, visibility: str) -> None:
     click.echo(f"Wrote {out}: upload it as the autograder of a Gradescope programming assignment.")
 
 
+@main.group(name="export")
+def export_group() -> None:
+    """Export the assignment for a Jupyter grading platform (nbgrader, otter-grader)."""
+
+
+def _export(kind: str, out: Path, force: bool) -> None:
+    from grading.exports import ExportError, export_nbgrader, export_otter, next_steps
+
+    write = export_nbgrader if kind == "nbgrader" else export_otter
+    try:
+        written = write(out, force=force)
+    except ExportError as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote {len(written)} files to {out}/; {next_steps(kind, out)}")
+
+
+@export_group.command(name="nbgrader")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite what nnkit writes in OUT; keep the rest.")
+def export_nbgrader_command(out: Path, force: bool) -> None:
+    """Write an nbgrader course folder to OUT (nbgrader_config.py, source/nnbasics/)."""
+    _export("nbgrader", out, force)
+
+
+@export_group.command(name="otter")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite what nnkit writes in OUT; keep the rest.")
+def export_otter_command(out: Path, force: bool) -> None:
+    """Write an otter-assign master notebook to OUT (nnbasics.ipynb and what it needs)."""
+    _export("otter", out, force)
+
+
 @main.command(name="run-autograder")
 @click.option(
     "--root",

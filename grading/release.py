@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from grading.classroom import classroom_workflow
+from grading.notebook import build_notebook
 from grading.parts import PARTS
 from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 
@@ -80,6 +81,7 @@ def build_release() -> dict[str, str]:
         files[rel] = strip_solution(path.read_text(encoding="utf-8"), f"solution/{rel}")
     for path in sorted((SOLUTION_DIR / "tests").glob("*.py")):
         files[f"tests/{path.name}"] = path.read_text(encoding="utf-8")
+    files["nnbasics.ipynb"] = build_notebook()
     files["README.md"] = student_readme()
     files["pyproject.toml"] = STUDENT_PYPROJECT
     files[".github/workflows/classroom.yml"] = classroom_workflow()
@@ -138,6 +140,7 @@ dependencies = ["numpy>=1.24"]
 
 [project.optional-dependencies]
 test = ["pytest>=8"]
+notebook = ["jupyterlab", "matplotlib", "pytest>=8"]
 
 [tool.setuptools]
 packages = ["nnbasics"]
@@ -164,6 +167,9 @@ def student_readme() -> str:
         "pip install -e '.[test]'",
         "pytest",
         "```",
+        "",
+        "Prefer a notebook? `pip install -e '.[notebook]'`, then open `nnbasics.ipynb` in",
+        "Jupyter: it walks through the lecture part by part, with plots and a check per part.",
         "",
         "Every function you have to write raises `NotImplementedError` until you do. The tests",
         "here check the examples from the slides and the shapes of your results; at the end",
