@@ -115,6 +115,7 @@ def sandboxed_student(
             limits=limits or Limits(),
             user=user,
             hide=hidden_paths([]),
+            namespaces=os.environ.get("NNKIT_NO_NAMESPACES") != "1",
         )
         student = RemoteStudent(config, submission_seed(secret, sha), budget_seconds)
         try:

@@ -31,6 +31,9 @@ def worker_identity(scratch: Path) -> tuple[tuple[int, int] | None, list[str]]:
         ]
     gid = _ensure_group()
     uid = UID_BASE + os.getpid()
+    # Where namespaces are missing the worker reaches its scratch folder by its path: it
+    # may pass through the parent, not list it (other graders' folders stay private).
+    os.chmod(scratch.parent, 0o711)
     for folder, _dirs, files in os.walk(scratch):
         os.chown(folder, uid, gid)
         for name in files:

@@ -75,6 +75,7 @@ class WorkerConfig:
     limits: Limits
     user: tuple[int, int] | None = None
     hide: list[str] = field(default_factory=list)
+    namespaces: bool = True  # False: behave as on a platform that has none (for tests)
 
 
 class ForkServer:
@@ -158,6 +159,7 @@ class Worker:
             "limits": asdict(config.limits),
             "user": config.user,
             "hide": config.hide,
+            "namespaces": config.namespaces,
             "env": _worker_env(config.scratch),
         }
         ours, theirs = socket.socketpair()

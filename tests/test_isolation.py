@@ -202,3 +202,18 @@ def test_as_root_the_scratch_folder_is_the_only_writable_place(tmp_path):
         assert student.call("activations.f", str(marker)) != "wrote"
         assert student.call("activations.f", "/tmp/nnkit-pwned") != "wrote"
     assert not marker.exists() and not Path("/tmp/nnkit-pwned").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the fallback matters where the grader is root")
+def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_path, monkeypatch):
+    """A container may refuse namespaces: the worker then reads the real file system as
+    its own user, and must still import the standard library (the interpreter lives in
+    root's home here) and score the solution 100."""
+    from grading.grader import grade
+
+    monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    code = "def f():\n    import csv, zoneinfo, difflib\n    return __import__('os').getuid()\n"
+    assert ask(tmp_path, "activations.f", activations=code) != 0
+    report = grade(SOLUTION_PACKAGE.parent)
+    assert report.score == 100
+    assert "no namespaces: the worker can read what its user can read" in report.notes
