@@ -10,78 +10,34 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from grading import wire, worker
+from grading.client import StudentClient
 from grading.remote import error_message
-from grading.suite import CallInfo, GraphResult, StudentError
+from grading.suite import StudentError
 
 
-class LocalStudent:
+class LocalStudent(StudentClient):
     """The package `nnbasics` found in `package_parent`, imported in-process."""
 
     def __init__(self, package_parent: Path | str, seed: int = 0) -> None:
+        super().__init__(seed)
         for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
             del sys.modules[name]
         sys.path.insert(0, str(package_parent))
         importlib.invalidate_caches()
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
-        self.last = CallInfo()
-        self.touched: set[str] = set()
         self._session = worker.Session()
 
-    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        self.touched.add(str(request["target"]))
+    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        """Answer in this process, through the wire format both ways, like the worker."""
         request = wire.unpack_body(wire.pack(request)[4:])
         try:
             reply = self._session.handle(request)
         except Exception as exc:  # noqa: BLE001 - same as the worker's loop
-            info = worker.describe_exception(exc)
-            raise StudentError(error_message(str(request.get("target")), info)) from None
+            raise StudentError(error_message(target, worker.describe_exception(exc))) from None
         return wire.unpack_body(wire.pack(reply)[4:])
-
-    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-        reply = self._ask(
-            {
-                "op": "call",
-                "target": target,
-                "args": [wire.encode_value(a) for a in args],
-                "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
-            }
-        )
-        self.last = CallInfo(
-            reply["warnings"],
-            tuple(wire.decode_value(a) for a in reply["args_after"]),
-            reply["seconds"],
-        )
-        return wire.decode_value(reply["value"])
-
-    def get(self, target: str) -> Any:
-        return wire.decode_value(self._ask({"op": "get", "target": target})["value"])
-
-    def graph(
-        self,
-        ops: Sequence[tuple[Any, ...]],
-        backward_from: int | None = -1,
-        timeout: float | None = None,
-    ) -> GraphResult:
-        ops_data = [[wire.encode_value(x) for x in op] for op in ops]
-        value = wire.decode_value(
-            self._ask(
-                {
-                    "op": "graph",
-                    "target": "graph.Value",
-                    "ops": ops_data,
-                    "backward_from": backward_from,
-                }
-            )["value"]
-        )
-        return GraphResult(value["data"], value["grad"])
 
 
 def main(argv: list[str]) -> int:

@@ -8,79 +8,30 @@ next call starts a fresh worker. A function that timed out once is not called ag
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from grading import wire
+from grading.client import StudentClient
 from grading.sandbox import Worker, WorkerConfig, WorkerCrashed, WorkerGone
-from grading.suite import CallInfo, GraphResult, StudentError
+from grading.suite import StudentError
 
 
-class RemoteStudent:
+class RemoteStudent(StudentClient):
     """The submission behind a trust boundary; see grading.suite.Student."""
 
     def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
+        super().__init__(seed)
         self.config = config
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
-        self.last = CallInfo()
         self.output = bytearray()
         self.crashes = 0
-        self.student_seconds = 0.0  # time spent in student code, as the worker measured it
-        self.touched: set[str] = set()  # targets called since the grader last cleared it
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
         self._deadline = time.monotonic() + budget_seconds
 
-    # -- Student protocol ---------------------------------------------------------------
-
-    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-        request = {
-            "op": "call",
-            "target": target,
-            "args": [wire.encode_value(a) for a in args],
-            "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
-        }
-        reply = self._ask(target, request, timeout)
-        self.last = CallInfo(
-            warnings=[str(w) for w in _list(reply.get("warnings"))],
-            args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
-            seconds=float(reply.get("seconds", 0.0)),
-        )
-        return wire.decode_value(reply.get("value"))
-
-    def get(self, target: str) -> Any:
-        reply = self._ask(target, {"op": "get", "target": target}, None)
-        return wire.decode_value(reply.get("value"))
-
-    def graph(
-        self,
-        ops: Sequence[tuple[Any, ...]],
-        backward_from: int | None = -1,
-        timeout: float | None = None,
-    ) -> GraphResult:
-        request = {
-            "op": "graph",
-            "target": "graph.Value",
-            "ops": [[wire.encode_value(x) for x in op] for op in ops],
-            "backward_from": backward_from,
-        }
-        value = wire.decode_value(self._ask("graph.Value", request, timeout).get("value"))
-        if type(value) is not dict or set(value) != {"data", "grad"}:
-            raise StudentError("graph.Value: the worker sent a malformed answer")
-        data, grad = _numbers(value["data"]), _numbers(value["grad"])
-        if len(data) != len(ops) or len(grad) != len(ops):
-            raise StudentError("graph.Value: the worker sent a malformed answer")
-        return GraphResult(data, grad)
-
     # -- plumbing -------------------------------------------------------------------------
 
     def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
         name = target
-        self.touched.add(target)
         if target in self._timed_out:
             raise StudentError(self._timed_out[target])
         left = self._deadline - time.monotonic()
@@ -102,8 +53,6 @@ class RemoteStudent:
             self._stop_worker()
             self.crashes += 1
             raise StudentError(f"{name} crashed the process: {exc}") from None
-        if type(reply.get("seconds")) is float:
-            self.student_seconds += reply["seconds"]
         if reply.get("ok") is True:
             return reply
         raise StudentError(error_message(name, reply.get("error")))
@@ -123,16 +72,6 @@ class RemoteStudent:
     def close(self) -> None:
         """Stop the worker; nothing it started survives."""
         self._stop_worker()
-
-
-def _list(value: Any) -> list[Any]:
-    return value if type(value) is list else []
-
-
-def _numbers(values: Any) -> list[float | None]:
-    if type(values) is not list:
-        return []
-    return [float(v) if type(v) in (int, float) else None for v in values]
 
 
 def error_message(name: str, error: Any) -> str:

@@ -1,0 +1,88 @@
+"""`StudentClient`: the Student protocol of grading.suite, built on one `_ask` method.
+
+It turns calls, lookups and graph programs into plain-data requests and checks the
+replies; subclasses only say where a request goes (`RemoteStudent`: a sandboxed worker;
+`LocalStudent`: this process, for the kit's own development). Replies are untrusted:
+every field is type-checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from grading import wire
+from grading.suite import CallInfo, GraphResult, StudentError
+
+
+class StudentClient:
+    """The calls a hidden test makes; `_ask(target, request, timeout)` returns the reply."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.last = CallInfo()
+        self.touched: set[str] = set()  # targets called since the grader last cleared it
+        self.student_seconds = 0.0  # time spent in student code, as the worker measured it
+
+    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _reply(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        self.touched.add(target)
+        reply = self._ask(target, request, timeout)
+        if type(reply.get("seconds")) is float:
+            self.student_seconds += reply["seconds"]
+        return reply
+
+    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        request = {
+            "op": "call",
+            "target": target,
+            "args": [wire.encode_value(a) for a in args],
+            "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
+        }
+        reply = self._reply(target, request, timeout)
+        self.last = CallInfo(
+            warnings=[str(w) for w in _list(reply.get("warnings"))],
+            args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
+            seconds=float(reply["seconds"]) if type(reply.get("seconds")) is float else 0.0,
+        )
+        return wire.decode_value(reply.get("value"))
+
+    def get(self, target: str) -> Any:
+        reply = self._reply(target, {"op": "get", "target": target}, None)
+        return wire.decode_value(reply.get("value"))
+
+    def graph(
+        self,
+        ops: Sequence[tuple[Any, ...]],
+        backward_from: int | None = -1,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        request = {
+            "op": "graph",
+            "target": "graph.Value",
+            "ops": [[wire.encode_value(x) for x in op] for op in ops],
+            "backward_from": backward_from,
+        }
+        reply = self._reply("graph.Value", request, timeout)
+        value = wire.decode_value(reply.get("value"))
+        if type(value) is not dict or set(value) != {"data", "grad"}:
+            raise StudentError("graph.Value: the worker sent a malformed answer")
+        data, grad = _numbers(value["data"]), _numbers(value["grad"])
+        if len(data) != len(ops) or len(grad) != len(ops):
+            raise StudentError("graph.Value: the worker sent a malformed answer")
+        return GraphResult(data, grad)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if type(value) is list else []
+
+
+def _numbers(values: Any) -> list[float | None]:
+    if type(values) is not list:
+        return []
+    return [float(v) if type(v) in (int, float) else None for v in values]
