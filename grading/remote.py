@@ -22,7 +22,6 @@ class RemoteStudent(StudentClient):
         super().__init__(seed)
         self.config = config
         self.output = bytearray()
-        self.crashes = 0
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
@@ -51,7 +50,6 @@ class RemoteStudent(StudentClient):
             raise StudentError(message) from None
         except WorkerCrashed as exc:
             self._stop_worker()
-            self.crashes += 1
             raise StudentError(f"{name} crashed the process: {exc}") from None
         if reply.get("ok") is True:
             return reply
