@@ -10,7 +10,10 @@ result is wrong. Points and visibility sit beside it:
     def dense_forward_slide(student: Student) -> None:
         "dense_forward reproduces z1 = (0.5, 0.36) from the slides"
         Z, _ = student.call("layers.dense_forward", X, W1, b1)
-        expect_close(expect_array(Z, (1, 2), "Z"), [[0.5, 0.36]], atol=0.005, what="Z")
+        expect_values(Z, [[0.5, 0.36]], "Z", atol=0.005, show_expected=True)
+
+The value and gradient judges that explain a mistake (`expect_values`, `expect_grad`)
+live in autograder/common.py, beside the diagnoses they use.
 """
 
 from __future__ import annotations
@@ -171,69 +174,11 @@ def expect_tuple(value: Any, length: int, what: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
-def expect_finite(value: np.ndarray | float, what: str) -> None:
-    """No nan and no inf anywhere in `value`."""
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(arr)):
-        bad = "nan" if np.any(np.isnan(arr)) else "inf"
-        raise CheckFailed(f"{what} contains {bad} (an overflow or a log of 0?)")
-
-
 def relative_error(a: Any, b: Any) -> float:
     """max |a-b| / max(1e-8, |a|+|b|), elementwise then the max (DESIGN.md)."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))
-
-
-def expect_close(
-    actual: Any,
-    expected: Any,
-    what: str,
-    *,
-    atol: float = 1e-8,
-    rtol: float = 1e-6,
-    show_expected: bool = False,
-) -> None:
-    """`actual` must match `expected` elementwise within atol + rtol*|expected|.
-
-    The message names the worst element and the size of the error; expected values are
-    shown only with `show_expected` (slide examples, which students already have).
-    """
-    a = np.asarray(actual, dtype=np.float64)
-    e = np.asarray(expected, dtype=np.float64)
-    if a.shape != e.shape:
-        raise CheckFailed(f"{what} should have shape {e.shape}, got {a.shape}")
-    expect_finite(a, what)
-    err = np.abs(a - e)
-    bad = err > atol + rtol * np.abs(e)
-    if not np.any(bad):
-        return
-    worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), a.shape) if a.ndim else ()
-    where = f" at index {tuple(int(i) for i in worst)}" if a.ndim else ""
-    msg = f"{what} is off by {float(err[worst]):.3g}{where} ({int(bad.sum())} of {a.size} wrong)"
-    if show_expected:
-        msg += f": got {_fmt(a)}, expected {_fmt(e)}"
-    raise CheckFailed(msg)
-
-
-def expect_gradient(analytic: Any, numeric: Any, what: str, tol: float = 1e-6) -> None:
-    """An analytic gradient must agree with the grader's central differences."""
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
-    if a.shape != n.shape:
-        raise CheckFailed(f"{what} should have shape {n.shape}, got {a.shape}")
-    expect_finite(a, what)
-    err = relative_error(a, n)
-    if err > tol:
-        raise CheckFailed(
-            f"{what} disagrees with a numerical gradient check: relative error {err:.2g} "
-            f"(should be below {tol:g})"
-        )
-
-
-def _fmt(arr: np.ndarray) -> str:
-    return np.array2string(arr, precision=4, suppress_small=True, max_line_width=200)
 
 
 def numerical_gradient(

@@ -11,7 +11,7 @@ from ._honest_gradcheck import *  # noqa: F403
 
 # -- the attack ----------------------------------------------------------------------
 
-NEEDLES = (b"NNKIT_SECRET=", b"student.call(", b"expect_close(")
+NEEDLES = (b"NNKIT_SECRET=", b"student.call(", b"expect_values(")
 LOOT = []
 
 
