@@ -91,6 +91,24 @@ def _mistake(
     )
 
 
+def _failure(
+    summary: str,
+    got: Any,
+    expected: Any,
+    hints: Sequence[Hint],
+    m: int | None,
+    m_name: str,
+    *,
+    show: bool,
+    atol: float = 1e-9,
+    rtol: float = 1e-5,
+) -> CheckFailed:
+    """The verdict on a wrong result: what is wrong, the likely mistake, the values if shown."""
+    mistake = _mistake(got, expected, hints, m, m_name, atol, rtol)
+    show = show or diagnose.show_expected()
+    return CheckFailed(diagnose.compose(summary, mistake, got=got, expected=expected, show=show))
+
+
 def expect_values(
     actual: Any,
     expected: Any,
@@ -114,14 +132,8 @@ def expect_values(
     arr = expect_array(actual, None, what)
     summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol)
     if summary:
-        raise CheckFailed(
-            diagnose.compose(
-                summary,
-                _mistake(arr, expected, hints, m, m_name, atol, rtol),
-                got=arr,
-                expected=expected,
-                show=show_expected or diagnose.show_expected(),
-            )
+        raise _failure(
+            summary, arr, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
         )
     return arr
 
@@ -142,14 +154,8 @@ def expect_number(
     value = expect_float(actual, what)
     summary = diagnose.value_error(value, expected, what, atol=atol, rtol=rtol)
     if summary:
-        raise CheckFailed(
-            diagnose.compose(
-                summary,
-                _mistake(value, expected, hints, m, m_name, atol, rtol),
-                got=value,
-                expected=expected,
-                show=show_expected or diagnose.show_expected(),
-            )
+        raise _failure(
+            summary, value, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
         )
     return value
 
@@ -168,15 +174,7 @@ def expect_grad(
     arr = expect_array(actual, None, what)
     summary = diagnose.gradient_error(arr, numeric, what, tol=tol)
     if summary:
-        raise CheckFailed(
-            diagnose.compose(
-                summary,
-                _mistake(arr, numeric, hints, m, m_name),
-                got=arr,
-                expected=numeric,
-                show=diagnose.show_expected(),
-            )
-        )
+        raise _failure(summary, arr, numeric, hints, m, m_name, show=False)
     return arr
 
 
