@@ -9,7 +9,7 @@ central differences over the leaves, and from the reference `Value`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -167,10 +167,10 @@ def _expect_nodes(
     *,
     show: bool = False,
     rtol: float = 1e-9,
-    grad_hints: Sequence[Sequence[Hint]] | None = None,
+    grad_hints: Callable[[], Sequence[Sequence[Hint]]] | None = None,
 ) -> None:
-    """Node by node, so that the message names the node that is wrong; `grad_hints[i]`
-    are known wrong values of the grad of node idx[i]."""
+    """Node by node, so that the message names the node that is wrong; `grad_hints()[i]`
+    are known wrong values of the grad of node idx[i] (worked out only on a failure)."""
     for kind, values, expected in (
         ("data", result.data, expected_data),
         ("grad", result.grad, expected_grad),
@@ -182,7 +182,7 @@ def _expect_nodes(
             label = f"{context}: {name}.{kind}" if kind == "data" else f"{context}: dL/d{name}"
             summary = diagnose.value_error(g, e, label, atol=1e-10, rtol=rtol)
             if summary:
-                hints = grad_hints[i] if grad_hints is not None and kind == "grad" else ()
+                hints = grad_hints()[i] if grad_hints is not None and kind == "grad" else ()
                 mistake = diagnose.match_hints(g, hints) or diagnose.generic_mistake(g, e)
                 raise CheckFailed(
                     diagnose.compose(
@@ -268,11 +268,14 @@ def _check_expressions(
         context = f"L = ({label}) * c with {values}"
         result = student.graph(ops)
         _expect_nodes(result, [node], [label], [vals[node]], None, context)
-        wrong = _overwritten(ops, vals)
-        hints: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in leaves]
-        op = ops[node]
-        if op[0] in UNARY:
-            hints[0] += _unary_hints(op[0], vals[op[1]], c)
+
+        def hints(ops: list[Op] = ops, vals: list[float] = vals, node: int = node) -> list:
+            wrong = _overwritten(ops, vals)
+            found: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in _leaves(ops)]
+            if ops[node][0] in UNARY:
+                found[0] += _unary_hints(ops[node][0], vals[ops[node][1]], c)
+            return found
+
         _expect_nodes(
             result, leaves, names, None, [grads[k] for k in leaves], context, grad_hints=hints
         )
@@ -620,8 +623,11 @@ def graph_deep_chain(student: Student) -> None:
     grads = np.array(_backward(ops, vals))
     context = "a chain s = (s + w) * 0.9999 repeated 4999 times, then L = tanh(s)"
     _expect_nodes(result, [len(ops) - 1], ["L"], [vals[-1]], None, context, rtol=1e-8)
-    wrong = _overwritten(ops, vals)
-    hints: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in (0, 1)]
+
+    def hints() -> list[list[Hint]]:
+        wrong = _overwritten(ops, vals)
+        return [[(wrong[k], sentence("overwrite"))] for k in (0, 1)]
+
     _expect_nodes(
         result, [0, 1], ["x", "w"], None, [grads[0], grads[1]], context, rtol=1e-8, grad_hints=hints
     )

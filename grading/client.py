@@ -65,15 +65,15 @@ class StudentClient:
         request = {
             "op": "graph",
             "target": "graph.Value",
-            "ops": [[wire.encode_value(x) for x in op] for op in ops],
+            "ops": [list(op) for op in ops],  # names, indices and numbers: plain JSON
             "backward_from": backward_from,
         }
         reply = self._reply("graph.Value", request, timeout)
         value = wire.decode_value(reply.get("value"))
         if type(value) is not dict or set(value) != {"data", "grad"}:
             raise StudentError("graph.Value: the worker sent a malformed answer")
-        data, grad = _numbers(value["data"]), _numbers(value["grad"])
-        if len(data) != len(ops) or len(grad) != len(ops):
+        data, grad = _numbers(value["data"], len(ops)), _numbers(value["grad"], len(ops))
+        if data is None or grad is None:
             raise StudentError("graph.Value: the worker sent a malformed answer")
         return GraphResult(data, grad)
 
@@ -82,7 +82,13 @@ def _list(value: Any) -> list[Any]:
     return value if type(value) is list else []
 
 
-def _numbers(values: Any) -> list[float | None]:
-    if type(values) is not list:
-        return []
-    return [float(v) if type(v) in (int, float) else None for v in values]
+def _numbers(arrays: Any, n: int) -> list[float | None] | None:
+    """The n numbers of a worker's `number_arrays` (None where unknown), or None when
+    the reply does not hold exactly that."""
+    if type(arrays) is not dict or set(arrays) != {"values", "known"}:
+        return None
+    values, known = arrays["values"], arrays["known"]
+    shapes_ok = all(isinstance(a, np.ndarray) and a.shape == (n,) for a in (values, known))
+    if not shapes_ok or values.dtype != np.float64 or known.dtype != np.bool_:
+        return None
+    return [v if k else None for v, k in zip(values.tolist(), known.tolist())]
