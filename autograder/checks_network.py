@@ -243,21 +243,23 @@ def network_forward_random(student: Student) -> None:
         )
 
 
-def _backward_problem(rng: np.random.Generator) -> tuple:
+def _backward_problem(rng: np.random.Generator, *, numeric: bool) -> tuple:
+    """(X, params, G, acts, numeric grads or None) for backward on [3, 5, 4, 2], with
+    every ReLU input away from the kink; with `numeric`, also the grader's central
+    differences of sum(G * Y_hat), at a point where they agree with the reference."""
     sizes, acts = [3, 5, 4, 2], ["tanh", "relu", "sigmoid"]
 
     def draw(r: np.random.Generator) -> tuple:
-        return (r.normal(0, 1, (6, 3)), _random_params(r, sizes), r.normal(0, 1, (6, 2)))
+        X, params, G = r.normal(0, 1, (6, 3)), _random_params(r, sizes), r.normal(0, 1, (6, 2))
+        if not _away_from_kink(X, params, acts):
+            return X, params, G, acts, None, False
+        if not numeric:
+            return X, params, G, acts, None, True
+        approx = _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params)
+        exact = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
+        return X, params, G, acts, approx, agree(exact, approx)
 
-    def accurate(p: tuple) -> bool:
-        X, params, G = p
-        return _away_from_kink(X, params, acts) and agree(
-            _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1])),
-            _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params),
-        )
-
-    X, params, G = conditioned(rng, draw, accurate)
-    return X, params, G, acts
+    return conditioned(rng, draw, lambda problem: problem[-1])[:-1]
 
 
 BACKWARD_WHAT = (
@@ -269,8 +271,7 @@ BACKWARD_WHAT = (
 @check(PART, points=2, tags=("gradcheck", "random"))
 def network_backward_gradcheck(student: Student) -> None:
     """backward: every dW and db matches a numerical gradient on a 3-layer net, batch of 6"""
-    X, params, G, acts = _backward_problem(student.rng)
-    numeric = _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params)
+    X, params, G, acts, numeric = _backward_problem(student.rng, numeric=True)
     _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
     _expect_grads(grads, numeric, BACKWARD_WHAT, numeric=True, m=6)
@@ -279,28 +280,35 @@ def network_backward_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def network_backward_values(student: Student) -> None:
     """backward: right dW and db for every layer of a 3-layer net, batch of 6"""
-    X, params, G, acts = _backward_problem(student.rng)
+    X, params, G, acts, _ = _backward_problem(student.rng, numeric=False)
     expected = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
     _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
     _expect_grads(grads, expected, BACKWARD_WHAT, numeric=False, m=6)
 
 
-def _loss_problem(rng: np.random.Generator) -> tuple:
+def _loss_problem(rng: np.random.Generator, *, numeric: bool) -> tuple:
+    """(X, y, params, acts, numeric grads or None) for loss_and_grads on [4, 5, 3, 1],
+    conditioned like `_backward_problem`."""
     sizes, acts = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
 
     def draw(r: np.random.Generator) -> tuple:
-        return r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float), _random_params(r, sizes)
+        X, y = r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float)
+        params = _random_params(r, sizes)
+        if not _away_from_kink(X, params, acts):
+            return X, y, params, acts, None, False
+        if not numeric:
+            return X, y, params, acts, None, True
+        approx = _numeric(lambda ps: _loss(X, y, ps, acts), params)
+        exact = _flat(ref.network.loss_and_grads(X, y, params, acts)[1])
+        return X, y, params, acts, approx, agree(exact, approx)
 
-    def accurate(p: tuple) -> bool:
-        X, y, params = p
-        return _away_from_kink(X, params, acts) and agree(
-            _flat(ref.network.loss_and_grads(X, y, params, acts)[1]),
-            _numeric(lambda ps: ref.network.loss_and_grads(X, y, ps, acts)[0], params),
-        )
+    return conditioned(rng, draw, lambda problem: problem[-1])[:-1]
 
-    X, y, params = conditioned(rng, draw, accurate)
-    return X, y, params, acts
+
+def _loss(X: np.ndarray, y: np.ndarray, params: list[tuple], acts: list[str]) -> float:
+    """The reference's loss alone (forward and cross-entropy, no backward pass)."""
+    return float(ref.losses.binary_cross_entropy(ref.network.forward(X, params, acts)[0][:, 0], y))
 
 
 LOSS_WHAT = (
@@ -312,8 +320,7 @@ LOSS_WHAT = (
 @check(PART, points=2, tags=("gradcheck", "random"))
 def network_loss_and_grads_gradcheck(student: Student) -> None:
     """loss_and_grads: every dW and db matches a numerical gradient (3 layers, batch of 8)"""
-    X, y, params, acts = _loss_problem(student.rng)
-    numeric = _numeric(lambda ps: ref.network.loss_and_grads(X, y, ps, acts)[0], params)
+    X, y, params, acts, numeric = _loss_problem(student.rng, numeric=True)
     out = student.call("network.loss_and_grads", X, y, params, acts)
     _, grads = expect_tuple(out, 2, LOSS_WHAT)
     _expect_grads(grads, numeric, LOSS_WHAT, numeric=True, m=8)
@@ -322,7 +329,7 @@ def network_loss_and_grads_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def network_loss_and_grads_values(student: Student) -> None:
     """loss_and_grads: right loss and grads on a 3-layer net, batch of 8"""
-    X, y, params, acts = _loss_problem(student.rng)
+    X, y, params, acts, _ = _loss_problem(student.rng, numeric=False)
     loss, expected = ref.network.loss_and_grads(X, y, params, acts)
     out = student.call("network.loss_and_grads", X, y, params, acts)
     got_loss, grads = expect_tuple(out, 2, LOSS_WHAT)

@@ -28,13 +28,15 @@ PART = "train"
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 XOR_SIZES, XOR_ACTS = [2, 4, 1], ["tanh", "sigmoid"]
-# A much shorter run than the defaults (5000 epochs at 0.5), about 25 ms a seed. With it
+# A much shorter run than the defaults (5000 epochs at 0.5), about 8 ms a seed. With it
 # the reference solution and five other common ways of drawing the weights (transposed
-# draws, one generator per layer, rng.normal with a scale, uniform draws, ...) learn XOR
-# on every seed in 0..19: 120 of 120 runs (learning rates up to 5 also do; 6 and above
-# diverge, so 4 keeps a margin on both sides; see README.md).
-XOR_EPOCHS, XOR_LR = 300, 4.0
+# draws, one generator per layer, normal or uniform draws, ...) learn XOR on every seed in
+# 0..19: 120 of 120 runs, all at 100% accuracy from epoch 61 on, so 150 keeps a margin
+# of 2.5 (learning rates up to 5 also do; 6 and above diverge). `bench/xor_settings.py`
+# re-checks this.
+XOR_EPOCHS, XOR_LR = 150, 4.0
 XOR_SEEDS = list(range(20))
+XOR_RUNS, XOR_NEEDED = 4, 3  # seeds drawn, seeds that must learn XOR
 TRAIN_TIMEOUT = 20.0
 
 
@@ -292,18 +294,18 @@ def train_two_epochs_are_two_steps(student: Student) -> None:
 
 @check(PART, points=1, tags=("random",))
 def train_loss_falls(student: Student) -> None:
-    """train: the loss falls on a separable random problem (200 epochs, learning rate 0.5)"""
+    """train: the loss falls on a separable random problem (100 epochs, learning rate 0.5)"""
     rng = student.rng
     X = rng.normal(0, 1, (20, 2))
     w = rng.normal(0, 1, 2)
     y = (X @ w > 0).astype(float)
     seed = int(rng.integers(0, 10_000))
-    _, losses = _train(student, X, y, [2, 4, 1], ["tanh", "sigmoid"], 0.5, 200, seed)
+    _, losses = _train(student, X, y, [2, 4, 1], ["tanh", "sigmoid"], 0.5, 100, seed)
     if not np.all(np.isfinite(losses)):
         raise CheckFailed("train's losses contain nan or inf on a small separable problem")
     if not losses[-1] < 0.75 * losses[0]:
         raise CheckFailed(
-            f"train's loss went from {losses[0]:.3g} to {losses[-1]:.3g} in 200 "
+            f"train's loss went from {losses[0]:.3g} to {losses[-1]:.3g} in 100 "
             f"epochs at learning rate 0.5 on a separable problem; it should "
             f"fall clearly (is each step W - learning_rate * dW kept?)"
         )
@@ -318,21 +320,23 @@ def train_loss_falls(student: Student) -> None:
 @check(PART, points=2.5, tags=("random",))
 def train_learns_xor(student: Student) -> None:
     """train: learns XOR ([2, 4, 1], tanh then sigmoid) on at least 3 of 4 seeds"""
-    seeds = sorted(int(s) for s in student.rng.choice(XOR_SEEDS, size=4, replace=False))
-    solved, accuracies = 0, []
+    seeds = sorted(int(s) for s in student.rng.choice(XOR_SEEDS, size=XOR_RUNS, replace=False))
+    accuracies: list[float] = []
     for seed in seeds:
         params, losses = _train(
             student, XOR_X, XOR_Y, XOR_SIZES, XOR_ACTS, XOR_LR, XOR_EPOCHS, seed
         )
         labels = ref.train.predict(XOR_X, params, XOR_ACTS)
-        accuracy = float(np.mean(labels == XOR_Y))
-        accuracies.append(accuracy)
-        solved += accuracy == 1.0
-    if solved < 3:
+        accuracies.append(float(np.mean(labels == XOR_Y)))
+        solved = accuracies.count(1.0)
+        if solved == XOR_NEEDED or len(accuracies) - solved > XOR_RUNS - XOR_NEEDED:
+            break  # the verdict is known: the remaining seeds cannot change it
+    if accuracies.count(1.0) < XOR_NEEDED:
+        tried = seeds[: len(accuracies)]
         raise CheckFailed(
             f"train(XOR, [2, 4, 1], ['tanh', 'sigmoid'], learning_rate={XOR_LR:g}, "
-            f"epochs={XOR_EPOCHS}) reached 100% training accuracy for {solved} of the seeds "
-            f"{seeds} (accuracies {accuracies}); at least 3 are expected"
+            f"epochs={XOR_EPOCHS}) with seeds {tried} reached training accuracies "
+            f"{accuracies}; 100% is expected on at least {XOR_NEEDED} of {XOR_RUNS} seeds"
         )
 
 
