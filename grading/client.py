@@ -65,7 +65,7 @@ class StudentClient:
         request = {
             "op": "graph",
             "target": "graph.Value",
-            "ops": [list(op) for op in ops],  # names, indices and numbers: plain JSON
+            "ops": list(ops),  # tuples of names, indices and numbers: plain JSON arrays
             "backward_from": backward_from,
         }
         reply = self._reply("graph.Value", request, timeout)
@@ -91,4 +91,7 @@ def _numbers(arrays: Any, n: int) -> list[float | None] | None:
     shapes_ok = all(isinstance(a, np.ndarray) and a.shape == (n,) for a in (values, known))
     if not shapes_ok or values.dtype != np.float64 or known.dtype != np.bool_:
         return None
-    return [v if k else None for v, k in zip(values.tolist(), known.tolist())]
+    numbers: list[float | None] = values.tolist()
+    for i in np.flatnonzero(~known).tolist():
+        numbers[i] = None
+    return numbers

@@ -171,6 +171,9 @@ class Worker:
             theirs.close()
             os.close(write_fd)
         self._sock = ours
+        self._selector = selectors.DefaultSelector()  # one for the worker's lifetime
+        self._selector.register(ours, selectors.EVENT_READ)
+        self._received = bytearray()  # read from the channel, not yet taken by _read
         self._output = os.fdopen(read_fd, "rb", buffering=0)
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
@@ -218,21 +221,23 @@ class Worker:
             raise WorkerCrashed(f"the worker broke the protocol ({exc})") from exc
 
     def _read(self, n: int, deadline: float) -> bytes:
-        buf = bytearray()
-        with selectors.DefaultSelector() as sel:
-            sel.register(self._sock, selectors.EVENT_READ)
-            while len(buf) < n:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    raise TimeoutError
-                try:
-                    chunk = self._sock.recv(min(n - len(buf), 1 << 20))
-                except ConnectionResetError:  # it died with our request unread
-                    raise WorkerGone(self._death()) from None
-                if not chunk:
-                    raise WorkerCrashed(self._death())
-                buf += chunk
-        return bytes(buf)
+        """The next `n` bytes of the channel. It reads what is there, up to 1 MiB at a time,
+        so a reply's header and body usually come in one system call."""
+        buf = self._received
+        while len(buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._selector.select(left):
+                raise TimeoutError
+            try:
+                chunk = self._sock.recv(min(max(n - len(buf), 1 << 16), 1 << 20))
+            except ConnectionResetError:  # it died with our request unread
+                raise WorkerGone(self._death()) from None
+            if not chunk:
+                raise WorkerCrashed(self._death())
+            buf += chunk
+        data = bytes(buf[:n])
+        del buf[:n]
+        return data
 
     def _death(self) -> str:
         """Why the worker stopped, in words."""
@@ -258,6 +263,7 @@ class Worker:
     def kill(self) -> None:
         """Kill the worker and wait for its output to end."""
         self._stop()
+        self._selector.close()
         self._sock.close()
         self._drainer.join(timeout=2)
         self._output.close()
