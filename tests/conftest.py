@@ -24,3 +24,14 @@ def run_nnkit(*args: str | Path, cwd: Path = KIT_ROOT) -> subprocess.CompletedPr
 def nnkit():
     """`nnkit(*args)` runs the real CLI in a subprocess."""
     return run_nnkit
+
+
+@pytest.fixture
+def forget_imported_submissions():
+    """For tests that use LocalStudent, which imports `nnbasics` in this process: leave
+    no trace of it (sys.path, sys.modules) for other tests."""
+    path = list(sys.path)
+    yield
+    sys.path[:] = path
+    for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
+        del sys.modules[name]

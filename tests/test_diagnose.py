@@ -4,8 +4,6 @@ and place of the error; hidden expected values stay hidden unless the instructor
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 from buggy import BY_NAME, VARIANTS, Variant, build
@@ -14,6 +12,8 @@ from grading import diagnose
 from grading.diagnose import SIGNATURES, parse
 from grading.grader import CheckResult, grade, load_checks, run_checks
 from grading.local import LocalStudent
+
+pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
 
 # The mistakes issue 6 asks the diagnoses to recognize, each with its signature.
 REQUIRED = {
@@ -39,16 +39,6 @@ REQUIRED = {
 # Graded in the real sandbox (grading.grader.grade): the mistakes whose evidence crosses the
 # worker boundary in a special way (arguments after the call, an exception, deep graphs).
 SANDBOXED = ("transposed_dW", "bce_clips_in_place", "recursive_topological_sort")
-
-
-@pytest.fixture(autouse=True)
-def _forget_imported_submissions():
-    """LocalStudent imports `nnbasics` in this process: leave no trace for other tests."""
-    path = list(sys.path)
-    yield
-    sys.path[:] = path
-    for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
-        del sys.modules[name]
 
 
 def checks_named(*names: str) -> list:

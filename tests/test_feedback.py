@@ -4,7 +4,6 @@ report with its plots."""
 from __future__ import annotations
 
 import json
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,22 +19,14 @@ from grading.local import LocalStudent
 from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 from grading.results import to_gradescope
 
+pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
+
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
 MESSAGE = (
     "dW from dense_backward(dZ, cache) for A_prev (5, 3) should have shape (4, 3), got (3, 4). "
     "Likely mistake: the result is transposed (rows and columns swapped). Got [[1, 2]]; "
     "expected [[2, 1]]. Inputs: random, seed 7."
 )
-
-
-@pytest.fixture(autouse=True)
-def _forget_imported_submissions():
-    """LocalStudent imports `nnbasics` in this process: leave no trace for other tests."""
-    path = list(sys.path)
-    yield
-    sys.path[:] = path
-    for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
-        del sys.modules[name]
 
 
 def local_report(folder: Path, seed: int = 3) -> GradeReport:

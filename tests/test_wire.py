@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grading import wire
+from grading.client import StudentClient
+from grading.suite import StudentError
+from grading.worker import number_arrays, run_graph
 
 
 def roundtrip(value):
@@ -70,3 +73,58 @@ def test_messages_must_be_json_objects():
         wire.unpack_body(b"\x80\x04pickle")
     with pytest.raises(wire.WireError, match="^message is not a JSON object$"):
         wire.unpack_body(b"[1]")
+
+
+# -- graph programs: plain JSON ops out, two arrays per kind back ---------------------------
+
+
+class Replying(StudentClient):
+    """A client whose worker answers every graph program with `value` (a forged reply)."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(seed=0)
+        self.value = value
+
+    def _ask(self, target, request, timeout):
+        wire.unpack_body(wire.pack(request)[4:])  # the request itself is plain JSON
+        return {"ok": True, "value": wire.encode_value(self.value)}
+
+
+OPS = [("value", 2.0), ("value", 3.0), ("mul", 0, 1)]
+
+
+def test_graph_numbers_cross_as_arrays_and_unknown_entries_as_none():
+    reply = {kind: number_arrays([1.5, None, float("inf")]) for kind in ("data", "grad")}
+    result = Replying(reply).graph(OPS)
+    assert result.data == result.grad == [1.5, None, float("inf")]
+
+
+def test_the_worker_reports_a_value_that_is_no_number_as_unknown():
+    class Odd:
+        def __init__(self, data):
+            self.data, self.grad = data, "not a number"
+
+        def __mul__(self, other):
+            return Odd(self.data * other.data)
+
+        def backward(self):
+            pass
+
+    result = run_graph(Odd, [list(op) for op in OPS], -1)
+    assert result == {"data": [2.0, 3.0, 6.0], "grad": [None, None, None]}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"data": [1.0, 2.0, 3.0], "grad": [1.0, 2.0, 3.0]},  # lists: the old format
+        {"data": number_arrays([1.0, 2.0]), "grad": number_arrays([1.0, 2.0, 3.0])},
+        {"data": {"values": np.zeros(3), "known": np.ones(3)}, "grad": number_arrays([0.0] * 3)},
+        {"data": {"values": np.zeros(3, np.float32), "known": np.ones(3, bool)}, "grad": None},
+        {"data": number_arrays([1.0] * 3)},
+    ],
+)
+def test_malformed_graph_answers_are_refused(value):
+    with pytest.raises(StudentError) as info:
+        Replying(value).graph(OPS)
+    assert info.value.message == "graph.Value: the worker sent a malformed answer"

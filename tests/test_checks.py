@@ -1,0 +1,57 @@
+"""How particular hidden checks decide: the XOR training check trains no more seeds than
+its verdict needs, and says which seeds failed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from buggy import BY_NAME, build
+
+from grading.grader import load_checks, run_checks
+from grading.local import LocalStudent
+from grading.paths import SOLUTION_DIR
+from grading.suite import Check
+
+pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
+
+
+class CountingStudent(LocalStudent):
+    """A LocalStudent that records the target of every request it answers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets: list[str] = []
+
+    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        self.targets.append(target)
+        return super()._ask(target, request, timeout)
+
+
+def xor_check() -> Check:
+    return next(c for c in load_checks() if c.name == "train_learns_xor")
+
+
+@pytest.mark.parametrize("seed", [0, 5, 77])
+def test_xor_passes_after_three_seeds_learn(seed):
+    student = CountingStudent(SOLUTION_DIR, seed=seed)
+    [result] = run_checks(student, [xor_check()])
+    assert result.passed, result.message
+    assert student.targets.count("train.train") == 3
+
+
+def test_xor_fails_after_two_seeds_fail_and_names_them(tmp_path):
+    student = CountingStudent(build(BY_NAME["gradient_ascent"], tmp_path), seed=5)
+    [result] = run_checks(student, [xor_check()])
+    assert not result.passed
+    assert student.targets.count("train.train") == 2
+    pattern = (
+        r"train\(XOR, \[2, 4, 1\], \['tanh', 'sigmoid'\], learning_rate=4, epochs=150\) "
+        r"with seeds \[(\d+), (\d+)\] reached training accuracies \[(0\.\d+), (0\.\d+)\]; "
+        r"100% is expected on at least 3 of 4 seeds\. Inputs: random, seed 5\."
+    )
+    match = re.fullmatch(pattern, result.message)
+    assert match, result.message
+    first, second = int(match[1]), int(match[2])
+    assert 0 <= first < second < 20
