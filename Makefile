@@ -24,6 +24,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/xor_settings.py
 
 lint: setup
 	$(BIN)/ruff check .
