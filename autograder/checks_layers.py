@@ -10,13 +10,12 @@ import numpy as np
 
 from autograder.common import (
     SLIDE_ATOL,
-    agree,
     away_from_zero,
     check,
-    conditioned,
     expect_grad,
     expect_unchanged,
     expect_values,
+    gradcheck_problem,
     sign_hint,
 )
 from grading.diagnose import sentence
@@ -232,8 +231,11 @@ def _dense_exact(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) ->
     return ref.layers.dense_backward(dZ, ref.layers.dense_forward(A, W, b)[1])
 
 
-def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    return conditioned(rng, _dense_problem, lambda p: agree(_dense_exact(*p), _dense_numeric(*p)))
+def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[tuple, list[np.ndarray]]:
+    """(A, W, b, dZ) on which central differences are accurate, and those (dA, dW, db)."""
+    return gradcheck_problem(
+        rng, _dense_problem, lambda p: _dense_exact(*p), lambda p: _dense_numeric(*p)
+    )
 
 
 DENSE_WHAT = "A_prev (5, 3), W (4, 3), b (4,), dZ (5, 4)"
@@ -287,8 +289,8 @@ def layers_dense_forward_random(student: Student) -> None:
 
 
 def _dense_gradcheck(student: Student, which: int) -> None:
-    A, W, b, dZ = _dense_gradcheck_problem(student.rng)
-    numeric = _dense_numeric(A, W, b, dZ)[which]
+    (A, W, b, dZ), numerics = _dense_gradcheck_problem(student.rng)
+    numeric = numerics[which]
     _, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
     grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
     name = ("dA_prev", "dW", "db")[which]
@@ -321,7 +323,7 @@ def layers_dense_backward_db_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def layers_dense_backward_values(student: Student) -> None:
     """dense_backward: right dA_prev, dW and db on a random (5, 3) -> (5, 4) batch"""
-    A, W, b, dZ = _dense_gradcheck_problem(student.rng)
+    (A, W, b, dZ), _ = _dense_gradcheck_problem(student.rng)
     expected = _dense_exact(A, W, b, dZ)
     _, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
     grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
@@ -353,12 +355,17 @@ def _activation_exact(Z: np.ndarray, dA: np.ndarray, name: str) -> np.ndarray:
     return ref.layers.activation_backward(dA, ref.layers.activation_forward(Z, name)[1])
 
 
-def _activation_gradcheck_problem(rng: np.random.Generator, name: str) -> tuple:
-    return conditioned(
+def _activation_gradcheck_problem(
+    rng: np.random.Generator, name: str
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """(Z, dA) on which central differences are accurate, and those (dZ)."""
+    problem, (numeric,) = gradcheck_problem(
         rng,
         lambda r: _activation_problem(r, name),
-        lambda p: agree([_activation_exact(*p, name)], [_activation_numeric(*p, name)]),
+        lambda p: [_activation_exact(*p, name)],
+        lambda p: [_activation_numeric(*p, name)],
     )
+    return problem, numeric
 
 
 def _activation_hints(Z: np.ndarray, dA: np.ndarray, name: str) -> list:
@@ -396,8 +403,7 @@ def layers_activation_forward_random(student: Student) -> None:
 
 
 def _activation_gradcheck(student: Student, name: str) -> None:
-    Z, dA = _activation_gradcheck_problem(student.rng, name)
-    numeric = _activation_numeric(Z, dA, name)
+    (Z, dA), numeric = _activation_gradcheck_problem(student.rng, name)
     _, cache = _activation_forward(student, Z, name)
     dZ = student.call("layers.activation_backward", dA, cache)
     expect_grad(
@@ -437,7 +443,7 @@ def layers_activation_backward_linear_gradcheck(student: Student) -> None:
 def layers_activation_backward_values(student: Student) -> None:
     """activation_backward: right dZ for sigmoid, tanh, relu and linear on (5, 4) batches"""
     for name in ACTIVATIONS:
-        Z, dA = _activation_gradcheck_problem(student.rng, name)
+        (Z, dA), _ = _activation_gradcheck_problem(student.rng, name)
         _, cache = _activation_forward(student, Z, name)
         dZ = student.call("layers.activation_backward", dA, cache)
         expect_values(

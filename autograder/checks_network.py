@@ -7,7 +7,6 @@ import numpy as np
 
 from autograder.common import (
     SLIDE_ATOL,
-    agree,
     check,
     conditioned,
     expect_grad,
@@ -17,6 +16,7 @@ from autograder.common import (
     expect_unchanged,
     expect_values,
     float_array,
+    gradcheck_problem,
     sign_hint,
 )
 from grading.reference import ref
@@ -243,23 +243,29 @@ def network_forward_random(student: Student) -> None:
         )
 
 
-def _backward_problem(rng: np.random.Generator, *, numeric: bool) -> tuple:
-    """(X, params, G, acts, numeric grads or None) for backward on [3, 5, 4, 2], with
-    every ReLU input away from the kink; with `numeric`, also the grader's central
-    differences of sum(G * Y_hat), at a point where they agree with the reference."""
-    sizes, acts = [3, 5, 4, 2], ["tanh", "relu", "sigmoid"]
+BACKWARD_SIZES, BACKWARD_ACTS = [3, 5, 4, 2], ["tanh", "relu", "sigmoid"]
 
-    def draw(r: np.random.Generator) -> tuple:
-        X, params, G = r.normal(0, 1, (6, 3)), _random_params(r, sizes), r.normal(0, 1, (6, 2))
-        if not _away_from_kink(X, params, acts):
-            return X, params, G, acts, None, False
-        if not numeric:
-            return X, params, G, acts, None, True
-        approx = _numeric(lambda ps: float(np.sum(G * ref.network.forward(X, ps, acts)[0])), params)
-        exact = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
-        return X, params, G, acts, approx, agree(exact, approx)
 
-    return conditioned(rng, draw, lambda problem: problem[-1])[:-1]
+def _backward_draw(r: np.random.Generator) -> tuple:
+    """(X (6, 3), params, G (6, 2)): a batch, a net of BACKWARD_SIZES, an upstream grad."""
+    return r.normal(0, 1, (6, 3)), _random_params(r, BACKWARD_SIZES), r.normal(0, 1, (6, 2))
+
+
+def _backward_off_kink(p: tuple) -> bool:
+    return _away_from_kink(p[0], p[1], BACKWARD_ACTS)
+
+
+def _backward_exact(p: tuple) -> list[np.ndarray]:
+    X, params, G = p
+    return _flat(ref.network.backward(G, ref.network.forward(X, params, BACKWARD_ACTS)[1]))
+
+
+def _backward_numeric(p: tuple) -> list[np.ndarray]:
+    """Central differences of sum(G * Y_hat) w.r.t. every W and b."""
+    X, params, G = p
+    return _numeric(
+        lambda ps: float(np.sum(G * ref.network.forward(X, ps, BACKWARD_ACTS)[0])), params
+    )
 
 
 BACKWARD_WHAT = (
@@ -271,8 +277,10 @@ BACKWARD_WHAT = (
 @check(PART, points=2, tags=("gradcheck", "random"))
 def network_backward_gradcheck(student: Student) -> None:
     """backward: every dW and db matches a numerical gradient on a 3-layer net, batch of 6"""
-    X, params, G, acts, numeric = _backward_problem(student.rng, numeric=True)
-    _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
+    (X, params, G), numeric = gradcheck_problem(
+        student.rng, _backward_draw, _backward_exact, _backward_numeric, _backward_off_kink
+    )
+    _, caches = _forward(student, X, params, BACKWARD_ACTS, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
     _expect_grads(grads, numeric, BACKWARD_WHAT, numeric=True, m=6)
 
@@ -280,35 +288,38 @@ def network_backward_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def network_backward_values(student: Student) -> None:
     """backward: right dW and db for every layer of a 3-layer net, batch of 6"""
-    X, params, G, acts, _ = _backward_problem(student.rng, numeric=False)
-    expected = _flat(ref.network.backward(G, ref.network.forward(X, params, acts)[1]))
-    _, caches = _forward(student, X, params, acts, "layer sizes [3, 5, 4, 2]")
+    X, params, G = conditioned(student.rng, _backward_draw, _backward_off_kink)
+    _, caches = _forward(student, X, params, BACKWARD_ACTS, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
-    _expect_grads(grads, expected, BACKWARD_WHAT, numeric=False, m=6)
+    _expect_grads(grads, _backward_exact((X, params, G)), BACKWARD_WHAT, numeric=False, m=6)
 
 
-def _loss_problem(rng: np.random.Generator, *, numeric: bool) -> tuple:
-    """(X, y, params, acts, numeric grads or None) for loss_and_grads on [4, 5, 3, 1],
-    conditioned like `_backward_problem`."""
-    sizes, acts = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
-
-    def draw(r: np.random.Generator) -> tuple:
-        X, y = r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float)
-        params = _random_params(r, sizes)
-        if not _away_from_kink(X, params, acts):
-            return X, y, params, acts, None, False
-        if not numeric:
-            return X, y, params, acts, None, True
-        approx = _numeric(lambda ps: _loss(X, y, ps, acts), params)
-        exact = _flat(ref.network.loss_and_grads(X, y, params, acts)[1])
-        return X, y, params, acts, approx, agree(exact, approx)
-
-    return conditioned(rng, draw, lambda problem: problem[-1])[:-1]
+LOSS_SIZES, LOSS_ACTS = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
 
 
-def _loss(X: np.ndarray, y: np.ndarray, params: list[tuple], acts: list[str]) -> float:
-    """The reference's loss alone (forward and cross-entropy, no backward pass)."""
-    return float(ref.losses.binary_cross_entropy(ref.network.forward(X, params, acts)[0][:, 0], y))
+def _loss_draw(r: np.random.Generator) -> tuple:
+    """(X (8, 4), y (8,), params): a batch with 0/1 labels and a net of LOSS_SIZES."""
+    X, y = r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float)
+    return X, y, _random_params(r, LOSS_SIZES)
+
+
+def _loss_off_kink(p: tuple) -> bool:
+    return _away_from_kink(p[0], p[2], LOSS_ACTS)
+
+
+def _loss_exact(p: tuple) -> list[np.ndarray]:
+    return _flat(ref.network.loss_and_grads(*p, LOSS_ACTS)[1])
+
+
+def _loss_numeric(p: tuple) -> list[np.ndarray]:
+    """Central differences of the reference's loss alone (forward and cross-entropy)."""
+    X, y, params = p
+
+    def loss(ps: list[tuple]) -> float:
+        y_hat = ref.network.forward(X, ps, LOSS_ACTS)[0][:, 0]
+        return float(ref.losses.binary_cross_entropy(y_hat, y))
+
+    return _numeric(loss, params)
 
 
 LOSS_WHAT = (
@@ -320,8 +331,10 @@ LOSS_WHAT = (
 @check(PART, points=2, tags=("gradcheck", "random"))
 def network_loss_and_grads_gradcheck(student: Student) -> None:
     """loss_and_grads: every dW and db matches a numerical gradient (3 layers, batch of 8)"""
-    X, y, params, acts, numeric = _loss_problem(student.rng, numeric=True)
-    out = student.call("network.loss_and_grads", X, y, params, acts)
+    (X, y, params), numeric = gradcheck_problem(
+        student.rng, _loss_draw, _loss_exact, _loss_numeric, _loss_off_kink
+    )
+    out = student.call("network.loss_and_grads", X, y, params, LOSS_ACTS)
     _, grads = expect_tuple(out, 2, LOSS_WHAT)
     _expect_grads(grads, numeric, LOSS_WHAT, numeric=True, m=8)
 
@@ -329,9 +342,9 @@ def network_loss_and_grads_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def network_loss_and_grads_values(student: Student) -> None:
     """loss_and_grads: right loss and grads on a 3-layer net, batch of 8"""
-    X, y, params, acts, _ = _loss_problem(student.rng, numeric=False)
-    loss, expected = ref.network.loss_and_grads(X, y, params, acts)
-    out = student.call("network.loss_and_grads", X, y, params, acts)
+    X, y, params = conditioned(student.rng, _loss_draw, _loss_off_kink)
+    loss, expected = ref.network.loss_and_grads(X, y, params, LOSS_ACTS)
+    out = student.call("network.loss_and_grads", X, y, params, LOSS_ACTS)
     got_loss, grads = expect_tuple(out, 2, LOSS_WHAT)
     expect_number(got_loss, loss, f"the loss of {LOSS_WHAT}", m=8)
     _expect_grads(grads, _flat(expected), LOSS_WHAT, numeric=False, m=8)

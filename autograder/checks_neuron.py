@@ -6,12 +6,12 @@ import numpy as np
 
 from autograder.common import (
     check,
-    conditioned,
     expect_grad,
     expect_number,
     expect_unchanged,
     expect_values,
     float_array,
+    gradcheck_problem,
     sign_hint,
 )
 from grading.diagnose import sentence
@@ -23,7 +23,6 @@ from grading.suite import (
     expect_float,
     expect_tuple,
     numerical_gradient,
-    relative_error,
 )
 
 PART = "neuron"
@@ -49,12 +48,15 @@ def _numeric_grad(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> np.ndarray
     return numerical_gradient(lambda t: ref.neuron.logistic_loss_and_grad(X, y, t)[0], theta)
 
 
-def _gradcheck_problem(rng: np.random.Generator) -> tuple:
-    def accurate(p: tuple) -> bool:
-        exact = ref.neuron.logistic_loss_and_grad(*p)[1]
-        return relative_error(exact, _numeric_grad(*p)) < 1e-8
-
-    return conditioned(rng, _problem, accurate)
+def _gradcheck_problem(rng: np.random.Generator) -> tuple[tuple, np.ndarray]:
+    """(X, y, theta) on which central differences of the loss are accurate, and those."""
+    problem, (numeric,) = gradcheck_problem(
+        rng,
+        _problem,
+        lambda p: [ref.neuron.logistic_loss_and_grad(*p)[1]],
+        lambda p: [_numeric_grad(*p)],
+    )
+    return problem, numeric
 
 
 def _logistic_hints(X: np.ndarray, theta: np.ndarray) -> list:
@@ -171,8 +173,7 @@ def neuron_loss_random(student: Student) -> None:
 @check(PART, points=2, tags=("gradcheck", "random"))
 def neuron_grad_gradcheck(student: Student) -> None:
     """logistic_loss_and_grad: the gradient matches a numerical gradient on a (8, 3) batch"""
-    X, y, theta = _gradcheck_problem(student.rng)
-    numeric = _numeric_grad(X, y, theta)
+    (X, y, theta), numeric = _gradcheck_problem(student.rng)
     _, grad = _call_loss_and_grad(student, X, y, theta)
     expect_grad(
         grad,
@@ -185,7 +186,7 @@ def neuron_grad_gradcheck(student: Student) -> None:
 @check(PART, points=1, tags=("random",))
 def neuron_grad_values(student: Student) -> None:
     """logistic_loss_and_grad: right gradient values on a random (8, 3) batch"""
-    X, y, theta = _gradcheck_problem(student.rng)
+    (X, y, theta), _ = _gradcheck_problem(student.rng)
     _, grad = _call_loss_and_grad(student, X, y, theta)
     expect_values(
         grad,

@@ -8,8 +8,9 @@
   mistake (the check's hints first, then the generic signatures of `grading.diagnose`);
 - `expect_unchanged`: the student's function left its array arguments as they were;
 - `expect_no_warnings`: the last call raised no warning;
-- `conditioned`: draw random inputs on which the grader's central differences are
-  accurate with a wide margin, so that a correct submission can never fail by bad luck.
+- `conditioned` / `gradcheck_problem`: draw random inputs on which the grader's central
+  differences are accurate with a wide margin, so that a correct submission can never
+  fail by bad luck (the second also returns those central differences).
 
 Expected arrays are printed only for slide examples (`show_expected=True`), or for every
 check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.diagnose`).
@@ -322,6 +323,29 @@ def conditioned(
             break
         problem = draw(rng)
     return problem
+
+
+def gradcheck_problem(
+    rng: np.random.Generator,
+    draw: Callable[[np.random.Generator], Any],
+    exact: Callable[[Any], Sequence[Any]],
+    numeric: Callable[[Any], Sequence[Any]],
+    ready: Callable[[Any], bool] | None = None,
+) -> tuple[Any, Sequence[Any]]:
+    """`conditioned` for a gradient check: draws until the grader's central differences
+    `numeric(problem)` agree with the reference's gradients `exact(problem)` (see
+    `agree`), skipping draws that are not `ready` (next to ReLU's kink, say). Returns the
+    problem and its central differences, so that the check does not compute them again."""
+    last: list[Any] = [None, None]  # the problem numeric() last ran on, and its result
+
+    def accurate(problem: Any) -> bool:
+        if ready is not None and not ready(problem):
+            return False
+        last[:] = [problem, numeric(problem)]
+        return agree(exact(problem), last[1])
+
+    problem = conditioned(rng, draw, accurate)
+    return problem, last[1] if last[0] is problem else numeric(problem)
 
 
 def agree(exact: Sequence[Any], numeric: Sequence[Any], margin: float = 100.0) -> bool:
