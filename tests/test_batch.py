@@ -78,25 +78,30 @@ def test_first_run_grades_every_submission_into_the_csv(class_runs):
     summary, text, _ = class_runs["first"]
     assert (summary.graded, summary.reused, summary.failed) == (3, 0, 1)
     rows = by_id(read_csv(text))
-    assert sorted(rows) == ["buggy", "release", "solution", "x"]
+    assert sorted(rows) == ["buggy", "release.zip", "solution", "x.zip"]
     assert rows["solution"]["total"] == "100"
-    assert rows["release"]["total"] == "0"
+    assert rows["release.zip"]["total"] == "0"
     assert 0 < float(rows["buggy"]["total"]) < 100
     assert float(rows["buggy"]["4 graph"]) < 15  # the bug is in part 4
-    assert rows["x"]["total"] == "0"
-    assert rows["x"]["error"] == class_runs["broken_error"]
+    assert rows["x.zip"]["total"] == "0"
+    assert rows["x.zip"]["error"] == class_runs["broken_error"]
     for row in rows.values():
         parts = sum(float(row[column]) for column in PART_COLUMNS)
         assert parts == pytest.approx(float(row["total"]))
-        if row["id"] != "x":
+        if row["id"] != "x.zip":
             assert row["error"] == ""
-    assert [row.submission_id for row in summary.rows] == ["buggy", "release", "solution", "x"]
+    assert [row.submission_id for row in summary.rows] == [
+        "buggy",
+        "release.zip",
+        "solution",
+        "x.zip",
+    ]
 
 
 def test_each_submission_gets_results_json_and_feedback(class_runs):
-    out = class_runs["out"]
+    out = class_runs["out"] / "submissions"
     _, _, stored = class_runs["first"]
-    expected = {"solution": 100, "release": 0, "buggy": stored["buggy"].total, "x": 0}
+    expected = {"solution": 100, "release.zip": 0, "buggy": stored["buggy"].total, "x.zip": 0}
     for sub_id, score in expected.items():
         doc = json.loads((out / sub_id / "results.json").read_text())
         assert doc["score"] == score, sub_id
@@ -113,7 +118,7 @@ def test_each_submission_gets_results_json_and_feedback(class_runs):
     for t in failed:
         assert t["name"] in feedback and t["output"] in feedback
     assert "All tests passed." in (out / "solution" / "feedback.md").read_text()
-    assert class_runs["broken_error"] in (out / "x" / "feedback.md").read_text()
+    assert class_runs["broken_error"] in (out / "x.zip" / "feedback.md").read_text()
 
 
 def test_rerun_reuses_every_readable_submission_and_retries_the_broken_one(class_runs):
@@ -123,7 +128,7 @@ def test_rerun_reuses_every_readable_submission_and_retries_the_broken_one(class
     assert (summary.graded, summary.reused, summary.failed) == (0, 3, 1)
     assert text == class_runs["first"][1]
     first = class_runs["first"][2]
-    for sub_id in ("buggy", "release", "solution"):
+    for sub_id in ("buggy", "release.zip", "solution"):
         assert stored[sub_id].graded_at == first[sub_id].graded_at
 
 
@@ -133,7 +138,7 @@ def test_changing_one_file_regrades_only_that_submission(class_runs):
     before = class_runs["again"][2]
     assert stored["buggy"].sha256 != before["buggy"].sha256
     assert stored["buggy"].total == before["buggy"].total  # only a comment changed
-    for sub_id in ("release", "solution"):
+    for sub_id in ("release.zip", "solution"):
         assert stored[sub_id] == before[sub_id]
     rows = read_csv(text)
     assert len(rows) == 4  # the resubmission replaced its row
@@ -146,7 +151,9 @@ def test_identical_content_reuses_the_grade_under_its_own_id(class_runs):
     assert stored["solution_copy"].sha256 == stored["solution"].sha256
     rows = by_id(read_csv(text))
     assert len(rows) == 5 and rows["solution_copy"]["total"] == "100"
-    doc = json.loads((class_runs["out"] / "solution_copy" / "results.json").read_text())
+    doc = json.loads(
+        (class_runs["out"] / "submissions" / "solution_copy" / "results.json").read_text()
+    )
     assert doc["score"] == 100
 
 
@@ -156,7 +163,7 @@ def test_summary_table_fits_80_columns(class_runs):
     print_summary(summary, title="class", console=Console(file=buffer, width=80))
     text = buffer.getvalue()
     assert all(len(line) <= 80 for line in text.splitlines())
-    for sub_id in ("buggy", "release", "solution", "x"):
+    for sub_id in ("buggy", "release.zip", "solution", "x.zip"):
         assert f" {sub_id} " in text
     assert "3 graded, 0 unchanged (reused), 1 failed" in text
 
@@ -215,7 +222,8 @@ def test_gradescope_export_gives_names_and_emails(tmp_path):
     assert rows["submission_1003"]["name"] == "Nobody Submitted"
     assert rows["submission_1003"]["error"].startswith("no nnbasics modules found in ")
     assert all(row["total"] == "0" for row in rows.values())  # stubs and an empty folder
-    assert "Ada Lovelace <ada@example.edu>" in (out / "submission_1001" / "feedback.md").read_text()
+    feedback = (out / "submissions" / "submission_1001" / "feedback.md").read_text()
+    assert "Ada Lovelace \\(ada@example\\.edu\\)" in feedback
 
     again = grade_all(export, out, jobs=2, secret=SECRET, progress=False)
     assert (again.graded, again.reused, again.failed) == (0, 2, 1)
@@ -234,7 +242,7 @@ def test_find_submissions_names_and_skips(tmp_path):
     (tmp_path / "__MACOSX").mkdir()
     (tmp_path / "out").mkdir()  # grade_all's OUT may sit inside SUBMISSIONS
     found = [(s.id, s.path.name) for s in find_submissions(tmp_path, exclude=[tmp_path / "out"])]
-    assert found == [("anna", "anna"), ("anna.zip", "anna.zip"), ("bo", "bo.zip")]
+    assert found == [("anna", "anna"), ("anna.zip", "anna.zip"), ("bo.zip", "bo.zip")]
 
 
 def test_missing_or_unusable_class_folder_is_a_batch_error(tmp_path):

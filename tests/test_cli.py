@@ -70,8 +70,14 @@ def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):
     rows = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()
     assert rows[0].startswith("id,name,email,1 activations")
     assert any(r.startswith("alice,") and ",100," in r for r in rows)
-    assert any(r.startswith("bob,") and "is neither a folder nor a .zip file" in r for r in rows)
-    assert (tmp_path / "out" / "alice" / "feedback.html").read_text().startswith("<!DOCTYPE html>")
+    assert any(
+        r.startswith("bob.zip,") and "is neither a folder nor a .zip file" in r for r in rows
+    )
+    assert (
+        (tmp_path / "out" / "submissions" / "alice" / "feedback.html")
+        .read_text()
+        .startswith("<!DOCTYPE html>")
+    )
     assert (tmp_path / "out" / "class_report" / "class_report.html").exists()
 
 
