@@ -255,3 +255,111 @@ def test_missing_or_unusable_class_folder_is_a_batch_error(tmp_path):
     (tmp_path / "bad" / "submission_metadata.yml").write_text("a: [unclosed\n")
     with pytest.raises(BatchError, match="cannot read"):
         find_submissions(tmp_path / "bad")
+
+
+# -- issue 10, class 5: names that collide, hostile metadata, a failure while recording --
+
+
+def test_names_that_look_like_outputs_or_each_other_get_their_own_rows(tmp_path):
+    """Folders named like the class files, and `b.zip` beside `b.zip.zip`: every one is
+    graded into its own row and folder, twice with the same ids, and the class files are
+    intact."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    for name in ("gradebook.csv", "gradebook.sqlite", "submissions", "class_report"):
+        shutil.copytree(SOLUTION_DIR, subs / name)
+    zip_folder(SOLUTION_DIR / "nnbasics", subs / "b.zip")
+    zip_folder(ASSIGNMENT_DIR / "nnbasics", subs / "b.zip.zip")
+    names = ["b.zip", "b.zip.zip", "class_report", "gradebook.csv", "gradebook.sqlite"]
+    names.append("submissions")
+    for _attempt in range(2):
+        summary = grade_all(subs, out, jobs=2, secret=SECRET, progress=False)
+        assert [row.submission_id for row in summary.rows] == names
+        assert summary.failed == 0
+        rows = by_id(read_csv(csv_text(out / "gradebook.csv")))
+        assert sorted(rows) == names
+        assert rows["b.zip"]["total"] == "100" and rows["b.zip.zip"]["total"] == "0"
+        for name in names:
+            doc = json.loads((out / "submissions" / name / "results.json").read_text())
+            assert doc["score"] == float(rows[name]["total"])
+    assert (summary.graded, summary.reused) == (0, 6)  # the rerun found every id again
+
+
+def test_ids_are_stable_unique_and_safe():
+    from grading.batch import MAX_ID_BYTES, submission_id
+
+    assert submission_id("alice.zip") == "alice.zip"
+    assert submission_id("Zoë Smith (2)") == "Zoë Smith (2)"
+    assert submission_id("a%41") == "a%2541"  # "%" itself is escaped: no two names meet
+    assert submission_id("x\x1b[31m") == "x%1B%5B31m"
+    assert submission_id("caf\udce9") == "caf%E9"  # a non-UTF-8 byte, as os.listdir gives it
+    assert submission_id("=cmd|$x$") == "%3Dcmd%7C%24x%24"
+    long_a, long_b = "a" * 250, "a" * 249 + "b"
+    assert submission_id(long_a) != submission_id(long_b)
+    assert len(submission_id(long_a).encode()) <= MAX_ID_BYTES
+    assert submission_id(long_a).startswith("a" * 100) and "~" in submission_id(long_a)
+
+
+HOSTILE_METADATA = """\
+submission_1:
+  :submitters:
+  - :name: "Eve\\e[32m PASS\\e]52;c;aGk=\\a [bold red]boss[/] \\u202egnp.exe"
+    :email: "=HYPERLINK(\\"http://evil\\")"
+  - :name: "# Heading\\n[link](http://evil) <script>x</script> $\\\\frac{1}{0}$"
+    :email: {nested: [1, 2]}
+"""
+
+
+def test_metadata_names_are_cleaned_then_escaped_for_each_output(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "submission_metadata.yml").write_text(HOSTILE_METADATA)
+    shutil.copytree(ASSIGNMENT_DIR, export / "submission_1", ignore=shutil.ignore_patterns("*.md"))
+    out = tmp_path / "out"
+    summary = grade_all(export, out, jobs=1, secret=SECRET, progress=False)
+    (row,) = summary.rows
+    # Clean: one line, no ESC, BEL or bidi override; non-strings dropped.
+    assert row.name == (
+        "Eve[32m PASS]52;c;aGk= [bold red]boss[/] gnp.exe; "
+        "# Heading [link](http://evil) <script>x</script> $\\frac{1}{0}$"
+    )
+    assert row.email == '=HYPERLINK("http://evil")'
+    # CSV: the formula is text.
+    (cells,) = read_csv(csv_text(out / "gradebook.csv"))
+    assert cells["email"] == '\'=HYPERLINK("http://evil")'
+    # Markdown: nothing is a heading, link, tag or math.
+    feedback = (out / "submissions" / "submission_1" / "feedback.md").read_text()
+    who = feedback.splitlines()[2]
+    assert who.startswith("Eve\\[32m PASS\\]52;c;aGk= \\[bold red\\]boss\\[/\\] gnp\\.exe; ")
+    assert "\\# Heading \\[link\\]\\(http\\://evil\\) &lt;script&gt;x&lt;/script&gt;" in who
+    assert "\\$\\\\frac\\{1\\}\\{0\\}\\$" in who
+    assert "<script>" not in feedback and "](http" not in feedback
+    # Terminal: the markup is shown as text, and no control character reaches it.
+    buffer = io.StringIO()
+    print_summary(summary, console=Console(file=buffer, width=200, force_terminal=True))
+    text = buffer.getvalue()
+    assert "[bold red]boss[/]" in text
+    assert "\x07" not in text and "]52;" in text and "\u202e" not in text
+    assert all(c == "\x1b" and text[i + 1] == "[" for i, c in enumerate(text) if c == "\x1b")
+
+
+def test_a_submission_whose_files_cannot_be_written_is_an_error_row(tmp_path):
+    """OUT/submissions/alice is a file: alice's grade cannot be written; she gets an error
+    row, bob is graded, the gradebook is written."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    shutil.copytree(SOLUTION_DIR, subs / "alice")
+    shutil.copytree(SOLUTION_DIR, subs / "bob")
+    (out / "submissions").mkdir(parents=True)
+    (out / "submissions" / "alice").write_text("in the way\n")
+    summary = grade_all(subs, out, jobs=1, secret=SECRET, progress=False)
+    assert (summary.graded, summary.reused, summary.failed) == (0, 1, 1)
+    rows = by_id(read_csv(csv_text(out / "gradebook.csv")))
+    assert rows["bob"]["total"] == "100" and rows["bob"]["error"] == ""
+    blocked = out / "submissions" / "alice"
+    assert rows["alice"]["total"] == "0"
+    assert rows["alice"]["error"] == (
+        f"its grade could not be recorded: FileExistsError: [Errno 17] File exists: "
+        f"'{blocked}'; its files could not be written: FileExistsError: [Errno 17] File "
+        f"exists: '{blocked}'"
+    )
