@@ -116,7 +116,7 @@ def grade(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Where to write <id>/results.json, <id>/feedback.md and the gradebooks.",
+    help="Where to write submissions/<id>/results.json, feedback.md and the gradebooks.",
 )
 @click.option(
     "--jobs",
