@@ -257,7 +257,9 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
             f"{archive} has a file name that is not valid UTF-8; rename it and zip again"
         ) from None
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
-        reason = " ".join(str(exc).split())[:200]
+        # zipfile's messages quote entry names, which the student chose: printable ASCII only
+        reason = "".join(c if c.isascii() and c.isprintable() else "?" for c in str(exc))
+        reason = " ".join(reason.split())[:200]
         raise SubmissionError(f"{archive} is not a readable zip file ({reason})") from None
     except Exception as exc:  # zlib.error, struct.error, ...: a damaged archive
         raise SubmissionError(

@@ -31,7 +31,7 @@ import pytest
 from grading.parts import PARTS_BY_MODULE
 from grading.paths import KIT_ROOT, SOLUTION_DIR
 
-SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[1] / "gradescope_results.schema.json").read_text())
 MAX_RSS_MB = 400
 TWO_MB = 2 * 1024 * 1024
 SOLUTION_FILES = sorted((SOLUTION_DIR / "nnbasics").glob("*.py"))
@@ -45,12 +45,24 @@ Expect = tuple[str, str | float]
 # -- building uploads ----------------------------------------------------------------------
 
 
-def raw_zip(path: Path, entries: list[tuple[bytes, bytes, int, int, int]]) -> None:
-    """Write a zip from raw records, fast: (name, stored data, method, crc, size) each."""
+def raw_zip(path: Path, entries: list[tuple[bytes, bytes, int, int, int]], flags: int = 0) -> None:
+    """Write a zip from raw records, fast: (name, stored data, method, crc, size) each;
+    `flags` is every entry's general purpose flags (0x800: the name is UTF-8)."""
     local, central, offset = [], [], 0
     for name, data, method, crc, size in entries:
         header = struct.pack(
-            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, crc, len(data), size, len(name), 0
+            "<4sHHHHHIIIHH",
+            b"PK\x03\x04",
+            20,
+            flags,
+            method,
+            0,
+            0,
+            crc,
+            len(data),
+            size,
+            len(name),
+            0,
         )
         local.append(header + name + data)
         central.append(
@@ -59,7 +71,7 @@ def raw_zip(path: Path, entries: list[tuple[bytes, bytes, int, int, int]]) -> No
                 b"PK\x01\x02",
                 20,
                 20,
-                0,
+                flags,
                 method,
                 0,
                 0,
@@ -148,6 +160,30 @@ def zip_deep_long_odd(tmp: Path) -> tuple[Path, Expect]:
     ]
     raw_zip(path, odd + solution_entries())
     return path, ("score", 100.0)
+
+
+def zip_bad_utf8_flag(tmp: Path) -> tuple[Path, Expect]:
+    """Names flagged UTF-8 that are not: zipfile cannot list the archive at all."""
+    path = tmp / "flagged.zip"
+    raw_zip(path, [stored(b"hw/\xff.py", b"")] + solution_entries(), flags=0x800)
+    return path, (
+        "error",
+        "{path} has a file name that is not valid UTF-8; rename it and zip again",
+    )
+
+
+def zip_bad_crc_odd_name(tmp: Path) -> tuple[Path, Expect]:
+    """A damaged module under a folder whose name holds ESC and BEL: the error quotes the
+    name as Python's repr (control characters as backslash escapes; anything else not
+    printable ASCII as "?"), so it cannot drive the terminal it is printed on."""
+    path = tmp / "crc.zip"
+    name = b"hw\x1b]0;x\x07/nnbasics/activations.py"
+    raw_zip(path, [(name, b"X = 1\n", 0, 12345, 6)])
+    return path, (
+        "error",
+        "{path} is not a readable zip file "
+        "(Bad CRC-32 for file 'hw\\x1b]0;x\\x07/nnbasics/activations.py')",
+    )
 
 
 def make_deep(top: Path, depth: int) -> None:
@@ -268,6 +304,8 @@ UPLOADS: dict[str, Callable[[Path], tuple[Path, Expect]]] = {
         zip_bomb_beside,
         zip_bomb_inside,
         zip_deep_long_odd,
+        zip_bad_utf8_flag,
+        zip_bad_crc_odd_name,
         folder_deep_and_odd,
         folder_non_utf8_package,
         folder_too_many,
@@ -357,16 +395,22 @@ def test_nnkit_grade(uploads, tmp_path, name):
         assert strict_json(results)["score"] == value
 
 
+@pytest.mark.parametrize("mode", ["namespaces", "no_namespaces"])
 @pytest.mark.parametrize("name", list(UPLOADS))
-def test_nnkit_run_autograder(uploads, tmp_path, name):
-    """Gradescope's layout: the upload is ROOT/submission (a folder, or the zip itself)."""
+def test_nnkit_run_autograder(uploads, tmp_path, name, mode):
+    """Gradescope's layout: the upload is ROOT/submission (a folder, or the zip itself);
+    also without namespaces, as in Gradescope's container."""
     path, (kind, value) = uploads[name]
+    env = dict(os.environ)
+    env.pop("NNKIT_NO_NAMESPACES", None)
+    if mode == "no_namespaces":
+        env["NNKIT_NO_NAMESPACES"] = "1"
     root = tmp_path / "autograder"
     root.mkdir()
     submission = root / "submission"
     os.rename(path, submission)
     try:
-        run = measured("run-autograder", "--root", root)
+        run = measured("run-autograder", "--root", root, env=env)
     finally:
         os.rename(submission, path)
     assert run.peak_mb < MAX_RSS_MB, run.peak_mb
