@@ -38,6 +38,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,45 +321,20 @@ def grade_all(
 
         if pending:
             _create_worker_user()
-            pool = ProcessPoolExecutor(
-                max_workers=min(jobs, len(pending)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_pool_worker,
-            )
-            try:
-                futures = {
-                    pool.submit(_grade_one, group[0].path, secret): sha
-                    for sha, group in pending.items()
-                }
-                for future in as_completed(futures):
-                    try:
-                        outcome = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead pool worker, say
-                        outcome = {"error": _one_line(exc)}
-                    graded_under = outcome.get("document", {}).get("extra_data", {})
-                    if "error" not in outcome and graded_under.get("suite_version") != version:
-                        outcome = {
-                            "error": "the hidden suite changed while the batch ran; "
-                            "run the batch again"
-                        }
-                    for i, sub in enumerate(pending[futures[future]]):
-                        if "error" in outcome:
-                            failed(sub, futures[future], outcome["error"])
-                        else:
-                            recorded(
-                                sub,
-                                futures[future],
-                                "graded" if i == 0 else "reused",
-                                _record_graded,
-                                book,
-                                out,
-                                sub,
-                                version,
-                                outcome,
-                            )
-                        bar.advance(task)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+            paths = {sha: group[0].path for sha, group in pending.items()}
+            for sha, outcome in _grade_in_pools(paths, jobs, secret):
+                graded_under = outcome.get("document", {}).get("extra_data", {})
+                if "error" not in outcome and graded_under.get("suite_version") != version:
+                    outcome = {
+                        "error": "the hidden suite changed while the batch ran; run the batch again"
+                    }
+                for i, sub in enumerate(pending[sha]):
+                    if "error" in outcome:
+                        failed(sub, sha, outcome["error"])
+                    else:
+                        kind = "graded" if i == 0 else "reused"
+                        recorded(sub, sha, kind, _record_graded, book, out, sub, version, outcome)
+                    bar.advance(task)
 
         csv_path = out / CSV_FILE
         export_csv(book.rows(version), csv_path)
@@ -383,6 +359,45 @@ def _reusable(
         if row is not None and row.sha256 == sha and not row.error and row.seed == seed:
             return row
     return None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_pool_worker,
+    )
+
+
+def _grade_in_pools(
+    paths: dict[str, Path], jobs: int, secret: bytes
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`(key, outcome)` for every `{key: submission path}`, graded on `jobs` processes, as
+    each finishes. A grading process that dies (killed, out of memory) breaks the whole
+    pool: every submission it left unfinished is graded again alone, in a fresh process,
+    and only one that breaks that too gets an error outcome."""
+    broken: list[str] = []
+    pool = _pool(min(jobs, len(paths)))
+    try:
+        futures = {pool.submit(_grade_one, path, secret): key for key, path in paths.items()}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+                continue
+            except Exception as exc:  # noqa: BLE001 - reported as the submission's error
+                outcome = {"error": _one_line(exc)}
+            yield futures[future], outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for key in sorted(broken):
+        with _pool(1) as alone:
+            try:
+                outcome = alone.submit(_grade_one, paths[key], secret).result()
+            except Exception as exc:  # noqa: BLE001 - it broke its own process too
+                outcome = {"error": f"the grading process died: {_one_line(exc)}"}
+        yield key, outcome
 
 
 def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:

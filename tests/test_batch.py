@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -363,3 +367,49 @@ def test_a_submission_whose_files_cannot_be_written_is_an_error_row(tmp_path):
         f"'{blocked}'; its files could not be written: FileExistsError: [Errno 17] File "
         f"exists: '{blocked}'"
     )
+
+
+def _spawned_children() -> list[int]:
+    """This process's children that multiprocessing spawned (the batch's graders)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat_file.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"spawn_main" in cmdline:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def test_a_grading_process_that_dies_costs_no_one_their_grade(tmp_path):
+    """The first grading process is SIGKILLed (as the OOM killer would): the pool breaks,
+    every submission it left unfinished is graded again alone, and all get their grade."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    shutil.copytree(SOLUTION_DIR, subs / "solution")
+    shutil.copytree(BUGGY, subs / "buggy")
+    zip_folder(ASSIGNMENT_DIR / "nnbasics", subs / "release.zip")
+    killed: list[int] = []
+
+    def kill_the_first_grader() -> None:
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for pid in _spawned_children():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill_the_first_grader)
+    killer.start()
+    try:
+        summary = grade_all(subs, out, jobs=2, secret=SECRET, progress=False)
+    finally:
+        killer.join()
+    assert len(killed) == 1
+    assert (summary.graded, summary.failed) == (3, 0)
+    totals = {row.submission_id: row.total for row in summary.rows}
+    assert totals["solution"] == 100 and totals["release.zip"] == 0
+    assert 0 < totals["buggy"] < 100
