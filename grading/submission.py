@@ -17,10 +17,12 @@ is read at all.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import stat
 import zipfile
+from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -107,10 +109,10 @@ def _list_folder(root: Path) -> dict[PurePosixPath, bytes]:
     a module file, from names only: nothing is opened but folders, and links to folders
     are never followed."""
     folders: dict[PurePosixPath, bytes] = {}
-    queue: list[tuple[bytes, PurePosixPath, int]] = [(os.fsencode(root), PurePosixPath(), 0)]
+    queue = deque([(os.fsencode(root), PurePosixPath(), 0)])
     seen = 0
     while queue:
-        path, rel, depth = queue.pop(0)  # breadth first: shallow packages are found first
+        path, rel, depth = queue.popleft()  # breadth first: shallow packages are found first
         try:
             with os.scandir(path) as entries:
                 for entry in entries:
@@ -136,7 +138,10 @@ def _read_folder_package(folder: bytes, source: Path) -> dict[str, bytes]:
     package: dict[str, bytes] = {}
     total = 0
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if len(e.name) <= MAX_NAME_BYTES)
+        listed = list(itertools.islice(entries, MAX_ENTRIES + 1))
+    if len(listed) > MAX_ENTRIES:
+        raise _too_many(source)
+    names = sorted(e.name for e in listed if len(e.name) <= MAX_NAME_BYTES)
     for raw in names:
         name = raw.decode("utf-8", "replace")
         if not _IMPORTABLE.fullmatch(name) or name == "__init__.py":
