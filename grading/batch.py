@@ -81,6 +81,7 @@ MAX_ERROR_CHARS = 500  # one error message, characters
 MAX_TEXT_CHARS = 200  # one name or email (all of a group's, joined), characters
 MAX_ID_BYTES = 200  # one submission id, UTF-8 bytes (a folder name may have 255)
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
+_JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
 
 
 class BatchError(Exception):
@@ -170,13 +171,13 @@ def clean_text(value: object, limit: int = MAX_TEXT_CHARS) -> str:
     """Text from outside the grader (metadata names and emails, error messages) as every
     output may hold it: a str (anything else gives ""), one line (whitespace runs become
     one space), valid UTF-8 (lone surrogates become "?"), without control or format
-    characters (ESC, bidi overrides), at most `limit` characters. Each output still
-    escapes it for its own syntax."""
+    characters (ESC, bidi overrides; zero-width joiners stay), at most `limit`
+    characters. Each output still escapes it for its own syntax."""
     if not isinstance(value, str):
         return ""
     text = " ".join(value[: limit * 4].split())
     text = text.encode("utf-8", "replace").decode("utf-8")  # "?" for lone surrogates
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    text = "".join(c for c in text if c in _JOINERS or unicodedata.category(c) not in ("Cc", "Cf"))
     return text[:limit].strip()
 
 
