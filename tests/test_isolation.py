@@ -217,3 +217,257 @@ def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_pa
     report = grade(SOLUTION_PACKAGE.parent)
     assert report.score == 100
     assert "no namespaces: the worker can read what its user can read" in report.notes
+
+
+# -- issue 10, class 1: the seccomp allow-list and capabilities ------------------------------
+
+NO_NAMESPACES = [
+    pytest.param(None, id="namespaces"),
+    pytest.param("1", id="no-namespaces"),
+]
+
+
+@pytest.mark.parametrize("no_namespaces", NO_NAMESPACES)
+def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch, no_namespaces):
+    """What an honest student may do with the standard library still works under the
+    filter: temporary files, folders, copies, threads, clocks, logging, select."""
+    if no_namespaces:
+        monkeypatch.setenv("NNKIT_NO_NAMESPACES", no_namespaces)
+    code = (
+        "import concurrent.futures, json, logging, os, pathlib, select, shutil, tempfile, time\n"
+        "def f():\n"
+        "    t0 = time.process_time(), time.perf_counter(), time.time(), time.monotonic()\n"
+        "    with tempfile.TemporaryDirectory() as d:\n"
+        "        p = pathlib.Path(d) / 'a' / 'b.json'\n"
+        "        p.parent.mkdir()\n"
+        "        p.write_text(json.dumps({'x': 1}))\n"
+        "        shutil.copy(p, pathlib.Path(d) / 'c.json')\n"
+        "        os.replace(pathlib.Path(d) / 'c.json', pathlib.Path(d) / 'e.json')\n"
+        "        logging.basicConfig(filename=os.path.join(d, 'log.txt'), force=True)\n"
+        "        logging.warning('hello')\n"
+        "        names = sorted(n for _, _, files in os.walk(d) for n in files)\n"
+        "        os.chmod(p, 0o600)\n"
+        "        os.stat(p); os.access(p, os.R_OK); os.listdir(d)\n"
+        "    with concurrent.futures.ThreadPoolExecutor(2) as pool:\n"
+        "        squares = list(pool.map(lambda v: v * v, range(4)))\n"
+        "    r, w = os.pipe()\n"
+        "    os.write(w, b'x')\n"
+        "    ready = select.select([r], [], [], 1)[0] == [r]\n"
+        "    time.sleep(0.01)\n"
+        "    os.urandom(8); os.getpid(); os.cpu_count(); os.sched_getaffinity(0)\n"
+        "    return [names, squares, ready, os.isatty(1), len(t0)]\n"
+    )
+    assert ask(tmp_path, "activations.f", activations=code) == [
+        ["b.json", "e.json", "log.txt"],
+        [0, 1, 4, 9],
+        True,
+        False,
+        4,
+    ]
+
+
+@pytest.mark.parametrize("no_namespaces", NO_NAMESPACES)
+def test_the_worker_holds_no_capabilities(tmp_path, monkeypatch, no_namespaces):
+    """Every capability is gone before the student's code runs (as a regular user the
+    worker is root of its own user namespace, which would let it remount its view)."""
+    if no_namespaces:
+        monkeypatch.setenv("NNKIT_NO_NAMESPACES", no_namespaces)
+    code = (
+        "import ctypes\n"
+        "def caps():\n"
+        "    header = (ctypes.c_uint32 * 2)(0x20080522, 0)\n"
+        "    data = (ctypes.c_uint32 * 6)()\n"
+        "    assert ctypes.CDLL(None).capget(header, data) == 0\n"
+        "    return list(data)\n"
+    )
+    assert ask(tmp_path, "activations.caps", activations=code) == [0] * 6
+
+
+PROBE = r"""
+import ctypes, errno, os, socket, sys, threading
+sys.path.insert(0, sys.argv[1])
+import seccomp
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+libc.prctl(38, 1, 0, 0, 0)
+if sys.argv[2] == "allow-list":
+    seccomp.load()
+    print(seccomp.install(libc))
+else:
+    print(seccomp._load_bpf(libc, seccomp.build_filter(os.uname().machine, os.getpid())))
+def err(result):
+    return "ok" if result >= 0 else errno.errorcode[ctypes.get_errno()]
+nr = seccomp.ARCHES[os.uname().machine][1]
+out = {
+    "PR_SET_PDEATHSIG 0": err(libc.prctl(1, 0, 0, 0, 0)),
+    "PR_SET_NAME": err(libc.prctl(15, b"x", 0, 0, 0)),
+    "mount_setattr": err(libc.syscall(nr["mount_setattr"], -100, b"/", 0, None, 0)),
+    "sched_setscheduler parent": err(
+        libc.sched_setscheduler(os.getppid(), 5, ctypes.byref(ctypes.c_int(0)))),
+    "ioprio_set parent": err(libc.syscall(nr["ioprio_set"], 1, os.getppid(), 3 << 13)),
+    "personality": err(libc.syscall(nr["personality"], 0x0040000)),
+    "clone3": err(libc.syscall(nr["clone3"], None, 0)),
+    "kill parent": err(libc.kill(os.getppid(), 0)),
+    "kill self": err(libc.kill(os.getpid(), 0)),
+    "socket": err(libc.syscall(nr["socket"], socket.AF_INET, socket.SOCK_STREAM, 0)),
+}
+t = threading.Thread(target=lambda: None)
+t.start()
+t.join()
+out["thread"] = "ok"
+print(out)
+"""
+
+
+@pytest.mark.parametrize("kind", ["allow-list", "fallback"])
+def test_the_filter_refuses_what_a_worker_never_needs(tmp_path, kind):
+    """The filter itself, installed in a fresh interpreter: the allow-list built with
+    libseccomp, and the hand-built deny-list used where libseccomp cannot be loaded."""
+    import subprocess
+    import sys
+
+    from grading import seccomp
+
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", PROBE, str(Path(seccomp.__file__).parent), kind],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    installed, result = done.stdout.splitlines()
+    assert installed == ("[]" if kind == "allow-list" else "True")
+    assert eval(result) == {
+        "PR_SET_PDEATHSIG 0": "EPERM",
+        "PR_SET_NAME": "ok",
+        "mount_setattr": "EPERM",
+        "sched_setscheduler parent": "EPERM",
+        "ioprio_set parent": "EPERM",
+        "personality": "EPERM",
+        "clone3": "ENOSYS",
+        "kill parent": "EPERM",
+        "kill self": "ok",
+        "socket": "EPERM",
+        "thread": "ok",
+    }
+
+
+def test_the_fallback_tables_agree_with_libseccomp():
+    """The hand-built fallback's numbers are libseccomp's, on both architectures we run on,
+    and every name on the allow-list is a system call libseccomp knows."""
+    import pyseccomp
+
+    from grading import seccomp
+
+    arches = {"x86_64": pyseccomp.Arch.X86_64, "aarch64": pyseccomp.Arch.AARCH64}
+    for machine, (_audit, numbers) in seccomp.ARCHES.items():
+        for name, number in numbers.items():
+            assert pyseccomp.resolve_syscall(arches[machine], name) == number, (machine, name)
+    for name in [*seccomp.ALLOWED, *seccomp.CONDITIONAL]:
+        known = [pyseccomp.resolve_syscall(a, name) for a in arches.values()]
+        assert max(known) >= 0, name
+
+
+# -- issue 10, class 2: the kit inside the worker's view -------------------------------------
+
+BORROW = '''
+
+def _borrow(module):
+    """Take the instructor's module from wherever an import finds it."""
+    import importlib
+    import os
+    import sys
+
+    found = [p for p in sys.path if os.path.isdir(os.path.join(p, "solution", "nnbasics"))]
+    print("sys.path", sys.path, "solution found on", found)
+    for name in (f"solution.nnbasics.{module}", f"nnbasics_solution.{module}"):
+        try:
+            return importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            continue
+    return None
+
+
+_theirs = _borrow(__name__.rsplit(".", 1)[-1])
+if _theirs is not None:
+    globals().update({k: v for k, v in vars(_theirs).items() if not k.startswith("__")})
+'''
+
+
+@pytest.fixture(scope="module")
+def compat_venv(tmp_path_factory) -> Path:
+    """A venv with the kit installed by `pip install -e . --config-settings
+    editable_mode=compat` (a .pth puts the kit's root on sys.path); the kit's other
+    dependencies come from the kit's own environment through a second .pth."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    from grading.paths import KIT_ROOT
+
+    venv = tmp_path_factory.mktemp("compat") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    own = sysconfig.get_paths()["purelib"]
+    (Path(site) / "kit-dependencies.pth").write_text(f"import site; site.addsitedir({own!r})\n")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "-e", str(KIT_ROOT), "--config-settings", "editable_mode=compat"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    if install.returncode != 0:
+        pytest.skip(f"pip could not install the kit in compat mode: {install.stderr[-500:]}")
+    path = subprocess.run(
+        [python, "-I", "-c", "import sys; print(sys.path)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+    ).stdout
+    assert repr(str(KIT_ROOT)) in path, "the compat install did not put the kit on sys.path"
+    return python
+
+
+@pytest.mark.parametrize("no_namespaces", NO_NAMESPACES)
+def test_an_editable_install_in_compat_mode_keeps_the_kit_out_of_reach(
+    tmp_path, compat_venv, no_namespaces
+):
+    """With the kit's root on sys.path (a path-based editable install), a submission of
+    stubs that imports `solution.nnbasics` must still score exactly what stubs earn: 0."""
+    import json
+    import shutil
+    import subprocess
+
+    from grading.paths import ASSIGNMENT_DIR
+
+    sub = tmp_path / "stubs"
+    shutil.copytree(ASSIGNMENT_DIR / "nnbasics", sub / "nnbasics")
+    for module in (sub / "nnbasics").glob("*.py"):
+        if module.name != "__init__.py":
+            module.write_text(module.read_text() + BORROW)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "NNKIT_SECRET": "compat-install-test",
+        **({"NNKIT_NO_NAMESPACES": no_namespaces} if no_namespaces else {}),
+    }
+    done = subprocess.run(
+        [compat_venv, "-m", "grading.cli", "grade", str(sub), "--results", "results.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["score"] == 0, [t["name"] for t in results["tests"] if t["score"]][:5]
