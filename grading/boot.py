@@ -5,11 +5,12 @@ server that loads numpy and the worker code once and forks one worker per submis
 (or after a crash), so a worker starts in milliseconds. Each worker, in order: where
 namespaces can be had (as root, or in an unprivileged
 user namespace) leave the network behind and rebuild the file system view: a fresh
-empty /tmp holding read-only bind mounts of the import paths and a writable bind mount of
-the scratch folder, and empty mounts over the kit, home folders and shared temporary
-folders; apply resource limits; as root drop to the worker's own unprivileged user; die
-with the grader; forbid new privileges; install the seccomp filter; then answer requests.
-Only the standard library and numpy are imported here.
+empty /tmp holding read-only bind mounts of the standard library and numpy's folder (never
+what else is on sys.path) and a writable bind mount of the scratch folder, and empty
+mounts over the kit, home folders and shared temporary folders; apply resource limits;
+drop every capability and, as root, become the worker's own unprivileged user; die with
+the grader; forbid new privileges; install the seccomp allow-list; then answer requests.
+Only the standard library, numpy and pyseccomp (through seccomp.py) are imported here.
 """
 
 from __future__ import annotations

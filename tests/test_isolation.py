@@ -394,28 +394,13 @@ if _theirs is not None:
 '''
 
 
-@pytest.fixture(scope="module")
-def compat_venv(tmp_path_factory) -> Path:
-    """A venv with the kit installed by `pip install -e . --config-settings
-    editable_mode=compat` (a .pth puts the kit's root on sys.path); the kit's other
-    dependencies come from the kit's own environment through a second .pth."""
+def _compat_install(python: Path) -> None:
+    """`pip install -e KIT --config-settings editable_mode=compat` into `python`'s
+    environment, and check that it put the kit's root on that interpreter's sys.path."""
     import subprocess
-    import sys
-    import sysconfig
 
     from grading.paths import KIT_ROOT
 
-    venv = tmp_path_factory.mktemp("compat") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    own = sysconfig.get_paths()["purelib"]
-    (Path(site) / "kit-dependencies.pth").write_text(f"import site; site.addsitedir({own!r})\n")
     install = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "--no-deps", "-e", str(KIT_ROOT), "--config-settings", "editable_mode=compat"],
@@ -433,41 +418,112 @@ def compat_venv(tmp_path_factory) -> Path:
         cwd="/",
     ).stdout
     assert repr(str(KIT_ROOT)) in path, "the compat install did not put the kit on sys.path"
+
+
+@pytest.fixture(scope="module")
+def compat_venv(tmp_path_factory) -> Path:
+    """A venv with the kit installed in compat mode (a .pth puts the kit's root on
+    sys.path); the kit's other dependencies come from the kit's own environment through a
+    second .pth."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    venv = tmp_path_factory.mktemp("compat") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    own = sysconfig.get_paths()["purelib"]
+    (Path(site) / "kit-dependencies.pth").write_text(f"import site; site.addsitedir({own!r})\n")
+    _compat_install(python)
     return python
 
 
-@pytest.mark.parametrize("no_namespaces", NO_NAMESPACES)
-def test_an_editable_install_in_compat_mode_keeps_the_kit_out_of_reach(
-    tmp_path, compat_venv, no_namespaces
-):
-    """With the kit's root on sys.path (a path-based editable install), a submission of
-    stubs that imports `solution.nnbasics` must still score exactly what stubs earn: 0."""
-    import json
+@pytest.fixture(scope="module")
+def compat_venv_of_a_user():
+    """(python, user, folder): tests/hostile/nonroot.sh's regular user and venv (the system
+    Python, the kit's dependencies through a .pth), with the kit installed in compat mode."""
     import shutil
     import subprocess
+    import tempfile
+
+    if os.geteuid() != 0:
+        pytest.skip("run as root to create and become a regular user")
+    setup = Path(tempfile.mkdtemp(prefix="nnkit-compat-user-", dir="/tmp"))
+    script = Path(__file__).parent / "hostile" / "nonroot.sh"
+    prepared = subprocess.run(["bash", str(script), str(setup)], capture_output=True, text=True)
+    if prepared.returncode == 3:
+        shutil.rmtree(setup, ignore_errors=True)
+        pytest.skip(prepared.stderr.strip().splitlines()[-1])
+    assert prepared.returncode == 0, prepared.stderr
+    python, user = prepared.stdout.split()[-2:]
+    _compat_install(Path(python))
+    yield Path(python), user, setup
+    shutil.rmtree(setup, ignore_errors=True)
+
+
+def stub_submission(dest: Path) -> Path:
+    """The student release's stubs, each module also importing the instructor's module
+    from wherever sys.path finds it (`solution.nnbasics.<module>`)."""
+    import shutil
 
     from grading.paths import ASSIGNMENT_DIR
 
-    sub = tmp_path / "stubs"
-    shutil.copytree(ASSIGNMENT_DIR / "nnbasics", sub / "nnbasics")
-    for module in (sub / "nnbasics").glob("*.py"):
+    shutil.copytree(ASSIGNMENT_DIR / "nnbasics", dest / "nnbasics")
+    for module in (dest / "nnbasics").glob("*.py"):
         if module.name != "__init__.py":
             module.write_text(module.read_text() + BORROW)
+    return dest
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "no-namespaces", "regular-user"])
+def test_an_editable_install_in_compat_mode_keeps_the_kit_out_of_reach(tmp_path, request, mode):
+    """With the kit's root on sys.path (a path-based editable install), a submission of
+    stubs that imports `solution.nnbasics` must still score exactly what stubs earn: 0.
+    As root with namespaces, as root without them, and as a regular user (whose worker
+    is root of its own user namespace)."""
+    import json
+    import subprocess
+
+    command: list[str] = []
+    workdir = tmp_path
+    if mode == "regular-user":
+        python, user, setup = request.getfixturevalue("compat_venv_of_a_user")
+        workdir = Path(tempfile_in(setup))
+        command = ["runuser", "-u", user, "--"]
+        subprocess.run(["chown", user, str(workdir)], check=True)
+    else:
+        python = request.getfixturevalue("compat_venv")
+    sub = stub_submission(workdir / "stubs")
     env = {
         "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
+        "HOME": str(workdir),
         "LANG": "C.UTF-8",
         "NNKIT_SECRET": "compat-install-test",
-        **({"NNKIT_NO_NAMESPACES": no_namespaces} if no_namespaces else {}),
+        **({"NNKIT_NO_NAMESPACES": "1"} if mode == "no-namespaces" else {}),
     }
     done = subprocess.run(
-        [compat_venv, "-m", "grading.cli", "grade", str(sub), "--results", "results.json"],
-        cwd=tmp_path,
-        env=env,
+        [*command, "env", "-i", *[f"{k}={v}" for k, v in env.items()], str(python),
+         "-m", "grading.cli", "grade", str(sub), "--results", "results.json"],
+        cwd=workdir,
         capture_output=True,
         text=True,
         timeout=300,
-    )
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
-    results = json.loads((tmp_path / "results.json").read_text())
+    results = json.loads((workdir / "results.json").read_text())
     assert results["score"] == 0, [t["name"] for t in results["tests"] if t["score"]][:5]
+
+
+def tempfile_in(folder: Path) -> str:
+    """A new folder inside `folder`, readable by everyone."""
+    import tempfile
+
+    made = tempfile.mkdtemp(dir=folder)
+    os.chmod(made, 0o755)
+    return made
