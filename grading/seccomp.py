@@ -45,17 +45,18 @@ NR, ARCH, ARG0 = 0, 4, 16  # offsets in struct seccomp_data
 # dup2, ... on aarch64) are skipped there.
 ALLOWED = (
     # memory
-    "brk mmap munmap mremap mprotect madvise "
+    "brk mmap munmap mremap mprotect madvise msync "
     # files and folders (reach is decided by the view or Landlock)
     "read write pread64 pwrite64 readv writev preadv pwritev preadv2 pwritev2 lseek close "
     "close_range open openat openat2 creat stat fstat lstat newfstatat statx statfs fstatfs "
     "access faccessat faccessat2 readlink readlinkat getdents64 getcwd chdir fchdir mkdir "
     "mkdirat rmdir unlink unlinkat rename renameat renameat2 truncate ftruncate fsync "
     "fdatasync fallocate fadvise64 umask chmod fchmod fchmodat utimensat copy_file_range "
-    "sendfile fcntl dup dup2 dup3 pipe pipe2 flock "
+    "sendfile fcntl dup dup2 dup3 pipe pipe2 flock getxattr lgetxattr fgetxattr listxattr "
+    "llistxattr flistxattr "
     # waiting
     "poll ppoll select pselect6 epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait "
-    "epoll_pwait2 "
+    "epoll_pwait2 eventfd2 "
     # the channel (a socket passed in: no socket, bind or connect)
     "sendto recvfrom sendmsg recvmsg getsockname getpeername getsockopt setsockopt shutdown "
     # threads and their synchronisation
@@ -63,7 +64,7 @@ ALLOWED = (
     "sched_getaffinity membarrier exit exit_group "
     # signals (to itself only: kill and tgkill are in OWN_PROCESS_ONLY)
     "rt_sigaction rt_sigprocmask rt_sigreturn rt_sigpending rt_sigsuspend rt_sigtimedwait "
-    "sigaltstack pause alarm setitimer getitimer "
+    "sigaltstack pause alarm setitimer getitimer restart_syscall "
     # clocks and accounting
     "clock_gettime clock_getres clock_nanosleep nanosleep gettimeofday time times getrusage "
     # who am I (reading only)

@@ -234,7 +234,8 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
     if no_namespaces:
         monkeypatch.setenv("NNKIT_NO_NAMESPACES", no_namespaces)
     code = (
-        "import concurrent.futures, json, logging, os, pathlib, select, shutil, tempfile, time\n"
+        "import concurrent.futures, json, logging, mmap, os, pathlib, select, shutil, signal\n"
+        "import tempfile, time\n"
         "def f():\n"
         "    t0 = time.process_time(), time.perf_counter(), time.time(), time.monotonic()\n"
         "    with tempfile.TemporaryDirectory() as d:\n"
@@ -242,6 +243,7 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
         "        p.parent.mkdir()\n"
         "        p.write_text(json.dumps({'x': 1}))\n"
         "        shutil.copy(p, pathlib.Path(d) / 'c.json')\n"
+        "        shutil.copy2(p, pathlib.Path(d) / 'd.json')\n"
         "        os.replace(pathlib.Path(d) / 'c.json', pathlib.Path(d) / 'e.json')\n"
         "        logging.basicConfig(filename=os.path.join(d, 'log.txt'), force=True)\n"
         "        logging.warning('hello')\n"
@@ -253,12 +255,17 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
         "    r, w = os.pipe()\n"
         "    os.write(w, b'x')\n"
         "    ready = select.select([r], [], [], 1)[0] == [r]\n"
-        "    time.sleep(0.01)\n"
+        "    signal.signal(signal.SIGALRM, lambda *a: None)\n"
+        "    signal.setitimer(signal.ITIMER_REAL, 0.01)\n"
+        "    time.sleep(0.05)  # interrupted by the handler, then restarted\n"
+        "    m = mmap.mmap(-1, 4096)\n"
+        "    m[:1] = b'x'\n"
+        "    m.flush()\n"
         "    os.urandom(8); os.getpid(); os.cpu_count(); os.sched_getaffinity(0)\n"
         "    return [names, squares, ready, os.isatty(1), len(t0)]\n"
     )
     assert ask(tmp_path, "activations.f", activations=code) == [
-        ["b.json", "e.json", "log.txt"],
+        ["b.json", "d.json", "e.json", "log.txt"],
         [0, 1, 4, 9],
         True,
         False,
