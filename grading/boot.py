@@ -247,7 +247,8 @@ def _rebuild_view(
         return ["mount namespace unavailable: the worker can read the kit's files"]
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
     _real_import_paths()  # while the old paths are in sight: mapping keys are real paths
-    if _overlaps_any(os.path.realpath(scratch), forbidden, inside=False):
+    scratch = os.path.realpath(scratch)
+    if _overlaps_any(scratch, forbidden, inside=False):
         raise RuntimeError(f"the scratch folder {scratch} holds a forbidden folder")
     imports = [p for p in sorted(_import_dirs(forbidden)) if p != scratch]
     opened = {p: _open_dir(p) for p in [*imports, scratch, *SYSTEM_DIRS] if _is_real_dir(p)}

@@ -534,3 +534,14 @@ def tempfile_in(folder: Path) -> str:
     made = tempfile.mkdtemp(dir=folder)
     os.chmod(made, 0o755)
     return made
+
+
+def test_a_scratch_folder_reached_through_a_symbolic_link_still_imports(tmp_path, monkeypatch):
+    """The view maps real paths; a temporary folder behind a link must not lose the
+    submission from sys.path."""
+    import tempfile
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "link"))
+    assert ask(tmp_path, "activations.f", activations="def f():\n    return 7\n") == 7
