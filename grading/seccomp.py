@@ -36,6 +36,7 @@ from types import ModuleType
 
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 CLONE_THREAD = 0x00010000
+CLONE3 = 435  # clone3's number on x86_64 and aarch64 (and every architecture since 5.3)
 LD_ABS, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
 ALLOW, KILL, ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
 EPERM, ENOSYS = 1, 38
@@ -262,22 +263,28 @@ def install(libc: ctypes.CDLL) -> list[str]:
 
 def allow_list(sc: ModuleType, pid: int):  # -> pyseccomp.SyscallFilter
     """The allow-list filter for worker `pid`, built with pyseccomp `sc` (not loaded)."""
+
+    def number(name: str) -> int:
+        """The call's number here; negative when this architecture (or an older
+        libseccomp) does not know it, and then the default (EPERM) applies."""
+        return sc.resolve_syscall(sc.Arch.NATIVE, name)
+
     f = sc.SyscallFilter(sc.ERRNO(EPERM))
     f.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
-    native = sc.Arch.NATIVE
     for name in ALLOWED:
-        number = sc.resolve_syscall(native, name)
-        if number >= 0:  # negative: not a system call of this architecture
-            f.add_rule(sc.ALLOW, number)
+        if number(name) >= 0:
+            f.add_rule(sc.ALLOW, number(name))
     for name in OWN_PROCESS_ONLY:
         for target in (0, pid):
-            f.add_rule(sc.ALLOW, name, sc.Arg(0, sc.EQ, target))
-    f.add_rule(sc.ALLOW, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, CLONE_THREAD))
-    f.add_rule(sc.ERRNO(ENOSYS), "clone3")
+            f.add_rule(sc.ALLOW, number(name), sc.Arg(0, sc.EQ, target))
+    f.add_rule(sc.ALLOW, number("clone"), sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, CLONE_THREAD))
+    # By number: a libseccomp older than clone3 must still have it answer ENOSYS,
+    # or the C library would not fall back to clone and threads would fail.
+    f.add_rule(sc.ERRNO(ENOSYS), CLONE3)
     for option in PRCTL_OPTIONS:
-        f.add_rule(sc.ALLOW, "prctl", sc.Arg(0, sc.EQ, option))
+        f.add_rule(sc.ALLOW, number("prctl"), sc.Arg(0, sc.EQ, option))
     for request in IOCTL_REQUESTS:
-        f.add_rule(sc.ALLOW, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
+        f.add_rule(sc.ALLOW, number("ioctl"), sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     return f
 
 
