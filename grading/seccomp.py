@@ -5,18 +5,20 @@ bench/syscalls.py grades the solution, samples/submissions, tests/submissions an
 hostile corpus under strace and reports every call a worker made after its filter was
 installed (see its docstring). Honest workers need little: memory, files (what they can
 reach is decided by the view or Landlock, not here), the channel's socket, threads,
-signals to themselves, clocks. Calls that take an argument are narrowed further:
-clone only for threads (CLONE_THREAD; clone3 answers ENOSYS so that the C library falls
-back to clone, whose flags a filter can read), kill/tgkill/prlimit64/sched_setaffinity only
-on the worker itself (0 or its pid), prctl only with the options in PRCTL_OPTIONS (so not
+signals to themselves, clocks. Calls that take an argument are narrowed further: clone
+only for threads (CLONE_THREAD; clone3 answers ENOSYS so that the C library falls back to
+clone, whose flags a filter can read), kill/tgkill/prlimit64/sched_setaffinity only on the
+worker itself (0 or its pid), prctl only with the options in PRCTL_OPTIONS (so not
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP or PR_CAPBSET_*), ioctl only with the
-requests in IOCTL_REQUESTS (isatty and non-blocking mode; not TIOCSTI). Not on the list, so
-refused: new processes and exec, the old and the new mount API (mount_setattr, open_tree,
-move_mount, fsopen, fsconfig, fsmount, fspick), namespaces, scheduling and I/O priority of
-any process (sched_set*, ioprio_set, setpriority), socket creation (the channel is passed
-in), SysV and POSIX IPC (their objects outlive the worker), personality, userfaultfd, kcmp,
-ptrace, keyrings, BPF, io_uring, landlock and seccomp themselves. A foreign architecture
-(i386 or x32 system calls on x86_64) kills the worker.
+requests in IOCTL_REQUESTS (isatty and non-blocking mode; not TIOCSTI), fcntl only with
+the commands in FCNTL_COMMANDS (not F_SETOWN/F_SETSIG, which make the kernel signal
+another process). Not on the list, so refused: new processes and exec, the old and the new
+mount API (mount_setattr, open_tree, move_mount, fsopen, fsconfig, fsmount, fspick),
+namespaces, scheduling and I/O priority of any process (sched_set*, ioprio_set,
+setpriority), socket creation (the channel is passed in), SysV and POSIX IPC (their
+objects outlive the worker), personality, userfaultfd, kcmp, ptrace, keyrings, BPF,
+io_uring, landlock and seccomp themselves. A foreign architecture (i386 system calls on
+x86_64) kills the worker; x32 numbers are on no list.
 
 The filter is built with the system's libseccomp through pyseccomp (ctypes over
 libseccomp.so.2, which apt itself depends on, so every Debian and Ubuntu has it): it knows
@@ -40,7 +42,7 @@ CLONE3 = 435  # clone3's number on x86_64 and aarch64 (and every architecture si
 LD_ABS, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
 ALLOW, KILL, ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
 EPERM, ENOSYS = 1, 38
-NR, ARCH, ARG0 = 0, 4, 16  # offsets in struct seccomp_data
+NR, ARCH, ARG0, ARG1 = 0, 4, 16, 24  # offsets in struct seccomp_data (low 32 bits)
 
 # Allowed whatever the arguments. Names missing on an architecture (open, stat, pipe,
 # dup2, ... on aarch64) are skipped there.
@@ -53,7 +55,7 @@ ALLOWED = (
     "access faccessat faccessat2 readlink readlinkat getdents64 getcwd chdir fchdir mkdir "
     "mkdirat rmdir unlink unlinkat rename renameat renameat2 truncate ftruncate fsync "
     "fdatasync fallocate fadvise64 umask chmod fchmod fchmodat utimensat copy_file_range "
-    "sendfile fcntl dup dup2 dup3 pipe pipe2 flock getxattr lgetxattr fgetxattr listxattr "
+    "sendfile dup dup2 dup3 pipe pipe2 flock getxattr lgetxattr fgetxattr listxattr "
     "llistxattr flistxattr "
     # waiting
     "poll ppoll select pselect6 epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait "
@@ -82,7 +84,14 @@ PRCTL_OPTIONS = (PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS, 
 # close-on-exec flags, bytes waiting. Not TIOCSTI (typing into a terminal) or any other.
 TCGETS, FIONREAD, FIONBIO, FIONCLEX, FIOCLEX = 0x5401, 0x541B, 0x5421, 0x5450, 0x5451
 IOCTL_REQUESTS = (TCGETS, FIONREAD, FIONBIO, FIONCLEX, FIOCLEX)
-CONDITIONAL = (*OWN_PROCESS_ONLY, "clone", "clone3", "prctl", "ioctl")
+# fcntl commands (the same on x86_64 and aarch64): descriptor and status flags, duplicates,
+# record locks, pipe sizes, seals, and reading the owner. Not F_SETOWN, F_SETOWN_EX or
+# F_SETSIG: a descriptor owned by the grader would have the kernel signal the grader (any
+# signal, SIGKILL included) whenever the channel is ready; nor leases or dnotify.
+F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY = 8, 10, 15, 1024, 1026
+FCNTL_COMMANDS = (0, 1, 2, 3, 4, 5, 6, 7, 9, 11, 16, 36, 37, 38, 1025, 1030, 1031, 1032, 1033, 1034)
+FCNTL_DENIED = (F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY)  # in the fallback
+CONDITIONAL = (*OWN_PROCESS_ONLY, "clone", "clone3", "prctl", "ioctl", "fcntl")
 
 # The fallback's deny-list, for when libseccomp cannot be loaded.
 DENIED = (
@@ -163,6 +172,7 @@ X86_64 = {
     "mq_open": 240,
     "memfd_create": 319,
     "prctl": 157,
+    "fcntl": 72,
 }
 AARCH64 = {
     "kill": 129,
@@ -227,6 +237,7 @@ AARCH64 = {
     "mq_open": 180,
     "memfd_create": 279,
     "prctl": 167,
+    "fcntl": 25,
 }
 ARCHES = {"x86_64": (0xC000003E, X86_64), "aarch64": (0xC00000B7, AARCH64)}
 
@@ -285,6 +296,8 @@ def allow_list(sc: ModuleType, pid: int):  # -> pyseccomp.SyscallFilter
         f.add_rule(sc.ALLOW, number("prctl"), sc.Arg(0, sc.EQ, option))
     for request in IOCTL_REQUESTS:
         f.add_rule(sc.ALLOW, number("ioctl"), sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
+    for command in FCNTL_COMMANDS:
+        f.add_rule(sc.ALLOW, number("fcntl"), sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, command))
     return f
 
 
@@ -318,6 +331,11 @@ def build_filter(machine: str, pid: int) -> list[tuple[int, int, int, int]] | No
     prog += [(JEQ, 0, n + 3, numbers["prctl"]), (LD_ABS, 0, 0, ARG0)]
     prog += [(JEQ, n - i, 0, option) for i, option in enumerate(PRCTL_OPTIONS)]
     prog += [(RET, 0, 0, ERRNO | EPERM), (RET, 0, 0, ALLOW)]
+    # fcntl: refused for the commands in FCNTL_DENIED.
+    n = len(FCNTL_DENIED)
+    prog += [(JEQ, 0, n + 3, numbers["fcntl"]), (LD_ABS, 0, 0, ARG1)]
+    prog += [(JEQ, n - i, 0, command) for i, command in enumerate(FCNTL_DENIED)]
+    prog += [(RET, 0, 0, ALLOW), (RET, 0, 0, ERRNO | EPERM)]
     # clone3 answers ENOSYS so that the C library falls back to clone, whose flags we read.
     prog += [(JEQ, 0, 1, numbers["clone3"]), (RET, 0, 0, ERRNO | ENOSYS)]
     prog += [

@@ -317,6 +317,9 @@ out = {
     "kill parent": err(libc.kill(os.getppid(), 0)),
     "kill self": err(libc.kill(os.getpid(), 0)),
     "socket": err(libc.syscall(nr["socket"], socket.AF_INET, socket.SOCK_STREAM, 0)),
+    "fcntl F_SETOWN parent": err(libc.fcntl(1, 8, os.getppid())),
+    "fcntl F_SETSIG": err(libc.fcntl(1, 10, 9)),
+    "fcntl F_GETFL": err(libc.fcntl(1, 3)),
 }
 t = threading.Thread(target=lambda: None)
 t.start()
@@ -362,6 +365,9 @@ def test_the_filter_refuses_what_a_worker_never_needs(tmp_path, kind):
         "kill parent": "EPERM",
         "kill self": "ok",
         "socket": "EPERM",
+        "fcntl F_SETOWN parent": "EPERM",
+        "fcntl F_SETSIG": "EPERM",
+        "fcntl F_GETFL": "ok",
         "thread": "ok",
     }
 

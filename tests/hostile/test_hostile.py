@@ -135,6 +135,7 @@ CASES = [
     Case("sched_grader", (), nonroot=""),
     Case("prctl_games", (), nonroot=""),
     Case("syscall_zoo", (), nonroot=""),
+    Case("sigio_grader", (), nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
