@@ -63,8 +63,8 @@ ALLOWED = (
     # the channel (a socket passed in: no socket, bind or connect)
     "sendto recvfrom sendmsg recvmsg getsockname getpeername getsockopt setsockopt shutdown "
     # threads and their synchronisation
-    "futex futex_waitv set_robust_list rseq set_tid_address gettid sched_yield "
-    "sched_getaffinity membarrier exit exit_group "
+    "futex set_robust_list rseq set_tid_address gettid sched_yield sched_getaffinity exit "
+    "exit_group "
     # signals (to itself only: kill and tgkill are in OWN_PROCESS_ONLY)
     "rt_sigaction rt_sigprocmask rt_sigreturn rt_sigpending rt_sigsuspend rt_sigtimedwait "
     "sigaltstack pause alarm setitimer getitimer restart_syscall "
