@@ -450,7 +450,8 @@ def _drop_capabilities(libc: ctypes.CDLL, keep: tuple[int, ...]) -> None:
         if cap > 63:
             break
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    mask = sum(1 << c for c in keep)
+    held = _capabilities(libc)[0].permitted  # keep only what we hold (capset cannot add)
+    mask = sum(1 << c for c in keep) & held
     data = (_CapData * 2)(_CapData(mask, mask, 0), _CapData(0, 0, 0))
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     if libc.capset(ctypes.byref(header), data) != 0:
@@ -458,13 +459,18 @@ def _drop_capabilities(libc: ctypes.CDLL, keep: tuple[int, ...]) -> None:
         raise OSError(err, f"capset: {os.strerror(err)}")
 
 
-def _check_no_capabilities(libc: ctypes.CDLL) -> None:
-    """Raise unless the effective, permitted and inheritable sets are empty."""
+def _capabilities(libc: ctypes.CDLL) -> ctypes.Array:
+    """This process's capability sets: two _CapData (capabilities 0-31, then 32-63)."""
     data = (_CapData * 2)()
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     if libc.capget(ctypes.byref(header), data) != 0:
         raise OSError(ctypes.get_errno(), "capget failed")
-    left = [(d.effective, d.permitted, d.inheritable) for d in data]
+    return data
+
+
+def _check_no_capabilities(libc: ctypes.CDLL) -> None:
+    """Raise unless the effective, permitted and inheritable sets are empty."""
+    left = [(d.effective, d.permitted, d.inheritable) for d in _capabilities(libc)]
     if any(any(x) for x in left):
         raise RuntimeError(f"the worker still holds capabilities: {left}")
 
