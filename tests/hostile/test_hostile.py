@@ -56,6 +56,9 @@ from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
 from grading.privileges import UID_BASE
 from grading.results import to_gradescope, write_json_atomic
 
+sys.path.insert(0, str(Path(__file__).parent))
+from formats import all_format_problems, strict_json  # noqa: E402
+
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
 SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
@@ -64,6 +67,7 @@ NONROOT = os.environ.get("NNKIT_HOSTILE_NONROOT") == "1"  # the inner, non-root 
 IS_ROOT = os.geteuid() == 0
 MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
+CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
@@ -79,6 +83,8 @@ class Case:
     `cli`: also grade it with the real `nnkit grade` in a subprocess.
     `nonroot`: None to leave it out of the non-root run, "" to include it, or the reason
     it is expected to fail there (a documented limit of grading without root).
+    `outputs`: also render every output format (formats.py) and hold the grader's memory
+    growth under CLEANED_MEMORY_MB: a case that sends hostile text (issue 10, class 4).
     """
 
     name: str
@@ -86,6 +92,7 @@ class Case:
     cli: bool = False
     slow: bool = False
     nonroot: str | None = None
+    outputs: bool = False
 
 
 READS_DISK = "without root the worker may read what the grading user can (privileges.py)"
@@ -130,6 +137,11 @@ CASES = [
     Case("threads", (), nonroot=""),
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
+    # issue 10, class 4: worker data not cleaned on arrival
+    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True),
+    Case("untrusted_nonfinite_timing", (), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True),
+    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -610,17 +622,25 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 problems.append(f"grade() took {seconds:.1f} s")
             document = to_gradescope(report)
             results_file = tmp_path / "results" / "results.json"
-            write_json_atomic(document, results_file)
+            try:
+                write_json_atomic(document, results_file)
+                written = strict_json(results_file.read_text(encoding="utf-8"))
+            except ValueError as exc:  # allow_nan=False, strict parsing, a lone surrogate
+                problems.append(f"grade(): no valid results.json: {exc}")
+                written = document
             problems += check_document(
-                json.loads(results_file.read_text()),
+                written,
                 expected=expected_passes(baseline, attacked, [r.targets for r in report.results]),
                 baseline=baseline,
                 case=case,
                 canaries=canaries,
                 where="grade()",
             )
-            if memory.grown_mb > GRADER_MEMORY_MB:
+            limit = CLEANED_MEMORY_MB if case.outputs else GRADER_MEMORY_MB
+            if memory.grown_mb > limit:
                 problems.append(f"the grader's memory grew by {memory.grown_mb:.0f} MB")
+            if case.outputs:
+                problems += all_format_problems(report, tmp_path / "formats")
             if [p for p in scratch if p.exists()]:
                 problems.append("the grader left its scratch folder behind")
             problems += no_survivors([marker, *map(str, scratch)], since)
@@ -634,8 +654,13 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                     f"killed?): {done.stderr[-1000:]}"
                 )
             else:
+                try:
+                    written = strict_json(results_file.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    problems.append(f"nnkit grade: results.json is not strict JSON: {exc}")
+                    written = json.loads(results_file.read_text(encoding="utf-8"))
                 problems += check_document(
-                    json.loads(results_file.read_text()),
+                    written,
                     expected=expected_passes(baseline, attacked),
                     baseline=baseline,
                     case=case,
