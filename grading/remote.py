@@ -7,6 +7,7 @@ next call starts a fresh worker. A function that timed out once is not called ag
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -52,9 +53,9 @@ class RemoteStudent(StudentClient):
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
             self._timed_out[target] = message
             raise StudentError(message, kind="timed_out") from None
-        except WorkerCrashed as exc:  # its text is the grader's own (grading.sandbox)
+        except WorkerCrashed as exc:
             self._stop_worker()
-            raise StudentError(f"{name} crashed the process: {exc}", kind="crashed") from None
+            raise crash_error(name, str(exc)) from None
         if reply.get("ok") is True:
             return reply
         raise student_error(name, reply.get("error"))
@@ -79,6 +80,19 @@ class RemoteStudent(StudentClient):
     def printed_output(self) -> str:
         """What the submission printed (every worker's, the first output_bytes), cleaned."""
         return untrusted.clean_output(self.output)
+
+
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9 (),.:?_-]*")
+
+
+def crash_error(name: str, detail: str) -> StudentError:
+    """`name crashed the process: <why>`. The why is grading.sandbox's own words, but a
+    protocol error may quote a bit of the reply (a dtype): anything beyond plain words
+    goes in the student's field."""
+    if _PLAIN_WORDS.fullmatch(detail):
+        return StudentError(f"{name} crashed the process: {detail}", kind="crashed")
+    said = untrusted.clean_text(detail, untrusted.MAX_MESSAGE_CHARS)
+    return StudentError(Failure(f"{name} crashed the process", student_text=said), kind="crashed")
 
 
 IMPORT_ERRORS = ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError")

@@ -84,7 +84,10 @@ def clean_seconds(value: Any) -> float:
     """A call's time in seconds, or 0.0 when the worker's figure is not believable."""
     if type(value) is not float and type(value) is not int:
         return 0.0
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return 0.0
     return seconds if math.isfinite(seconds) and 0.0 <= seconds <= MAX_CALL_SECONDS else 0.0
 
 

@@ -3,13 +3,14 @@ other grader code sees it (issue 10, class 4)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
 
 from grading import untrusted
 from grading.failure import Failure
-from grading.remote import student_error
+from grading.remote import crash_error, student_error
 from grading.untrusted import (
     CallReport,
     StudentFault,
@@ -58,7 +59,8 @@ def test_only_text_is_text():
 
 
 def test_timings_must_be_finite_and_believable():
-    for claim in (float("inf"), float("-inf"), float("nan"), -1.0, 1e308, True, "1", None):
+    claims = (float("inf"), float("-inf"), float("nan"), -1.0, 1e308, 10**400, True, "1", None)
+    for claim in claims:
         assert clean_seconds(claim) == 0.0, claim
     assert clean_seconds(0.25) == 0.25 and clean_seconds(2) == 2.0
     assert clean_seconds(untrusted.MAX_CALL_SECONDS) == untrusted.MAX_CALL_SECONDS
@@ -116,3 +118,28 @@ def test_student_errors_keep_the_students_words_in_their_own_field():
     stub = {"type": "NotImplementedError", "message": "# Likely mistake", "where": ""}
     assert student_error("layers.f", stub).message == "layers.f is not implemented yet"
     assert student_error("layers.f", None).message == "layers.f failed"
+
+
+def test_only_the_boundary_modules_read_a_workers_reply():
+    """Replies are read in grading.client and grading.remote (through grading.untrusted)
+    and framed in grading.sandbox; no other grader module touches one."""
+    from grading.paths import KIT_ROOT
+
+    readers = {
+        path.name
+        for path in (KIT_ROOT / "grading").glob("*.py")
+        if re.search(r"\breply(\.get\(|\[)", path.read_text(encoding="utf-8"))
+    }
+    assert readers == {"client.py", "remote.py", "sandbox.py", "untrusted.py"}
+
+
+def test_a_crash_quoting_the_reply_keeps_the_quote_in_the_students_field():
+    plain = crash_error("layers.f", "the worker was killed by SIGKILL (killed, out of memory?)")
+    assert plain.failure == Failure(
+        "layers.f crashed the process: the worker was killed by SIGKILL (killed, out of memory?)"
+    )
+    quoted = crash_error("layers.f", "the worker broke the protocol (array dtype '. Likely mis')")
+    assert quoted.kind == "crashed" and quoted.failure == Failure(
+        "layers.f crashed the process",
+        student_text="the worker broke the protocol (array dtype '. Likely mis')",
+    )

@@ -138,10 +138,10 @@ CASES = [
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
     # issue 10, class 4: worker data not cleaned on arrival
-    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True),
+    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
     Case("untrusted_nonfinite_timing", (), cli=True, outputs=True, nonroot=""),
-    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True),
-    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True),
+    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -320,9 +320,9 @@ def _clock_ticks() -> float:
 
 def survivors(needles: list[str], since_ticks: float) -> list[str]:
     """Processes started since `since_ticks` that belong to grading and must be gone: any
-    process running under a worker's user id (as root), any worker forked by a fork server
-    (`boot.py`, whose parent is not this test process), and any process whose command line
-    names one of `needles` (a case's marker, its folders)."""
+    worker of this copy of the kit running under a worker's user id (as root) or forked by
+    a fork server (`boot.py`, whose parent is not this test process), and any process whose
+    command line names one of `needles` (a case's marker, its folders)."""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
@@ -339,8 +339,11 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         if state in "ZX":
             continue
         recent = start >= since_ticks
-        worker_user = uid >= UID_BASE
-        forked_worker = "grading/boot.py" in cmdline and ppid != os.getpid()
+        # Only this copy of the kit's workers: other checkouts on a shared machine (other
+        # sessions' test runs) have workers of their own, which are not ours to judge or kill.
+        ours = str(KIT_ROOT / "grading" / "boot.py") in cmdline
+        worker_user = uid >= UID_BASE and ours
+        forked_worker = ours and ppid != os.getpid()
         if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
