@@ -24,7 +24,7 @@ class RemoteStudent(StudentClient):
     def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
         super().__init__(seed)
         self.config = config
-        self.output = bytearray()
+        self._output = bytearray()  # raw, as printed: read it through printed_output()
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
@@ -69,8 +69,8 @@ class RemoteStudent(StudentClient):
         if self._worker is not None:
             self.notes.update(untrusted.clean_notes(self._worker.notes))
             self._worker.kill()
-            room = self.config.limits.output_bytes - len(self.output)  # over all workers
-            self.output += self._worker.output[: max(room, 0)]
+            room = self.config.limits.output_bytes - len(self._output)  # over all workers
+            self._output += self._worker.output[: max(room, 0)]
             self._worker = None
 
     def close(self) -> None:
@@ -79,7 +79,7 @@ class RemoteStudent(StudentClient):
 
     def printed_output(self) -> str:
         """What the submission printed (every worker's, the first output_bytes), cleaned."""
-        return untrusted.clean_output(self.output)
+        return untrusted.clean_output(self._output)
 
 
 _PLAIN_WORDS = re.compile(r"[A-Za-z0-9 (),.:?_-]*")
