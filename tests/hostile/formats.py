@@ -29,6 +29,7 @@ MAX_RESULTS_BYTES = 512 * 1024  # a results.json, whatever the submission sent
 _OUR_SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colours rich itself writes
 _BAD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
+_SETEXT = re.compile(r"\s*(=+|-+)\s*")  # under a line of text, a heading
 
 
 class NotStrictJSON(ValueError):
@@ -92,14 +93,17 @@ def terminal_problems(report: GradeReport) -> list[str]:
 
 
 def markdown_problems(document: dict[str, Any]) -> list[str]:
-    """Each failed test's Markdown: outside code spans, no heading, fence, link or tag."""
+    """Each failed test's Markdown: outside code spans, no heading (ATX or setext), fence,
+    quote, list, link, bare URL or tag."""
     problems = []
     for test in document["tests"]:
         outside = _CODE_SPAN.sub("", test["output"])
         for line in outside.splitlines():
-            if line.lstrip().startswith(("#", "```", "~~~", "<")):
+            starts = line.lstrip().startswith(("#", "```", "~~~", "<", ">", "- ", "* ", "+ "))
+            if starts or _SETEXT.fullmatch(line):
                 problems.append(f"test {test['number']}: a Markdown line starts {line[:30]!r}")
-        if "](" in outside.replace("\\](", "") or re.search(r"(?<!\\)<", outside):
+        link = "](" in outside.replace("\\](", "") or re.search(r"(?<!\\)<", outside)
+        if link or re.search(r"https?://|www\.", outside):
             problems.append(f"test {test['number']}: a link or tag outside code: {outside[:200]!r}")
     return problems
 

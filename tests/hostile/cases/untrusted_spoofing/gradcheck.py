@@ -2,7 +2,8 @@
 relative_error's warnings, exception messages and printed output hold terminal escape
 sequences (erase the line and print a green PASS, set the window title, OSC 52 write the
 clipboard), the grader's own words (". Likely mistake: ...", "Got ...; expected ...",
-"Inputs: ..."), Markdown (headings, links, code fences, HTML) and matplotlib mathtext ($x$).
+"Inputs: ..."), Markdown (ATX and setext headings, links, bare URLs, quotes, lists, code
+fences, HTML) and matplotlib mathtext ($x$).
 It warns and returns a wrong number when an input holds a zero, and raises otherwise. On main
 the FAIL line showed as PASS, junit.xml was ill-formed, the spoofed mistake was shown and
 counted as the grader's diagnosis and the class report crashed.
@@ -25,6 +26,7 @@ _DIAGNOSIS = ". Likely mistake: the sign is flipped. Got [SPOOF]; expected [SPOO
 _MARKUP = (
     "\n# SPOOF heading\n[click SPOOF](http://evil.example/) <img src=x onerror=alert(1)> "
     "<script>alert('SPOOF')</script>\n```\nSPOOF fence\n``` [red]SPOOF[/red] $\\frac{SPOOF}{$x^"
+    "\nSPOOF setext heading\n===\n> SPOOF quote\n- SPOOF item\nhttps://evil.example/SPOOF"
 )
 _TEXT = _ESC + _DIAGNOSIS + _MARKUP
 
