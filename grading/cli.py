@@ -118,7 +118,7 @@ def grade(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Where to write <id>/results.json, <id>/feedback.md and the gradebooks.",
+    help="Where to write submissions/<id>/results.json, feedback.md and the gradebooks.",
 )
 @click.option(
     "--jobs",
@@ -249,14 +249,41 @@ def export_otter_command(out: Path, force: bool) -> None:
     help="Gradescope's root: submission/ in, results/ out.",
 )
 def run_autograder(root: Path) -> None:
-    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs)."""
+    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs).
+
+    A results.json is always written, and is always strict JSON: the grade, or score 0 and
+    a one-line reason (an unreadable upload, or a grader failure to report)."""
+    from grading.gradescope import error_document
+    from grading.results import write_json_atomic
+    from grading.submission import SubmissionError
+
+    results = root / "results" / "results.json"
+    try:
+        document, summary = _autograde(root)
+    except SubmissionError as exc:
+        write_json_atomic(error_document(str(exc)), results)
+        click.echo(f"nnkit: submission could not be read: {exc}")
+        return
+    except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - still a result
+        reason = f"the grader failed ({type(exc).__name__}); please tell your instructor"
+        write_json_atomic(error_document(reason), results)
+        click.echo(f"nnkit: grading failed: {type(exc).__name__}: {exc}"[:500], err=True)
+        return
+    write_json_atomic(document, results)
+    click.echo(summary)
+
+
+def _autograde(root: Path) -> tuple[dict[str, object], str]:
+    """(results.json document, summary text) for ROOT/submission; the document is checked
+    to be strict JSON (no NaN or infinity) before it is returned."""
+    import json
     import os
 
+    from grading.feedback import with_markdown
     from grading.grader import DEFAULT_SECRET
     from grading.grader import grade as grade_submission
-    from grading.gradescope import apply_visibility, error_document, load_config
-    from grading.results import summary_text, to_gradescope, write_json_atomic
-    from grading.submission import SubmissionError
+    from grading.gradescope import apply_visibility, load_config
+    from grading.results import summary_text, to_gradescope
 
     config = load_config(KIT_ROOT)
     # In a container without namespaces the worker sees the real file system: keep the
@@ -265,18 +292,10 @@ def run_autograder(root: Path) -> None:
         if os.geteuid() == 0 and private.is_dir():
             private.chmod(0o700)
     secret = config["secret"].encode() if config.get("secret") else DEFAULT_SECRET
-    results = root / "results" / "results.json"
-    try:
-        report = grade_submission(root / "submission", secret=secret)
-    except SubmissionError as exc:
-        write_json_atomic(error_document(str(exc)), results)
-        click.echo(f"nnkit: submission could not be read: {exc}")
-        return
-    from grading.feedback import with_markdown
-
+    report = grade_submission(root / "submission", secret=secret)
     document = with_markdown(apply_visibility(to_gradescope(report), config["visibility"]))
-    write_json_atomic(document, results)
-    click.echo(summary_text(report))
+    json.dumps(document, allow_nan=False)  # raises ValueError on NaN or infinity
+    return document, summary_text(report)
 
 
 @main.command()

@@ -75,9 +75,10 @@ def test_grade_all_grades_every_submission_and_draws_the_class_report(tmp_path: 
     assert sorted(r["id"] for r in rows) == sorted([*CLASS4, "honest"])
     assert [r["error"] for r in rows] == [""] * len(rows)
     for name in (*CLASS4, "honest"):
-        problems += [f"{name}: {p}" for p in results_problems(out / name / "results.json")]
-        ET.fromstring((out / name / "junit.xml").read_bytes())
-        (out / name / "feedback.md").read_text(encoding="utf-8")
-        assert (out / name / "results.json").stat().st_size < MAX_RESULTS_BYTES
+        folder = out / "submissions" / name
+        problems += [f"{name}: {p}" for p in results_problems(folder / "results.json")]
+        ET.fromstring((folder / "junit.xml").read_bytes())
+        (folder / "feedback.md").read_text(encoding="utf-8")
+        assert (folder / "results.json").stat().st_size < MAX_RESULTS_BYTES
     assert (out / "class_report" / "class_report.html").is_file()
     assert not problems, problems
