@@ -95,12 +95,14 @@ def grade(
     write_json_atomic(with_markdown(document), results_path)
     if html_path is not None:
         html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(html_page(report, title=f"nnkit feedback: {submission.name}"))
+        html_path.write_text(
+            html_page(report, title=f"nnkit feedback: {submission.name}"), encoding="utf-8"
+        )
     if junit_path is not None:
         from grading.junit import to_junit
 
         junit_path.parent.mkdir(parents=True, exist_ok=True)
-        junit_path.write_text(to_junit(document, name=str(submission)))
+        junit_path.write_text(to_junit(document, name=str(submission)), encoding="utf-8")
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return

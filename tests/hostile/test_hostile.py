@@ -58,6 +58,9 @@ from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
 from grading.privileges import UID_BASE
 from grading.results import to_gradescope, write_json_atomic
 
+sys.path.insert(0, str(Path(__file__).parent))
+from formats import all_format_problems, strict_json  # noqa: E402
+
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
 SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
@@ -70,6 +73,7 @@ IS_ROOT = os.geteuid() == 0
 MODES = ["nonroot"] if NONROOT else ["namespaces", "no-namespaces"] if IS_ROOT else ["namespaces"]
 MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
+CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
@@ -85,6 +89,8 @@ class Case:
     `cli`: also grade it with the real `nnkit grade` in a subprocess.
     `nonroot`: None to leave it out of the non-root run, "" to include it, or the reason
     it is expected to fail there (a documented limit of grading without root).
+    `outputs`: also render every output format (formats.py) and hold the grader's memory
+    growth under CLEANED_MEMORY_MB: a case that sends hostile text (issue 10, class 4).
     `no_namespaces`: "" (it must hold as root without namespaces too), or the reason it is
     expected to fail there.
     """
@@ -94,6 +100,7 @@ class Case:
     cli: bool = False
     slow: bool = False
     nonroot: str | None = None
+    outputs: bool = False
     no_namespaces: str = ""
 
 
@@ -152,6 +159,11 @@ CASES = [
     Case("prctl_games", (), nonroot=""),
     Case("syscall_zoo", (), nonroot=""),
     Case("sigio_grader", (), nonroot=""),
+    # issue 10, class 4: worker data not cleaned on arrival
+    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_nonfinite_timing", (), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -651,17 +663,25 @@ def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, m
                 problems.append(f"grade() took {seconds:.1f} s")
             document = to_gradescope(report)
             results_file = tmp_path / "results" / "results.json"
-            write_json_atomic(document, results_file)
+            try:
+                write_json_atomic(document, results_file)
+                written = strict_json(results_file.read_text(encoding="utf-8"))
+            except ValueError as exc:  # allow_nan=False, strict parsing, a lone surrogate
+                problems.append(f"grade(): no valid results.json: {exc}")
+                written = document
             problems += check_document(
-                json.loads(results_file.read_text()),
+                written,
                 expected=expected_passes(baseline, attacked, [r.targets for r in report.results]),
                 baseline=baseline,
                 case=case,
                 canaries=canaries,
                 where="grade()",
             )
-            if memory.grown_mb > GRADER_MEMORY_MB:
+            limit = CLEANED_MEMORY_MB if case.outputs else GRADER_MEMORY_MB
+            if memory.grown_mb > limit:
                 problems.append(f"the grader's memory grew by {memory.grown_mb:.0f} MB")
+            if case.outputs:
+                problems += all_format_problems(report, tmp_path / "formats")
             if [p for p in scratch if p.exists()]:
                 problems.append("the grader left its scratch folder behind")
             problems += no_survivors([marker, *map(str, scratch)], since)
@@ -675,8 +695,13 @@ def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, m
                     f"killed?): {done.stderr[-1000:]}"
                 )
             else:
+                try:
+                    written = strict_json(results_file.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    problems.append(f"nnkit grade: results.json is not strict JSON: {exc}")
+                    written = json.loads(results_file.read_text(encoding="utf-8"))
                 problems += check_document(
-                    json.loads(results_file.read_text()),
+                    written,
                     expected=expected_passes(baseline, attacked),
                     baseline=baseline,
                     case=case,
