@@ -22,11 +22,11 @@ For every case the grade must be:
 Special cases: a grader killed while its worker hangs, and two submissions graded at once
 (one hunting the other).
 
-As root the worker runs as `nnkit-worker` behind namespaces; `test_nonroot_subset`
-re-runs a representative subset as a regular user (see nonroot.sh). In that mode the
-kit's own documentation says the worker can read and write whatever the user can, so
-(e) and the on-disk part of (f) are not asserted there, and the cases whose only aim is
-reading the disk or the network are expected to fail (xfail).
+As root the worker runs under a user id of its own, behind namespaces and Landlock;
+`test_nonroot_subset` re-runs a representative subset as a regular user (see
+nonroot.sh). In that mode the kit's own documentation says the worker can read and write
+whatever the user can, so (e) and the on-disk part of (f) are not asserted there, and the
+cases whose only aim is reading the disk or the network are expected to fail (xfail).
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ IS_ROOT = os.geteuid() == 0
 MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
+OWN_BOOT = str(KIT_ROOT / "grading" / "boot.py")  # on every fork server's and worker's command line
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
 
@@ -130,6 +131,13 @@ CASES = [
     Case("threads", (), nonroot=""),
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
+    # issue 10, class 7: nothing the worker starts or writes outlives grading
+    Case("clear_pdeathsig", ("neuron.logistic_loss_and_grad",), nonroot=""),
+    Case("readonly_scratch", (), cli=True, nonroot=""),
+    Case("scratch_fill", (), nonroot=""),
+    # issue 10, class 8: without namespaces the worker still reads and leaves nothing
+    Case("temp_litter", (), cli=True, nonroot=""),
+    Case("hunt_everything", (), cli=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -306,6 +314,14 @@ def _clock_ticks() -> float:
         return float(fh.read().split()[0]) * os.sysconf("SC_CLK_TCK")
 
 
+def _parent_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def survivors(needles: list[str], since_ticks: float) -> list[str]:
     """Processes started since `since_ticks` that belong to grading and must be gone: any
     process running under a worker's user id (as root), any worker forked by a fork server
@@ -327,8 +343,11 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         if state in "ZX":
             continue
         recent = start >= since_ticks
-        worker_user = uid >= UID_BASE
-        forked_worker = "grading/boot.py" in cmdline and ppid != os.getpid()
+        # Only this kit's own: other checkouts grade on the same machine at the same time.
+        ours = OWN_BOOT in cmdline
+        worker_user = uid >= UID_BASE and ours
+        # This process's own fork server (its init too, in a PID namespace) lives on.
+        forked_worker = ours and os.getpid() not in (ppid, _parent_of(ppid))
         if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
@@ -644,6 +663,9 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 )
             if seconds > 3 * MAX_SECONDS:
                 problems.append(f"nnkit grade took {seconds:.1f} s")
+            left = sorted(p.name for p in workdir.glob("nnkit-*"))
+            if left:  # the CLI's TMPDIR is the workdir: its scratch folders are made there
+                problems.append(f"nnkit grade left its scratch folder behind: {left}")
             problems += no_survivors([marker, str(workdir)], since)
         reached = listeners.reached() if listeners is not None else []
         if reached:
@@ -680,13 +702,22 @@ def test_every_case_folder_is_declared_and_says_its_attack() -> None:
             assert path.read_text().startswith('"""'), f"{path} should say its attack first"
 
 
-def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
-    """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs: the
-    worker must die with it, not run on as an orphan."""
-    sub = build_submission(tmp_path / "submission", "hang_call")
-    workdir = cli_workdir("killed_grader")
+KILLED_GRADER_CASES = ("hang_call", "clear_pdeathsig")
+
+
+@pytest.mark.parametrize("namespaces", [True, False], ids=["namespaces", "no_namespaces"])
+@pytest.mark.parametrize("case", KILLED_GRADER_CASES)
+def test_a_killed_grader_leaves_no_worker_behind(case, namespaces, tmp_path, secret) -> None:
+    """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs, with
+    and without namespaces: the worker must die with it, not run on as an orphan, even
+    one that cleared its own parent-death signal (cases/clear_pdeathsig)."""
+    sub = build_submission(tmp_path / "submission", case)
+    workdir = cli_workdir(f"killed_grader_{case}")
     since = _clock_ticks()
     env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(workdir))
+    env.pop("NNKIT_NO_NAMESPACES", None)
+    if not namespaces:
+        env["NNKIT_NO_NAMESPACES"] = "1"
     proc = subprocess.Popen(
         [sys.executable, "-m", "grading.cli", "grade", str(sub)],
         cwd=workdir,
@@ -699,12 +730,12 @@ def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
         deadline = time.monotonic() + 30
         while not survivors([str(workdir)], since) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.0)  # into neuron's checks: the worker now spins in the endless loop
+        time.sleep(1.5)  # into neuron's checks: the worker now hangs in its endless loop
         assert survivors([str(workdir)], since), "no worker started"
         proc.kill()  # the grader alone, as the OOM killer would
         proc.wait()
         problems = no_survivors([str(workdir)], since, seconds=3.0)
-        assert not problems, summary("the killed grader's worker", problems)
+        assert not problems, summary(f"the killed grader's worker ({case})", problems)
     finally:
         if proc.poll() is None:
             proc.kill()
