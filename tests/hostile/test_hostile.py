@@ -730,7 +730,7 @@ def test_a_killed_grader_leaves_no_worker_behind(case, namespaces, tmp_path, sec
         deadline = time.monotonic() + 30
         while not survivors([str(workdir)], since) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.5)  # into neuron's checks: the worker now hangs in its endless loop
+        time.sleep(3.0)  # into neuron's checks: the worker now hangs in its endless loop
         assert survivors([str(workdir)], since), "no worker started"
         proc.kill()  # the grader alone, as the OOM killer would
         proc.wait()
