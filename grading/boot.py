@@ -110,6 +110,7 @@ def _enter_pid_namespace(libc: ctypes.CDLL, control: socket.socket) -> bool:
         _, status = os.waitpid(pid, 0)
         os._exit(max(os.waitstatus_to_exitcode(status), 0))
     os.close(alive_w)
+    os.setsid()  # a session and group inside the namespace (else a worker sees pgid 0)
     _die_with_parent(libc, signal.SIGKILL, None)
     parent_gone = select.select([alive_r], [], [], 0)[0]  # EOF: the parent already died
     os.close(alive_r)
