@@ -765,10 +765,13 @@ def test_a_submission_cannot_touch_another_graded_at_the_same_time(
     thread = threading.Thread(target=attack)
     thread.start()
     try:
-        deadline = time.monotonic() + MAX_SECONDS  # the hunt starts with Part 7, for 5 s
-        while not any((p / "scratch" / "hunting").exists() for p in made):
+        # The hunt starts at import, for 60 s. The attacker's scratch folder is its worker's
+        # own tmpfs (out of our sight), so wait for the worker itself, then for the import.
+        deadline = time.monotonic() + MAX_SECONDS
+        while not survivors([], since):
             assert time.monotonic() < deadline and thread.is_alive(), "the hunt never started"
             time.sleep(0.02)
+        time.sleep(1.0)
         done, _seconds = run_cli(victim, victim_dir, secret)
         thread.join(timeout=2 * MAX_SECONDS)
         assert not thread.is_alive()
