@@ -355,8 +355,10 @@ def _in_force(config: dict) -> list[str]:
         )
     if config.get("scratch_writable"):
         scratch = f"scratch: a tmpfs of {config['limits']['scratch_mb']} MiB, gone with the worker"
+    elif config.get("user"):
+        scratch = "scratch: no mount possible; the folder is root's, read-only to the worker"
     else:
-        scratch = "scratch: no mount possible, so read-only to the worker"
+        scratch = "scratch: no mount possible; the worker's own folder (Landlock: no writes)"
     return [processes, scratch]
 
 

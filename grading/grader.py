@@ -22,7 +22,7 @@ import numpy as np
 from grading import privileges
 from grading.loader import load_package
 from grading.parts import PARTS_BY_MODULE
-from grading.paths import AUTOGRADER_DIR
+from grading.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.remote import RemoteStudent
 from grading.sandbox import (
     Limits,
@@ -119,6 +119,8 @@ def sandboxed_student(
         sha = prepare(source, scratch)
         user, identity_notes = privileges.worker_identity(scratch)
         notes += identity_notes
+        # The kit and the folder holding this submission (and likely its classmates').
+        notes += privileges.keep_private([KIT_ROOT, Path(source).resolve().parent])
         config = WorkerConfig(
             package_parent=str(scratch),
             scratch=str(scratch),

@@ -47,3 +47,30 @@ def _not_dumpable() -> None:
 
     pr_set_dumpable = 4
     ctypes.CDLL(None).prctl(pr_set_dumpable, 0, 0, 0, 0)
+
+
+def needs_private_folders() -> bool:
+    """Whether folders must be closed to the worker by permissions: as root, where neither
+    Landlock (kernel without it, or NNKIT_NO_LANDLOCK=1) nor namespaces keep it out."""
+    from grading import landlock
+    from grading.sandbox import landlock_wanted, namespaces_wanted
+
+    if os.geteuid() != 0:
+        return False
+    return not (landlock_wanted() and landlock.abi() > 0) and not namespaces_wanted()
+
+
+def keep_private(folders: list[Path]) -> list[str]:
+    """Where `needs_private_folders()`, take "other" access away from each folder in
+    `folders` (the kit, the results, the folder of the submissions), so that the worker's
+    user id, which owns none of them, can reach nothing below; notes saying what was done."""
+    if not needs_private_folders():
+        return []
+    closed = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        if folder.is_dir() and folder != Path("/"):
+            mode = folder.stat().st_mode
+            if mode & 0o007:
+                folder.chmod(mode & 0o7770)
+            closed.append(str(folder))
+    return [f"no Landlock and no namespaces: closed to other users: {', '.join(closed)}"]

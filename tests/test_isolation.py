@@ -222,7 +222,7 @@ def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_pa
         "files: no namespaces, the worker sees the real file system",
         "processes: no PID namespace; the fork server kills its workers when the grader goes, "
         "and each worker has a death signal",
-        "scratch: no mount possible, so read-only to the worker",
+        "scratch: no mount possible; the folder is root's, read-only to the worker",
         "Landlock ABI 7: reads only system, import and package folders, writes nothing, "
         "no TCP, signals and abstract unix sockets scoped",
     }
