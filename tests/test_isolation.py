@@ -6,14 +6,20 @@ Each test writes a tiny `nnbasics` package and calls it through a real worker pr
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grading.grader import sandboxed_student
-from grading.paths import SOLUTION_PACKAGE
+from grading import landlock
+from grading.grader import remove_tree, sandboxed_student
+from grading.paths import KIT_ROOT, SOLUTION_PACKAGE
 from grading.sandbox import Limits, namespaces_wanted
 from grading.suite import StudentError
 
@@ -226,3 +232,128 @@ def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_pa
         "Landlock ABI 7: reads only system, import and package folders, writes nothing, "
         "no TCP, signals and abstract unix sockets scoped",
     }
+
+
+# -- issue 10, classes 7 and 8: Landlock, the scratch cap, cleanup -------------------------
+
+PROBE = (
+    "import errno, os, socket\n"
+    "def read(path):\n    try:\n        with open(path, 'rb') as fh:\n            fh.read(1)\n"
+    "        return 'read'\n    except OSError as exc:\n        return type(exc).__name__\n"
+    "def connect(port):\n    s = socket.socket()\n    try:\n"
+    "        s.connect(('127.0.0.1', port))\n        return 'connected'\n"
+    "    except OSError as exc:\n        return errno.errorcode.get(exc.errno, '?')\n"
+    "def fill():\n    total = 0\n    try:\n        for i in range(200):\n"
+    "            with open(f'fill{i}', 'wb') as fh:\n                fh.write(b'x' * (1 << 20))\n"
+    "            total += 1 << 20\n    except OSError as exc:\n"
+    "        return total, errno.errorcode.get(exc.errno, '?')\n    return total, 'no error'\n"
+)
+
+
+@pytest.mark.skipif(landlock.abi() == 0, reason="the kernel has no Landlock")
+def test_without_namespaces_landlock_lets_the_worker_read_only_its_package(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    sub = package(tmp_path, activations=PROBE)
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        assert student.call("activations.read", "nnbasics/activations.py") == "read"
+        assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", str(sub / "nnbasics" / "activations.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", "/etc/hostname") == "PermissionError"
+        assert student.call("activations.connect", listener.getsockname()[1]) == "EACCES"
+    listener.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as a regular user nonroot.sh runs the corpus")
+def test_the_scratch_folder_is_capped_or_read_only(tmp_path):
+    """With namespaces: a tmpfs of scratch_mb MiB (ENOSPC after it). Without: no write."""
+    limits = Limits(call_timeout=20.0, scratch_mb=16)
+    sub = package(tmp_path, activations=PROBE)
+    with sandboxed_student(sub, limits=limits) as (student, _, _):
+        total, error = student.call("activations.fill")
+    if namespaces_wanted():
+        assert (error, 12 << 20 < total <= 16 << 20) == ("ENOSPC", True)
+    else:
+        assert (total, error) == (0, "EACCES")
+
+
+def test_cleanup_makes_read_only_folders_writable_and_reports_what_it_cannot_remove(tmp_path):
+    """A regular user's read-only folders are opened and removed; what still cannot be
+    removed (here a mount point, as root) is named in a note, never ignored."""
+    base = Path(tempfile.mkdtemp(prefix="nnkit-test-cleanup-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    work = base / "work"
+    inner = work / "scratch" / "locked" / "deeper"
+    inner.mkdir(parents=True)
+    (inner / "f").write_text("x")
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from grading.grader import remove_tree\n"
+        "os.setgid(65534); os.setuid(65534)\n"
+        f"print(remove_tree(Path({str(work)!r})), os.path.exists({str(work)!r}))\n"
+    )
+    if os.geteuid() == 0:  # all of it the user's, as a regular user's grading folder is
+        os.chown(base, 65534, 65534)
+        for folder, _dirs, files in os.walk(work):
+            os.chown(folder, 65534, 65534)
+            for name in files:
+                os.chown(os.path.join(folder, name), 65534, 65534)
+    else:
+        code = code.replace("os.setgid(65534); os.setuid(65534)\n", "")
+    os.chmod(inner, 0o500)
+    os.chmod(inner.parent, 0o500)
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.stdout == "[] False\n", done.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    if os.geteuid() == 0:
+        busy = tmp_path / "busy" / "mnt"
+        busy.mkdir(parents=True)
+        subprocess.run(["mount", "-t", "tmpfs", "none", str(busy)], check=True)
+        try:
+            assert remove_tree(tmp_path / "busy") == [
+                f"cleanup: could not remove 1 path(s) under {tmp_path / 'busy'}"
+            ]
+        finally:
+            subprocess.run(["umount", str(busy)], check=True)
+        assert remove_tree(tmp_path / "busy") == []
+
+
+@pytest.fixture
+def kit_mode():
+    """The kit root's permissions, put back after a test that closes it."""
+    mode = KIT_ROOT.stat().st_mode
+    yield
+    KIT_ROOT.chmod(mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="closing folders to the worker needs root")
+def test_without_landlock_or_namespaces_the_kit_is_closed_to_the_worker(
+    tmp_path, monkeypatch, kit_mode
+):
+    monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    monkeypatch.setenv("NNKIT_NO_LANDLOCK", "1")
+    sub = package(tmp_path, activations=PROBE)
+    with sandboxed_student(sub, limits=FAST) as (student, _, notes):
+        assert student.call("activations.read", "nnbasics/activations.py") == "read"
+        assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", str(sub / "nnbasics" / "activations.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.fill") == (0, "EACCES")
+        assert f"no Landlock and no namespaces: closed to other users: {KIT_ROOT}, {tmp_path}" in (
+            notes
+        )
+    assert "Landlock: off (NNKIT_NO_LANDLOCK=1): files are guarded by the user id only" in (
+        student.notes
+    )
