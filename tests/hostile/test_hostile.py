@@ -837,3 +837,36 @@ def test_nonroot_subset(secret) -> None:
         )
     finally:
         shutil.rmtree(setup, ignore_errors=True)
+
+
+@pytest.mark.parametrize("namespaces", [True, False], ids=["namespaces", "no_namespaces"])
+def test_grade_all_keeps_classmates_and_results_from_a_hunter(namespaces, secret) -> None:
+    """`nnkit grade-all` over a class folder readable by everyone, into a results folder
+    that already holds a classmate's results and the gradebook: cases/hunt_everything,
+    graded in that batch, must find none of it (issue 10, class 8)."""
+    base = Path(tempfile.mkdtemp(prefix="nnkit-hostile-batch-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    subs, out = base / "class", base / "out"
+    build_submission(subs / "alice", None)
+    env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(base))
+    env.pop("NNKIT_NO_NAMESPACES", None)
+    if not namespaces:
+        env["NNKIT_NO_NAMESPACES"] = "1"
+    command = [sys.executable, "-m", "grading.cli", "grade-all", str(subs), "--out", str(out)]
+    command += ["--no-class-report", "--jobs", "1"]
+    try:
+        for run in ("alice alone", "alice (unchanged) and mallory"):
+            done = subprocess.run(
+                command, cwd=base, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, f"{run}: {done.stderr[-2000:]}"
+            if not (subs / "mallory").exists():
+                build_submission(subs / "mallory", "hunt_everything")
+        document = json.loads((out / "mallory" / "results.json").read_text())
+        text = all_text(document)
+        assert "LOOT-FOUND" not in text, text[text.find("LOOT-FOUND") :][:1000]
+        assert document["score"] == pytest.approx(100.0)
+        problems = no_survivors([str(base)], 0)
+        assert not problems, summary("grade-all", problems)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
