@@ -236,7 +236,7 @@ def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_pa
 
 # -- issue 10, classes 7 and 8: Landlock, the scratch cap, cleanup -------------------------
 
-PROBE = (
+FILES_PROBE = (
     "import errno, os, socket\n"
     "def read(path):\n    try:\n        with open(path, 'rb') as fh:\n            fh.read(1)\n"
     "        return 'read'\n    except OSError as exc:\n        return type(exc).__name__\n"
@@ -257,7 +257,7 @@ def test_without_namespaces_landlock_lets_the_worker_read_only_its_package(tmp_p
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    sub = package(tmp_path, activations=PROBE)
+    sub = package(tmp_path, activations=FILES_PROBE)
     with sandboxed_student(sub, limits=FAST) as (student, _, _):
         assert student.call("activations.read", "nnbasics/activations.py") == "read"
         assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
@@ -277,7 +277,7 @@ def test_without_namespaces_landlock_lets_the_worker_read_only_its_package(tmp_p
 def test_the_scratch_folder_is_capped_or_read_only(tmp_path):
     """With namespaces: a tmpfs of scratch_mb MiB (ENOSPC after it). Without: no write."""
     limits = Limits(call_timeout=20.0, scratch_mb=16)
-    sub = package(tmp_path, activations=PROBE)
+    sub = package(tmp_path, activations=FILES_PROBE)
     with sandboxed_student(sub, limits=limits) as (student, _, _):
         total, error = student.call("activations.fill")
     if namespaces_wanted():
@@ -344,7 +344,7 @@ def test_without_landlock_or_namespaces_the_kit_is_closed_to_the_worker(
 ):
     monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
     monkeypatch.setenv("NNKIT_NO_LANDLOCK", "1")
-    sub = package(tmp_path, activations=PROBE)
+    sub = package(tmp_path, activations=FILES_PROBE)
     with sandboxed_student(sub, limits=FAST) as (student, _, notes):
         assert student.call("activations.read", "nnbasics/activations.py") == "read"
         assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
