@@ -82,9 +82,12 @@ def grade(
     """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip)."""
     from grading.grader import default_secret
     from grading.grader import grade as grade_submission
+    from grading.privileges import keep_private
     from grading.results import to_gradescope, write_json_atomic
     from grading.submission import SubmissionError
 
+    # Where nothing else keeps the worker out, the results' folders are closed to it.
+    keep_private([p.parent for p in (results_path, junit_path, html_path) if p is not None])
     try:
         report = grade_submission(submission, secret=default_secret())
     except SubmissionError as exc:
@@ -138,7 +141,13 @@ def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool
     from grading.batch import BatchError, print_summary
     from grading.batch import grade_all as grade_class
     from grading.grader import default_secret
+    from grading.privileges import keep_private
 
+    try:  # made now, so that it can be closed to the worker before grading starts
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # grade_class says what is wrong with it
+    keep_private([out, submissions])  # where nothing else keeps the worker out
     try:
         summary = grade_class(submissions, out, jobs=jobs, secret=default_secret())
     except BatchError as exc:

@@ -4,6 +4,7 @@ and return plain results. Student code never runs in this process.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import hmac
@@ -23,13 +24,21 @@ from grading import privileges, untrusted
 from grading.failure import Failure
 from grading.loader import load_package
 from grading.parts import PARTS_BY_MODULE
-from grading.paths import AUTOGRADER_DIR
+from grading.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.remote import RemoteStudent
-from grading.sandbox import Limits, WorkerConfig, fork_server, hidden_paths
+from grading.sandbox import (
+    Limits,
+    WorkerConfig,
+    fork_server,
+    hidden_paths,
+    landlock_wanted,
+    namespaces_wanted,
+)
 from grading.submission import prepare
 from grading.suite import CHECKS, Check, CheckFailed, Student
 
 DEFAULT_SECRET = b"nnkit-default-course-secret"
+TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: swept after a worker
 
 
 @dataclass
@@ -110,26 +119,84 @@ def sandboxed_student(
     """`(student, submission sha256, notes)` for the submission at `source`, behind a
     sandboxed worker; everything it started and wrote is gone on exit."""
     work = Path(tempfile.mkdtemp(prefix="nnkit-"))
+    notes: list[str] = []  # cleanup adds to it on exit (the caller reads it after)
     try:
         scratch = work / "scratch"
         scratch.mkdir()
         sha = prepare(source, scratch)
-        user, notes = privileges.worker_identity(scratch)
+        user, identity_notes = privileges.worker_identity(scratch)
+        notes += identity_notes
+        # The kit and the folder holding this submission (and likely its classmates').
+        notes += privileges.keep_private([KIT_ROOT, Path(source).resolve().parent])
         config = WorkerConfig(
             package_parent=str(scratch),
             scratch=str(scratch),
             limits=limits or Limits(),
             user=user,
             hide=hidden_paths([]),
-            namespaces=os.environ.get("NNKIT_NO_NAMESPACES") != "1",
+            namespaces=namespaces_wanted(),
+            landlock=landlock_wanted(),
         )
         student = RemoteStudent(config, submission_seed(secret, sha), budget_seconds)
         try:
             yield student, sha, notes
         finally:
             student.close()
+            if user is not None:
+                notes += sweep_temporary_folders(user[0])
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        notes += remove_tree(work)
+
+
+def remove_tree(folder: Path) -> list[str]:
+    """Delete `folder`, making each folder in it writable first if that is what stops it
+    (a student may leave read-only ones); a note naming what could not be removed, if any.
+    """
+    left: list[str] = []
+
+    def retry(function, path, exc_info) -> None:  # noqa: ANN001 - shutil's callback
+        if getattr(exc_info[1], "errno", None) == errno.ENOTEMPTY:
+            return  # a folder above one that could not be removed: counted there
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                shutil.rmtree(path, onerror=lambda *_: left.append(path))
+            else:
+                function(path)
+        except OSError:
+            left.append(path)
+
+    if folder.exists():
+        shutil.rmtree(folder, onerror=retry)
+    if not left and not folder.exists():
+        return []
+    return [f"cleanup: could not remove {len(left) or 1} path(s) under {folder}"]
+
+
+def sweep_temporary_folders(uid: int) -> list[str]:
+    """Remove what user `uid` (a worker's own) left at the top of the shared temporary
+    folders: where neither a private view nor Landlock kept it out, it could write there."""
+    notes = []
+    for folder in TEMPORARY_FOLDERS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+            except OSError:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                notes += remove_tree(Path(entry.path))
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    notes.append(f"cleanup: could not remove {entry.path}")
+    return notes
 
 
 def grade(

@@ -6,15 +6,21 @@ Each test writes a tiny `nnbasics` package and calls it through a real worker pr
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grading.grader import sandboxed_student
-from grading.paths import SOLUTION_PACKAGE
-from grading.sandbox import Limits
+from grading import landlock
+from grading.grader import remove_tree, sandboxed_student
+from grading.paths import KIT_ROOT, SOLUTION_PACKAGE
+from grading.sandbox import Limits, namespaces_wanted
 from grading.suite import StudentError
 
 FAST = Limits(call_timeout=2.0)
@@ -198,7 +204,9 @@ def test_as_root_the_scratch_folder_is_the_only_writable_place(tmp_path):
     marker = tmp_path / "pwned"
     sub = package(tmp_path, activations=code)
     with sandboxed_student(sub, limits=FAST) as (student, _, _):
-        assert student.call("activations.f", "mine.txt") == "wrote"
+        # A capped tmpfs where mounts are possible; without them the worker writes nothing.
+        own = "wrote" if namespaces_wanted() else "PermissionError"
+        assert student.call("activations.f", "mine.txt") == own
         assert student.call("activations.f", str(marker)) != "wrote"
         assert student.call("activations.f", "/tmp/nnkit-pwned") != "wrote"
     assert not marker.exists() and not Path("/tmp/nnkit-pwned").exists()
@@ -216,7 +224,14 @@ def test_as_root_without_namespaces_honest_imports_and_grading_still_work(tmp_pa
     assert ask(tmp_path, "activations.f", activations=code) != 0
     report = grade(SOLUTION_PACKAGE.parent)
     assert report.score == 100
-    assert "no namespaces: the worker can read what its user can read" in report.notes
+    assert set(report.notes) == {
+        "files: no namespaces, the worker sees the real file system",
+        "processes: no PID namespace; the fork server kills its workers when the grader goes, "
+        "and each worker has a death signal",
+        "scratch: no mount possible; the folder is root's, read-only to the worker",
+        "Landlock ABI 7: reads only system, import and package folders, writes nothing, "
+        "no TCP, signals and abstract unix sockets scoped",
+    }
 
 
 # -- issue 10, class 1: the seccomp allow-list and capabilities ------------------------------
@@ -230,7 +245,9 @@ NO_NAMESPACES = [
 @pytest.mark.parametrize("no_namespaces", NO_NAMESPACES)
 def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch, no_namespaces):
     """What an honest student may do with the standard library still works under the
-    filter: temporary files, folders, copies, threads, clocks, logging, select."""
+    filter: temporary files, folders, copies, threads, clocks, logging, select. Without
+    namespaces there is no mount for a capped scratch, so the worker may write nothing
+    (SECURITY.md): temporary files are refused there, and nothing else changes."""
     if no_namespaces:
         monkeypatch.setenv("NNKIT_NO_NAMESPACES", no_namespaces)
     code = (
@@ -238,7 +255,8 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
         "import tempfile, time\n"
         "def f():\n"
         "    t0 = time.process_time(), time.perf_counter(), time.time(), time.monotonic()\n"
-        "    with tempfile.TemporaryDirectory() as d:\n"
+        "    try:\n"
+        "      with tempfile.TemporaryDirectory() as d:\n"
         "        p = pathlib.Path(d) / 'a' / 'b.json'\n"
         "        p.parent.mkdir()\n"
         "        p.write_text(json.dumps({'x': 1}))\n"
@@ -250,6 +268,8 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
         "        names = sorted(n for _, _, files in os.walk(d) for n in files)\n"
         "        os.chmod(p, 0o600)\n"
         "        os.stat(p); os.access(p, os.R_OK); os.listdir(d)\n"
+        "    except FileNotFoundError as exc:  # tempfile found no folder it may write in\n"
+        "        names = type(exc).__name__\n"
         "    with concurrent.futures.ThreadPoolExecutor(2) as pool:\n"
         "        squares = list(pool.map(lambda v: v * v, range(4)))\n"
         "    r, w = os.pipe()\n"
@@ -264,8 +284,9 @@ def test_honest_standard_library_use_passes_the_allow_list(tmp_path, monkeypatch
         "    os.urandom(8); os.getpid(); os.cpu_count(); os.sched_getaffinity(0)\n"
         "    return [names, squares, ready, os.isatty(1), len(t0)]\n"
     )
+    written = "FileNotFoundError" if no_namespaces else ["b.json", "d.json", "e.json", "log.txt"]
     assert ask(tmp_path, "activations.f", activations=code) == [
-        ["b.json", "d.json", "e.json", "log.txt"],
+        written,
         [0, 1, 4, 9],
         True,
         False,
@@ -558,3 +579,131 @@ def test_a_scratch_folder_reached_through_a_symbolic_link_still_imports(tmp_path
     (tmp_path / "link").symlink_to(tmp_path / "real")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "link"))
     assert ask(tmp_path, "activations.f", activations="def f():\n    return 7\n") == 7
+
+
+# -- issue 10, classes 7 and 8: Landlock, the scratch cap, cleanup -------------------------
+
+FILES_PROBE = (
+    "import errno, os, socket\n"
+    "def read(path):\n    try:\n        with open(path, 'rb') as fh:\n            fh.read(1)\n"
+    "        return 'read'\n    except OSError as exc:\n        return type(exc).__name__\n"
+    "def connect(port):\n    try:\n        s = socket.socket()\n    except OSError as exc:\n"
+    "        return 'no socket: ' + errno.errorcode.get(exc.errno, '?')\n    try:\n"
+    "        s.connect(('127.0.0.1', port))\n        return 'connected'\n"
+    "    except OSError as exc:\n        return errno.errorcode.get(exc.errno, '?')\n"
+    "def fill():\n    total = 0\n    try:\n        for i in range(200):\n"
+    "            with open(f'fill{i}', 'wb') as fh:\n                fh.write(b'x' * (1 << 20))\n"
+    "            total += 1 << 20\n    except OSError as exc:\n"
+    "        return total, errno.errorcode.get(exc.errno, '?')\n    return total, 'no error'\n"
+)
+
+
+@pytest.mark.skipif(landlock.abi() == 0, reason="the kernel has no Landlock")
+def test_without_namespaces_landlock_lets_the_worker_read_only_its_package(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    sub = package(tmp_path, activations=FILES_PROBE)
+    with sandboxed_student(sub, limits=FAST) as (student, _, _):
+        assert student.call("activations.read", "nnbasics/activations.py") == "read"
+        assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", str(sub / "nnbasics" / "activations.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", "/etc/hostname") == "PermissionError"
+        # Landlock refuses the connection (a seccomp allow-list may refuse the socket first).
+        reached = student.call("activations.connect", listener.getsockname()[1])
+        assert reached == "EACCES" or reached.startswith("no socket: "), reached
+    listener.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as a regular user nonroot.sh runs the corpus")
+def test_the_scratch_folder_is_capped_or_read_only(tmp_path):
+    """With namespaces: a tmpfs of scratch_mb MiB (ENOSPC after it). Without: no write."""
+    limits = Limits(call_timeout=20.0, scratch_mb=16)
+    sub = package(tmp_path, activations=FILES_PROBE)
+    with sandboxed_student(sub, limits=limits) as (student, _, _):
+        total, error = student.call("activations.fill")
+    if namespaces_wanted():
+        assert (error, 12 << 20 < total <= 16 << 20) == ("ENOSPC", True)
+    else:
+        assert (total, error) == (0, "EACCES")
+
+
+def test_cleanup_makes_read_only_folders_writable_and_reports_what_it_cannot_remove(tmp_path):
+    """A regular user's read-only folders are opened and removed; what still cannot be
+    removed (here a mount point, as root) is named in a note, never ignored."""
+    base = Path(tempfile.mkdtemp(prefix="nnkit-test-cleanup-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    work = base / "work"
+    inner = work / "scratch" / "locked" / "deeper"
+    inner.mkdir(parents=True)
+    (inner / "f").write_text("x")
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from grading.grader import remove_tree\n"
+        "os.setgid(65534); os.setuid(65534)\n"
+        f"print(remove_tree(Path({str(work)!r})), os.path.exists({str(work)!r}))\n"
+    )
+    if os.geteuid() == 0:  # all of it the user's, as a regular user's grading folder is
+        os.chown(base, 65534, 65534)
+        for folder, _dirs, files in os.walk(work):
+            os.chown(folder, 65534, 65534)
+            for name in files:
+                os.chown(os.path.join(folder, name), 65534, 65534)
+    else:
+        code = code.replace("os.setgid(65534); os.setuid(65534)\n", "")
+    os.chmod(inner, 0o500)
+    os.chmod(inner.parent, 0o500)
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.stdout == "[] False\n", done.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    if os.geteuid() == 0:
+        busy = tmp_path / "busy" / "mnt"
+        busy.mkdir(parents=True)
+        subprocess.run(["mount", "-t", "tmpfs", "none", str(busy)], check=True)
+        try:
+            assert remove_tree(tmp_path / "busy") == [
+                f"cleanup: could not remove 1 path(s) under {tmp_path / 'busy'}"
+            ]
+        finally:
+            subprocess.run(["umount", str(busy)], check=True)
+        assert remove_tree(tmp_path / "busy") == []
+
+
+@pytest.fixture
+def kit_mode():
+    """The kit root's permissions, put back after a test that closes it."""
+    mode = KIT_ROOT.stat().st_mode
+    yield
+    KIT_ROOT.chmod(mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="closing folders to the worker needs root")
+def test_without_landlock_or_namespaces_the_kit_is_closed_to_the_worker(
+    tmp_path, monkeypatch, kit_mode
+):
+    monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    monkeypatch.setenv("NNKIT_NO_LANDLOCK", "1")
+    sub = package(tmp_path, activations=FILES_PROBE)
+    with sandboxed_student(sub, limits=FAST) as (student, _, notes):
+        assert student.call("activations.read", "nnbasics/activations.py") == "read"
+        assert student.call("activations.read", str(SOLUTION_PACKAGE / "train.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.read", str(sub / "nnbasics" / "activations.py")) == (
+            "PermissionError"
+        )
+        assert student.call("activations.fill") == (0, "EACCES")
+        assert f"no Landlock and no namespaces: closed to other users: {KIT_ROOT}, {tmp_path}" in (
+            notes
+        )
+    assert "Landlock: off (NNKIT_NO_LANDLOCK=1): files are guarded by the user id only" in (
+        student.notes
+    )
