@@ -921,7 +921,7 @@ def test_grade_all_keeps_classmates_and_results_from_a_hunter(namespaces, secret
             assert done.returncode == 0, f"{run}: {done.stderr[-2000:]}"
             if not (subs / "mallory").exists():
                 build_submission(subs / "mallory", "hunt_everything")
-        document = json.loads((out / "mallory" / "results.json").read_text())
+        document = json.loads((out / "submissions" / "mallory" / "results.json").read_text())
         text = all_text(document)
         assert "LOOT-FOUND" not in text, text[text.find("LOOT-FOUND") :][:1000]
         assert document["score"] == pytest.approx(100.0)
