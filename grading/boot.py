@@ -324,11 +324,14 @@ def confine_and_serve(config: dict) -> None:
     running = _tasks_of(uid)  # counted now: /proc is out of sight later
     wanted = config.get("namespaces", True)
     forbidden = config.get("forbidden", [])
+    view_notes = None
     if wanted and (as_root or _enter_user_namespace(libc)):
         if not as_root and _kernel() >= (5, 15):
             running = 1  # a new user namespace counts its own tasks: just this one
-        notes += _rebuild_view(libc, config["scratch"], config.get("hide", []), forbidden)
-    else:
+        view_notes = _rebuild_view(libc, config["scratch"], config.get("hide", []), forbidden)
+    if view_notes is not None:
+        notes += view_notes
+    else:  # namespaces not wanted, or refused (a container without CAP_SYS_ADMIN)
         os.chdir(config["scratch"])
         # As root the worker drops to a user who may not reach the interpreter's files.
         mapping = {
@@ -442,7 +445,7 @@ def _enter_user_namespace(libc: ctypes.CDLL) -> bool:
 
 def _rebuild_view(
     libc: ctypes.CDLL, scratch: str, hide: list[str], forbidden: list[str]
-) -> list[str]:
+) -> list[str] | None:
     """Private network and mount namespaces, then a new root holding only what the worker
     needs: the system folders (/usr, /lib, ...), the standard library and numpy's folder
     read-only (`_import_dirs`), the scratch folder writable, and /dev/null, zero, random
@@ -451,12 +454,11 @@ def _rebuild_view(
     lies inside a bound folder is covered by an empty read-only tmpfs.
 
     Folders are opened first and bind-mounted from the open descriptors, so the mounts
-    still work once /tmp (where the new root is built) is covered.
+    still work once /tmp (where the new root is built) is covered. Returns notes on what
+    could not be done, or None (nothing changed) where the kernel refuses the namespaces.
     """
-    if libc.unshare(CLONE_NEWNET) != 0:
-        return ["network namespace unavailable: the worker may use the network"]
-    if libc.unshare(CLONE_NEWNS) != 0:
-        return ["mount namespace unavailable: the worker can read the kit's files"]
+    if libc.unshare(CLONE_NEWNET | CLONE_NEWNS) != 0:
+        return None  # refused: the caller confines the worker as without namespaces
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
     _real_import_paths()  # while the old paths are in sight: mapping keys are real paths
     scratch = os.path.realpath(scratch)
