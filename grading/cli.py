@@ -20,6 +20,40 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+LOCAL_HINT = ", or pass --local to try the kit with the public built-in secret"
+PUBLIC_SECRET_WARNING = (
+    "nnkit: warning: grading with the public built-in secret: anyone can compute these "
+    "random inputs in advance (set NNKIT_SECRET for real grades)"
+)
+NO_BUNDLE_SECRET = (
+    "this autograder holds no course secret (nnkit.json): rebuild it with NNKIT_SECRET set "
+    "(nnkit gradescope)"
+)
+NO_BUNDLE_SECRET_STUDENT = (
+    "the autograder is not set up (it holds no course secret). Please tell your instructor."
+)
+LOCAL_OPTION = click.option(
+    "--local",
+    is_flag=True,
+    help="Without NNKIT_SECRET, grade with the public built-in secret (to try the kit; "
+    "never for real grades).",
+)
+
+
+def _course_secret(*, local: bool, missing: str = LOCAL_HINT) -> bytes:
+    """NNKIT_SECRET (grading.grader.default_secret), or a one-line error saying what to do
+    (`missing`); with `local`, the public built-in secret and a warning instead."""
+    from grading.grader import SecretError, default_secret, uses_public_secret
+
+    try:
+        secret = default_secret(local=local)
+    except SecretError as exc:
+        _fail(f"{exc}: set it to your course secret{missing}")
+    if uses_public_secret(secret):
+        click.echo(PUBLIC_SECRET_WARNING, err=True)
+    return secret
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """nnkit: release, grade and demo the neural-network basics assignment."""
@@ -72,21 +106,26 @@ def release(check: bool) -> None:
     help="Also write the feedback as one HTML page.",
 )
 @click.option("--quiet", is_flag=True, help="Print only the total.")
+@LOCAL_OPTION
 def grade(
     submission: Path,
     results_path: Path,
     junit_path: Path | None,
     html_path: Path | None,
     quiet: bool,
+    local: bool,
 ) -> None:
-    """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip)."""
-    from grading.grader import default_secret
+    """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip).
+
+    Random test inputs are seeded from the course secret NNKIT_SECRET and the submission.
+    """
     from grading.grader import grade as grade_submission
     from grading.results import to_gradescope, write_json_atomic
     from grading.submission import SubmissionError
 
+    secret = _course_secret(local=local)
     try:
-        report = grade_submission(submission, secret=default_secret())
+        report = grade_submission(submission, secret=secret)
     except SubmissionError as exc:
         _fail(str(exc))
     from grading.feedback import html_page, with_markdown
@@ -130,15 +169,19 @@ def grade(
     show_default=True,
     help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
 )
-def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool) -> None:
+@LOCAL_OPTION
+def grade_all(
+    submissions: Path, out: Path, jobs: int | None, class_report: bool, local: bool
+) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
-    export with submission_metadata.yml) into OUT; unchanged submissions are not regraded."""
+    export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
+    The course secret is NNKIT_SECRET."""
     from grading.batch import BatchError, print_summary
     from grading.batch import grade_all as grade_class
-    from grading.grader import default_secret
 
+    secret = _course_secret(local=local)
     try:
-        summary = grade_class(submissions, out, jobs=jobs, secret=default_secret())
+        summary = grade_class(submissions, out, jobs=jobs, secret=secret)
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
@@ -160,18 +203,20 @@ def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool
     help="Where to write each sample's results.json.",
 )
 def demo(out: Path) -> None:
-    """Grade the bundled samples (solution, release, buggy submissions) and show a table."""
-    from grading.grader import default_secret
+    """Grade the bundled samples (solution, release, buggy submissions) and show a table.
+
+    Without NNKIT_SECRET it uses the public built-in secret (these are not real grades)."""
     from grading.grader import grade as grade_submission
     from grading.report import print_class_table
     from grading.results import to_gradescope, write_json_atomic
 
+    secret = _course_secret(local=True)
     samples = [("solution", SOLUTION_DIR), ("release (stubs)", ASSIGNMENT_DIR)]
     samples += [(p.name, p) for p in sorted((SAMPLES_DIR / "submissions").iterdir()) if p.is_dir()]
     reports = []
     for name, path in samples:
         click.echo(f"grading {name} ...", err=True)
-        report = grade_submission(path, secret=default_secret())
+        report = grade_submission(path, secret=secret)
         write_json_atomic(to_gradescope(report), out / f"{path.name}.json")
         reports.append((name, report))
     print_class_table(reports)
@@ -196,14 +241,20 @@ def demo(out: Path) -> None:
 def gradescope(out: Path, visibility: str) -> None:
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
-    The course secret is NNKIT_SECRET, or a fresh random one kept inside the zip.
+    The zip keeps the course secret NNKIT_SECRET: Gradescope grades with it, so a local
+    regrade with the same secret gives the same random inputs and scores.
     """
-    import os
-
+    from grading.grader import secret_fingerprint
     from grading.gradescope import build_bundle
 
-    build_bundle(out, secret=os.environ.get("NNKIT_SECRET"), visibility=visibility)
-    click.echo(f"Wrote {out}: upload it as the autograder of a Gradescope programming assignment.")
+    secret = _course_secret(
+        local=False, missing=" before building the zip (Gradescope grades with the copy inside)"
+    )
+    build_bundle(out, secret=secret.decode(), visibility=visibility)
+    click.echo(
+        f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
+        "autograder of a Gradescope programming assignment."
+    )
 
 
 @main.group(name="export")
@@ -250,9 +301,14 @@ def run_autograder(root: Path) -> None:
     """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs)."""
     import os
 
-    from grading.grader import DEFAULT_SECRET
     from grading.grader import grade as grade_submission
-    from grading.gradescope import apply_visibility, error_document, load_config
+    from grading.gradescope import (
+        apply_visibility,
+        bundle_secret,
+        error_document,
+        load_config,
+        secret_mismatch,
+    )
     from grading.results import summary_text, to_gradescope, write_json_atomic
     from grading.submission import SubmissionError
 
@@ -262,8 +318,14 @@ def run_autograder(root: Path) -> None:
     for private in (KIT_ROOT, root / "results"):
         if os.geteuid() == 0 and private.is_dir():
             private.chmod(0o700)
-    secret = config["secret"].encode() if config.get("secret") else DEFAULT_SECRET
     results = root / "results" / "results.json"
+    secret = bundle_secret(config)
+    if secret is None:
+        write_json_atomic(error_document(NO_BUNDLE_SECRET_STUDENT), results)
+        _fail(NO_BUNDLE_SECRET)
+    mismatch = secret_mismatch(secret, os.environ.get("NNKIT_SECRET"))
+    if mismatch:
+        click.echo(f"nnkit: warning: {mismatch}", err=True)
     try:
         report = grade_submission(root / "submission", secret=secret)
     except SubmissionError as exc:
