@@ -40,6 +40,7 @@ DEBIAN_PACKAGES = ("python3", "python3-venv")
 DEBIAN_MIRROR = os.environ.get("NNKIT_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 BASE_REPOSITORY = "nnkit-gradescope-base"
 AUTOGRADER_REPOSITORY = "nnkit-gradescope-autograder"
+KEEP_AUTOGRADER_IMAGES = 3
 PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Gradescope's defaults (PLATFORMS.md): 768 MB, half a vCPU, 10 minutes.
 MEMORY = "768m"
@@ -112,9 +113,14 @@ def unavailable() -> str | None:
     if shutil.which("docker") is None:
         return "docker is not installed (Debian: apt-get install docker.io)"
     try:
-        docker("info", "--format", "{{.ServerVersion}}", timeout=30)
-    except (DockerError, subprocess.TimeoutExpired) as exc:
-        return f"docker's daemon is not reachable: {str(exc).strip().splitlines()[-1]}"
+        info = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return "docker's daemon does not answer (docker info timed out)"
+    if info.returncode != 0:
+        said = info.stderr.decode(errors="replace").strip().splitlines() or ["no message"]
+        return f"docker's daemon is not reachable ({said[-1]})"
     if not image_exists(base_tag()) and shutil.which("debootstrap") is None:
         return "debootstrap is not installed (Debian: apt-get install debootstrap)"
     return None
@@ -272,22 +278,26 @@ def autograder_image(bundle: Path) -> Build:
         output = (proc.stdout + proc.stderr).decode(errors="replace")
         if proc.returncode != 0:
             raise DockerError(f"setup.sh exited with {proc.returncode}:\n{output[-6000:]}")
+        replaced = docker("images", "--quiet", tag).strip()  # a rebuild's older image
         docker(
             "commit", "--change", 'CMD ["/bin/bash"]', "--change", "WORKDIR /autograder",
             container, tag,
         )  # fmt: skip
     finally:
         docker("rm", "--force", container)
-    _remove_other_autograder_images(keep=tag)
+    _remove_old_autograder_images(replaced)
     return Build(tag, base_built, True, time.monotonic() - started, output)
 
 
-def _remove_other_autograder_images(keep: str) -> None:
-    """Images of older zips: each is a few hundred MB, and a new zip never reuses them."""
+def _remove_old_autograder_images(replaced: str) -> None:
+    """Keep the newest KEEP_AUTOGRADER_IMAGES images (a few hundred MB each; a few, so that
+    worktrees with different zips do not rebuild each other's); drop the one a rebuild
+    untagged."""
     listed = docker("images", "--format", "{{.Repository}}:{{.Tag}}", AUTOGRADER_REPOSITORY)
-    stale = [tag for tag in listed.split() if tag != keep]
-    if stale:
-        docker("rmi", *stale)
+    stale = listed.split()[KEEP_AUTOGRADER_IMAGES:]  # docker lists the newest first
+    for image in [*stale, replaced]:
+        if image:
+            subprocess.run(["docker", "rmi", image], capture_output=True, timeout=60)
 
 
 @dataclass
