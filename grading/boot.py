@@ -5,11 +5,12 @@ server that loads numpy and the worker code once and forks one worker per submis
 (or after a crash), so a worker starts in milliseconds. Each worker, in order: where
 namespaces can be had (as root, or in an unprivileged
 user namespace) leave the network behind and rebuild the file system view: a fresh
-empty /tmp holding read-only bind mounts of the import paths and a writable bind mount of
-the scratch folder, and empty mounts over the kit, home folders and shared temporary
-folders; apply resource limits; as root drop to the worker's own unprivileged user; die
-with the grader; forbid new privileges; install the seccomp filter; then answer requests.
-Only the standard library and numpy are imported here.
+empty /tmp holding read-only bind mounts of the standard library and numpy's folder (never
+what else is on sys.path) and a writable bind mount of the scratch folder, and empty
+mounts over the kit, home folders and shared temporary folders; apply resource limits;
+drop every capability and, as root, become the worker's own unprivileged user; die with
+the grader; forbid new privileges; install the seccomp allow-list; then answer requests.
+Only the standard library, numpy and pyseccomp (through seccomp.py) are imported here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import resource
 import socket
 import sys
+import sysconfig
 from types import ModuleType
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,6 +33,9 @@ wire: ModuleType
 worker: ModuleType
 
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+CAP_SETGID, CAP_SETUID = 6, 7
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET = 0x10000000, 0x00020000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 0x4000
 MS_PRIVATE, MS_RELATIME = 1 << 18, 1 << 21
@@ -39,6 +44,9 @@ MNT_DETACH = 2
 VIEW = "/tmp"  # where the worker's new root is built (the old /tmp is then out of sight)
 SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
 DEVICES = ("null", "zero", "random", "urandom")
+# Beside the standard library, the only packages a worker imports from (their own folders,
+# and a wheel's "<name>.libs" folder of shared libraries beside them).
+NEEDED_PACKAGES = ("numpy",)
 
 
 def main() -> None:
@@ -59,6 +67,7 @@ def _load(preload: list[str]) -> None:
     import worker
 
     sys.path.remove(here)
+    seccomp.load()
     _preload(preload)
     # The first generator a process makes costs about 10 ms of one-time set-up; pay it
     # here once rather than in every worker (and in the student's time).
@@ -154,27 +163,34 @@ def confine_and_serve(config: dict) -> None:
     uid, gid = config.get("user") or (os.getuid(), os.getgid())
     running = _tasks_of(uid)  # counted now: /proc is out of sight later
     wanted = config.get("namespaces", True)
+    forbidden = config.get("forbidden", [])
     if wanted and (as_root or _enter_user_namespace(libc)):
         if not as_root and _kernel() >= (5, 15):
             running = 1  # a new user namespace counts its own tasks: just this one
-        notes += _rebuild_view(libc, config["scratch"], config.get("hide", []))
+        notes += _rebuild_view(libc, config["scratch"], config.get("hide", []), forbidden)
     else:
         os.chdir(config["scratch"])
-        if as_root:  # the worker drops to a user who may not reach the interpreter's files
-            _remap_import_paths({p: f"/proc/self/fd/{_open_dir(p)}" for p in _import_dirs()})
+        # As root the worker drops to a user who may not reach the interpreter's files.
+        mapping = {
+            p: f"/proc/self/fd/{_open_dir(p)}" if as_root else p for p in _import_dirs(forbidden)
+        }
+        parent = config["package_parent"]
+        _remap_import_paths({**mapping, os.path.realpath(parent): parent})
         notes.append("no namespaces: the worker can read what its user can read")
     _limit(config["limits"], running)
-    if as_root and config.get("user"):
+    changes_user = bool(as_root and config.get("user"))
+    _drop_capabilities(libc, keep=(CAP_SETGID, CAP_SETUID) if changes_user else ())
+    if changes_user:
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
+    _check_no_capabilities(libc)
     # Changing user clears the parent-death signal, so it is set after, then checked.
     libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     if os.getppid() != config["parent_pid"]:
         os._exit(70)
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if not seccomp.install(libc):
-        notes.append("seccomp unavailable: new processes are limited by RLIMIT_NPROC only")
+    notes += seccomp.install(libc)
     os.environ.clear()
     os.environ.update(config.get("env", {}))
     os.environ["HOME"] = os.environ["TMPDIR"] = os.getcwd()  # the scratch folder
@@ -212,11 +228,15 @@ def _enter_user_namespace(libc: ctypes.CDLL) -> bool:
     return True
 
 
-def _rebuild_view(libc: ctypes.CDLL, scratch: str, hide: list[str]) -> list[str]:
+def _rebuild_view(
+    libc: ctypes.CDLL, scratch: str, hide: list[str], forbidden: list[str]
+) -> list[str]:
     """Private network and mount namespaces, then a new root holding only what the worker
-    needs: the system folders (/usr, /lib, ...) and the import paths read-only, the
-    scratch folder writable, and /dev/null, zero, random and urandom. Nothing else of the
-    machine is reachable: no other copy of the kit, no results, no other submission.
+    needs: the system folders (/usr, /lib, ...), the standard library and numpy's folder
+    read-only (`_import_dirs`), the scratch folder writable, and /dev/null, zero, random
+    and urandom. Nothing else of the machine is reachable: no other copy of the kit, no
+    results, no other submission. A `forbidden` root (the kit, a Gradescope bundle) that
+    lies inside a bound folder is covered by an empty read-only tmpfs.
 
     Folders are opened first and bind-mounted from the open descriptors, so the mounts
     still work once /tmp (where the new root is built) is covered.
@@ -226,7 +246,11 @@ def _rebuild_view(libc: ctypes.CDLL, scratch: str, hide: list[str]) -> list[str]
     if libc.unshare(CLONE_NEWNS) != 0:
         return ["mount namespace unavailable: the worker can read the kit's files"]
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
-    imports = [p for p in sorted(_import_dirs()) if p != scratch]
+    _real_import_paths()  # while the old paths are in sight: mapping keys are real paths
+    scratch = os.path.realpath(scratch)
+    if _overlaps_any(scratch, forbidden, inside=False):
+        raise RuntimeError(f"the scratch folder {scratch} holds a forbidden folder")
+    imports = [p for p in sorted(_import_dirs(forbidden)) if p != scratch]
     opened = {p: _open_dir(p) for p in [*imports, scratch, *SYSTEM_DIRS] if _is_real_dir(p)}
     _mount(libc, "tmpfs", VIEW, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,mode=755")
     for path in SYSTEM_DIRS:
@@ -242,10 +266,12 @@ def _rebuild_view(libc: ctypes.CDLL, scratch: str, hide: list[str]) -> list[str]
     mapping = {scratch: "/nnkit/scratch"}
     _bind(libc, opened[scratch], f"{VIEW}/nnkit/scratch", read_only=False)
     for i, path in enumerate(imports):
-        mapping[path] = f"/nnkit/lib{i}"
-        _bind(libc, opened[path], f"{VIEW}/nnkit/lib{i}", read_only=True)
+        mapping[path] = f"/nnkit/lib{i}/{os.path.basename(path)}"
+        _bind(libc, opened[path], VIEW + mapping[path], read_only=True)
     for fd in opened.values():
         os.close(fd)
+    bound = {**mapping, **{p: p for p in SYSTEM_DIRS if p in opened}}
+    _mask_forbidden(libc, bound, forbidden)
     os.mkdir(f"{VIEW}/oldroot")
     if _pivot_root(libc, VIEW, f"{VIEW}/oldroot"):
         os.chdir("/")
@@ -317,35 +343,136 @@ def _kept_flags(path: str) -> int:
     return kept | (MS_RELATIME if flag & os.ST_RELATIME else 0)
 
 
-def _import_dirs() -> list[str]:
-    """The folders imports may still read from: sys.path and loaded packages' paths."""
-    found = {p for p in sys.path if p and os.path.isdir(p)}
-    for module in list(sys.modules.values()):
-        for p in getattr(module, "__path__", None) or []:
-            if (
-                isinstance(p, str)
-                and os.path.isdir(p)
-                and not any(p.startswith(s + os.sep) for s in found)
-            ):
-                found.add(p)
+def _import_dirs(forbidden: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The folders imports may read from once confined: the standard library's and, for
+    each of NEEDED_PACKAGES, its own folder (and a "<name>.libs" beside it), real paths.
+
+    Nothing else on sys.path is kept, so a path-based editable install (a .pth putting the
+    kit's root on sys.path) or a Gradescope bundle on sys.path never reaches the worker;
+    neither does the worker code's folder (grading/, inside the kit): everything the worker
+    runs is loaded by the fork server before it forks. A folder that is or contains a
+    `forbidden` root is refused. A package folder inside one is allowed (numpy in the kit's
+    own .venv): it holds that package only.
+    """
+    paths = sysconfig.get_paths()
+    stdlib = [paths["stdlib"], paths["platstdlib"]]
+    stdlib += [p for p in sys.path if os.path.basename(p) == "lib-dynload"]
+    packages = []
+    for name in NEEDED_PACKAGES:
+        module = sys.modules.get(name)
+        for folder in getattr(module, "__path__", None) or []:
+            packages += [folder, os.path.join(os.path.dirname(folder), f"{name}.libs")]
+    found: list[str] = []
+    for path in dict.fromkeys(os.path.realpath(p) for p in [*stdlib, *packages]):
+        if os.path.isdir(path) and not _overlaps_any(path, forbidden, inside=False):
+            found.append(path)
     return [p for p in found if not any(p.startswith(o + os.sep) for o in found)]
 
 
-def _remap_import_paths(mapping: dict[str, str]) -> None:
-    """Point sys.path and every package's __path__ at the bind mounts."""
+def _overlaps_any(path: str, roots: list[str] | tuple[str, ...], inside: bool) -> bool:
+    """Whether `path` is or contains one of `roots` (or, with `inside`, lies in one)."""
+    for root in roots:
+        root = os.path.realpath(root)
+        if path == root or root.startswith(path.rstrip(os.sep) + os.sep):
+            return True
+        if inside and path.startswith(root + os.sep):
+            return True
+    return False
 
-    def remap(path: str) -> str:
+
+def _mask_forbidden(libc: ctypes.CDLL, bound: dict[str, str], forbidden: list[str]) -> None:
+    """Cover each forbidden root that lies inside a bound folder (`bound`: real folder ->
+    its place in the view, under VIEW) with an empty read-only tmpfs."""
+    for root in forbidden:
+        root = os.path.realpath(root)
+        for source, view in bound.items():
+            if root.startswith(source.rstrip(os.sep) + os.sep) and os.path.isdir(root):
+                target = VIEW + view + root[len(source.rstrip(os.sep)) :]
+                _mount(libc, "tmpfs", target, "tmpfs", MS_RDONLY, "size=4k,mode=000")
+
+
+def _remap_import_paths(mapping: dict[str, str]) -> None:
+    """Point sys.path and every package's __path__ at the bind mounts (`mapping`: real
+    folder -> where the worker reaches it). Entries outside `mapping` are dropped, and so
+    are import hooks that are not the standard library's (an editable install's finder
+    maps its packages to the kit's folders)."""
+
+    def remap(path: str) -> str | None:
+        path = os.path.realpath(path)  # unchanged for a path no longer in sight
         for prefix in sorted(mapping, key=len, reverse=True):
             if path == prefix or path.startswith(prefix + os.sep):
                 return mapping[prefix] + path[len(prefix) :]
-        return path
+        return None
 
-    sys.path[:] = [remap(p) for p in sys.path]
+    sys.path[:] = [p for p in map(remap, sys.path) if p is not None]
     for module in list(sys.modules.values()):
         paths = getattr(module, "__path__", None)
         if isinstance(paths, list):
-            paths[:] = [remap(p) for p in paths]
+            paths[:] = [p for p in map(remap, paths) if p is not None]
+    standard = ("_frozen_importlib", "_frozen_importlib_external", "zipimport")
+    sys.meta_path[:] = [f for f in sys.meta_path if getattr(f, "__module__", "") in standard]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if getattr(h, "__module__", "") in standard]
     sys.path_importer_cache.clear()
+
+
+def _real_import_paths() -> None:
+    """Resolve symbolic links in sys.path and every package's __path__."""
+    sys.path[:] = [os.path.realpath(p) for p in sys.path]
+    for module in list(sys.modules.values()):
+        paths = getattr(module, "__path__", None)
+        if isinstance(paths, list):
+            paths[:] = [os.path.realpath(p) for p in paths if isinstance(p, str)]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _drop_capabilities(libc: ctypes.CDLL, keep: tuple[int, ...]) -> None:
+    """Drop every capability: the bounding set (where we may), the ambient and inheritable
+    sets, and the effective and permitted sets but for `keep` (to change user next).
+
+    As a regular user the worker is root of its own user namespace, which owns its mount
+    namespace: with CAP_SYS_ADMIN it could remount the read-only view writable
+    (mount_setattr). Without capabilities it cannot, whatever the seccomp filter lets by.
+    """
+    cap = 0
+    while libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0 or ctypes.get_errno() != 22:
+        cap += 1  # EPERM (no CAP_SETPCAP: nothing to drop) goes on; EINVAL ends the list
+        if cap > 63:
+            break
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    held = _capabilities(libc)[0].permitted  # keep only what we hold (capset cannot add)
+    mask = sum(1 << c for c in keep) & held
+    data = (_CapData * 2)(_CapData(mask, mask, 0), _CapData(0, 0, 0))
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    if libc.capset(ctypes.byref(header), data) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"capset: {os.strerror(err)}")
+
+
+def _capabilities(libc: ctypes.CDLL) -> ctypes.Array:
+    """This process's capability sets: two _CapData (capabilities 0-31, then 32-63)."""
+    data = (_CapData * 2)()
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    return data
+
+
+def _check_no_capabilities(libc: ctypes.CDLL) -> None:
+    """Raise unless the effective, permitted and inheritable sets are empty."""
+    left = [(d.effective, d.permitted, d.inheritable) for d in _capabilities(libc)]
+    if any(any(x) for x in left):
+        raise RuntimeError(f"the worker still holds capabilities: {left}")
 
 
 def _limit(limits: dict[str, int], running: int) -> None:

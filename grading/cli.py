@@ -26,8 +26,8 @@ PUBLIC_SECRET_WARNING = (
     "random inputs in advance (set NNKIT_SECRET for real grades)"
 )
 NO_BUNDLE_SECRET = (
-    "this autograder holds no course secret (nnkit.json): rebuild it with NNKIT_SECRET set "
-    "(nnkit gradescope)"
+    "this autograder holds no course secret (nnkit.json) and {reason}: rebuild it with "
+    "NNKIT_SECRET set (nnkit gradescope)"
 )
 NO_BUNDLE_SECRET_STUDENT = (
     "the autograder is not set up (it holds no course secret). Please tell your instructor."
@@ -134,12 +134,14 @@ def grade(
     write_json_atomic(with_markdown(document), results_path)
     if html_path is not None:
         html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(html_page(report, title=f"nnkit feedback: {submission.name}"))
+        html_path.write_text(
+            html_page(report, title=f"nnkit feedback: {submission.name}"), encoding="utf-8"
+        )
     if junit_path is not None:
         from grading.junit import to_junit
 
         junit_path.parent.mkdir(parents=True, exist_ok=True)
-        junit_path.write_text(to_junit(document, name=str(submission)))
+        junit_path.write_text(to_junit(document, name=str(submission)), encoding="utf-8")
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return
@@ -155,7 +157,7 @@ def grade(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Where to write <id>/results.json, <id>/feedback.md and the gradebooks.",
+    help="Where to write submissions/<id>/results.json, feedback.md and the gradebooks.",
 )
 @click.option(
     "--jobs",
@@ -298,19 +300,45 @@ def export_otter_command(out: Path, force: bool) -> None:
     help="Gradescope's root: submission/ in, results/ out.",
 )
 def run_autograder(root: Path) -> None:
-    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs)."""
+    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs).
+
+    A results.json is always written, and is always strict JSON: the grade, or score 0 and
+    a one-line reason (an unreadable upload, or a grader failure to report)."""
+    from grading.grader import SecretError
+    from grading.gradescope import error_document
+    from grading.results import write_json_atomic
+    from grading.submission import SubmissionError
+
+    results = root / "results" / "results.json"
+    try:
+        document, summary = _autograde(root)
+    except SecretError as exc:
+        write_json_atomic(error_document(NO_BUNDLE_SECRET_STUDENT), results)
+        _fail(NO_BUNDLE_SECRET.format(reason=exc))
+    except SubmissionError as exc:
+        write_json_atomic(error_document(str(exc)), results)
+        click.echo(f"nnkit: submission could not be read: {exc}")
+        return
+    except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - still a result
+        reason = f"the grader failed ({type(exc).__name__}); please tell your instructor"
+        write_json_atomic(error_document(reason), results)
+        click.echo(f"nnkit: grading failed: {type(exc).__name__}: {exc}"[:500], err=True)
+        return
+    write_json_atomic(document, results)
+    click.echo(summary)
+
+
+def _autograde(root: Path) -> tuple[dict[str, object], str]:
+    """(results.json document, summary text) for ROOT/submission; the document is checked
+    to be strict JSON (no NaN or infinity) before it is returned."""
+    import json
     import os
 
+    from grading.feedback import with_markdown
+    from grading.grader import default_secret
     from grading.grader import grade as grade_submission
-    from grading.gradescope import (
-        apply_visibility,
-        bundle_secret,
-        error_document,
-        load_config,
-        secret_mismatch,
-    )
-    from grading.results import summary_text, to_gradescope, write_json_atomic
-    from grading.submission import SubmissionError
+    from grading.gradescope import apply_visibility, bundle_secret, load_config, secret_mismatch
+    from grading.results import summary_text, to_gradescope
 
     config = load_config(KIT_ROOT)
     # In a container without namespaces the worker sees the real file system: keep the
@@ -318,25 +346,17 @@ def run_autograder(root: Path) -> None:
     for private in (KIT_ROOT, root / "results"):
         if os.geteuid() == 0 and private.is_dir():
             private.chmod(0o700)
-    results = root / "results" / "results.json"
+    # The bundle's secret (nnkit.json); outside a bundle, NNKIT_SECRET; else SecretError.
     secret = bundle_secret(config)
     if secret is None:
-        write_json_atomic(error_document(NO_BUNDLE_SECRET_STUDENT), results)
-        _fail(NO_BUNDLE_SECRET)
+        secret = default_secret()
     mismatch = secret_mismatch(secret, os.environ.get("NNKIT_SECRET"))
     if mismatch:
         click.echo(f"nnkit: warning: {mismatch}", err=True)
-    try:
-        report = grade_submission(root / "submission", secret=secret)
-    except SubmissionError as exc:
-        write_json_atomic(error_document(str(exc)), results)
-        click.echo(f"nnkit: submission could not be read: {exc}")
-        return
-    from grading.feedback import with_markdown
-
+    report = grade_submission(root / "submission", secret=secret)
     document = with_markdown(apply_visibility(to_gradescope(report), config["visibility"]))
-    write_json_atomic(document, results)
-    click.echo(summary_text(report))
+    json.dumps(document, allow_nan=False)  # raises ValueError on NaN or infinity
+    return document, summary_text(report)
 
 
 @main.command()

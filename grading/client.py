@@ -3,7 +3,8 @@
 It turns calls, lookups and graph programs into plain-data requests and checks the
 replies; subclasses only say where a request goes (`RemoteStudent`: a sandboxed worker;
 `LocalStudent`: this process, for the kit's own development). Replies are untrusted:
-every field is type-checked here.
+every field is type-checked here, and everything else the worker said (warnings, timings,
+strings in values) is cleaned by grading.untrusted before a check sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grading import wire
+from grading import untrusted, wire
 from grading.suite import CallInfo, GraphResult, StudentError
 
 
@@ -33,8 +34,7 @@ class StudentClient:
     def _reply(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
         self.touched.add(target)
         reply = self._ask(target, request, timeout)
-        if type(reply.get("seconds")) is float:
-            self.student_seconds += reply["seconds"]
+        self.student_seconds += untrusted.clean_seconds(reply.get("seconds"))
         return reply
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
@@ -45,16 +45,17 @@ class StudentClient:
             "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
         }
         reply = self._reply(target, request, timeout)
+        report = untrusted.clean_call_report(reply)
         self.last = CallInfo(
-            warnings=[str(w) for w in _list(reply.get("warnings"))],
-            args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
-            seconds=float(reply["seconds"]) if type(reply.get("seconds")) is float else 0.0,
+            warnings=list(report.warnings),
+            args_after=tuple(_decode(a) for a in _list(reply.get("args_after"))),
+            seconds=report.seconds,
         )
-        return wire.decode_value(reply.get("value"))
+        return _decode(reply.get("value"))
 
     def get(self, target: str) -> Any:
         reply = self._reply(target, {"op": "get", "target": target}, None)
-        return wire.decode_value(reply.get("value"))
+        return _decode(reply.get("value"))
 
     def graph(
         self,
@@ -71,11 +72,16 @@ class StudentClient:
         reply = self._reply("graph.Value", request, timeout)
         value = wire.decode_value(reply.get("value"))
         if type(value) is not dict or set(value) != {"data", "grad"}:
-            raise StudentError("graph.Value: the worker sent a malformed answer")
+            raise StudentError("graph.Value: the worker sent a malformed answer", kind="malformed")
         data, grad = _numbers(value["data"], len(ops)), _numbers(value["grad"], len(ops))
         if data is None or grad is None:
-            raise StudentError("graph.Value: the worker sent a malformed answer")
+            raise StudentError("graph.Value: the worker sent a malformed answer", kind="malformed")
         return GraphResult(data, grad)
+
+
+def _decode(data: Any) -> Any:
+    """A value from a reply: decoded (grading.wire checks it) and its strings cleaned."""
+    return untrusted.clean_value(wire.decode_value(data))
 
 
 def _list(value: Any) -> list[Any]:

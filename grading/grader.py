@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grading import privileges
+from grading import privileges, untrusted
+from grading.failure import Failure
 from grading.loader import load_package
 from grading.parts import PARTS_BY_MODULE
 from grading.paths import AUTOGRADER_DIR
@@ -39,13 +40,18 @@ class CheckResult:
 
     check: Check
     passed: bool
-    message: str
+    failure: Failure | None  # why it failed (None when it passed)
     number: str
     targets: frozenset[str] = frozenset()  # the student functions the check called
 
     @property
     def score(self) -> float:
         return self.check.points if self.passed else 0.0
+
+    @property
+    def message(self) -> str:
+        """The failure as one line of plain text ("" when the check passed)."""
+        return self.failure.plain() if self.failure is not None else ""
 
 
 @dataclass
@@ -146,8 +152,8 @@ def grade(
         notes,
     ):
         results = run_checks(student, checks)
+    output = student.printed_output()  # after close: the last worker's output is in
     notes = notes + sorted(student.notes)
-    output = student.output.decode("utf-8", "replace")
     return GradeReport(
         results,
         student.seed,
@@ -170,15 +176,19 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
         number = f"{part.number}.{counters[chk.part]}"
         student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
         student.touched = set()
-        passed, message = True, ""
+        failure: Failure | None = None
         try:
             chk.func(student)
         except CheckFailed as exc:
-            passed, message = False, exc.message
+            failure = exc.failure
         except Exception as exc:  # noqa: BLE001 - malformed student data, never a crash
-            passed = False
-            message = f"the result could not be checked ({type(exc).__name__}: {exc})"[:400]
-        results.append(CheckResult(chk, passed, message, number, frozenset(student.touched)))
+            # The exception's text may quote the student's data: it is student text.
+            detail = untrusted.clean_text(
+                f"{type(exc).__name__}: {exc}", untrusted.MAX_MESSAGE_CHARS
+            )
+            failure = Failure("the result could not be checked", student_text=detail)
+        touched = frozenset(student.touched)
+        results.append(CheckResult(chk, failure is None, failure, number, touched))
     return results
 
 

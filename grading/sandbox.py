@@ -75,6 +75,8 @@ class WorkerConfig:
     limits: Limits
     user: tuple[int, int] | None = None
     hide: list[str] = field(default_factory=list)
+    # Folders no import path of the worker may be or contain (boot._import_dirs).
+    forbidden: list[str] = field(default_factory=lambda: forbidden_roots([]))
     namespaces: bool = True  # False: behave as on a platform that has none (for tests)
 
 
@@ -159,6 +161,7 @@ class Worker:
             "limits": asdict(config.limits),
             "user": config.user,
             "hide": config.hide,
+            "forbidden": config.forbidden,
             "namespaces": config.namespaces,
             "env": _worker_env(config.scratch),
         }
@@ -297,3 +300,9 @@ def hidden_paths(extra: list[str]) -> list[str]:
         *extra,
     ]
     return [p for p in dict.fromkeys(candidates) if os.path.isdir(p)]
+
+
+def forbidden_roots(extra: list[str]) -> list[str]:
+    """Folders the worker's import paths must never be or contain: the kit (its solution
+    and hidden tests), a Gradescope bundle (/autograder: source, results) and `extra`."""
+    return list(dict.fromkeys([str(KIT_ROOT), "/autograder", *extra]))

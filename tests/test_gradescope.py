@@ -153,28 +153,46 @@ def test_run_autograder_works_from_the_unpacked_source_folder(bundle, tmp_path):
 # -- the course secret the bundle holds (issue 10, class 10) ---------------------------------
 
 NO_SECRET_ERROR = (
-    "nnkit: error: this autograder holds no course secret (nnkit.json): rebuild it with "
-    "NNKIT_SECRET set (nnkit gradescope)\n"
+    "nnkit: error: this autograder holds no course secret (nnkit.json) and NNKIT_SECRET is "
+    "{said}: rebuild it with NNKIT_SECRET set (nnkit gradescope)\n"
 )
 
 
-@pytest.mark.parametrize("config", [None, {"visibility": "hidden"}, {"secret": ""}])
-def test_a_bundle_without_a_secret_refuses_to_grade(bundle, tmp_path, config):
-    lay_out(bundle, tmp_path, SOLUTION_DIR / "nnbasics")
-    config_file = tmp_path / "source" / "nnkit.json"
+def drop_secret(root: Path, config: dict | None) -> None:
+    """ROOT/source/nnkit.json replaced by `config`, or removed (None)."""
+    config_file = root / "source" / "nnkit.json"
     if config is None:
         config_file.unlink()
     else:
         config_file.write_text(json.dumps(config))
-    proc = run_script(tmp_path, env={"NNKIT_SECRET": "what-the-instructor-has"})
+
+
+@pytest.mark.parametrize(("value", "said"), [(None, "not set"), ("", "empty")])
+@pytest.mark.parametrize("config", [None, {"visibility": "hidden"}, {"secret": " "}])
+def test_without_a_secret_in_the_bundle_or_nnkit_secret_nothing_is_graded(
+    bundle, tmp_path, config, value, said
+):
+    lay_out(bundle, tmp_path, SOLUTION_DIR / "nnbasics")
+    drop_secret(tmp_path, config)
+    proc = run_script(tmp_path, env={} if value is None else {"NNKIT_SECRET": value})
     assert proc.returncode == 2
-    assert proc.stderr == NO_SECRET_ERROR
+    assert proc.stderr == NO_SECRET_ERROR.format(said=said)
     document = results_of(tmp_path)
     assert document["score"] == 0 and document["tests"] == []
     assert document["output"] == (
         "Your submission could not be graded: the autograder is not set up (it holds no "
         "course secret). Please tell your instructor."
     )
+
+
+def test_without_a_secret_in_the_bundle_nnkit_secret_is_the_course_secret(bundle, tmp_path):
+    lay_out(bundle, tmp_path, SOLUTION_DIR / "nnbasics")
+    drop_secret(tmp_path, None)
+    proc = run_script(tmp_path, env={"NNKIT_SECRET": "from-the-environment"})
+    assert proc.returncode == 0 and proc.stderr == ""
+    document = results_of(tmp_path)
+    sha = document["extra_data"]["submission_sha256"]
+    assert document["extra_data"]["seed"] == submission_seed(b"from-the-environment", sha)
 
 
 def test_grading_under_another_nnkit_secret_says_so_and_uses_the_bundles(bundle, tmp_path):

@@ -22,8 +22,10 @@ For every case the grade must be:
 Special cases: a grader killed while its worker hangs, and two submissions graded at once
 (one hunting the other).
 
-As root the worker runs as `nnkit-worker` behind namespaces; `test_nonroot_subset`
-re-runs a representative subset as a regular user (see nonroot.sh). In that mode the
+Every case runs in each mode the kit grades in: as root with namespaces (the worker runs as
+`nnkit-worker` behind them), as root with `NNKIT_NO_NAMESPACES=1` (a container without
+CAP_SYS_ADMIN, as on Gradescope), and, through `test_nonroot_subset`, the cases marked
+`nonroot` as a regular user (see nonroot.sh). As a regular user the
 kit's own documentation says the worker can read and write whatever the user can, so
 (e) and the on-disk part of (f) are not asserted there, and the cases whose only aim is
 reading the disk or the network are expected to fail (xfail).
@@ -56,14 +58,22 @@ from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
 from grading.privileges import UID_BASE
 from grading.results import to_gradescope, write_json_atomic
 
+sys.path.insert(0, str(Path(__file__).parent))
+from formats import all_format_problems, strict_json  # noqa: E402
+
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
 SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
 NONROOT_SCRIPT = HERE / "nonroot.sh"
 NONROOT = os.environ.get("NNKIT_HOSTILE_NONROOT") == "1"  # the inner, non-root run
 IS_ROOT = os.geteuid() == 0
+# The modes the corpus runs in from this process. As root: with namespaces, and with
+# NNKIT_NO_NAMESPACES=1 (a container without CAP_SYS_ADMIN, as on Gradescope). The third
+# mode, a regular user, is the inner run of test_nonroot_subset.
+MODES = ["nonroot"] if NONROOT else ["namespaces", "no-namespaces"] if IS_ROOT else ["namespaces"]
 MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
+CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
@@ -79,6 +89,10 @@ class Case:
     `cli`: also grade it with the real `nnkit grade` in a subprocess.
     `nonroot`: None to leave it out of the non-root run, "" to include it, or the reason
     it is expected to fail there (a documented limit of grading without root).
+    `outputs`: also render every output format (formats.py) and hold the grader's memory
+    growth under CLEANED_MEMORY_MB: a case that sends hostile text (issue 10, class 4).
+    `no_namespaces`: "" (it must hold as root without namespaces too), or the reason it is
+    expected to fail there.
     """
 
     name: str
@@ -86,13 +100,22 @@ class Case:
     cli: bool = False
     slow: bool = False
     nonroot: str | None = None
+    outputs: bool = False
+    no_namespaces: str = ""
 
 
 READS_DISK = "without root the worker may read what the grading user can (privileges.py)"
 USES_NETWORK = "without root there is no network namespace (boot.py hides only as root)"
+NO_NAMESPACES_OPEN = "issue 10 class 8: without namespaces the worker still sees the machine"
 
 CASES = [
-    Case("results_overwrite", ("neuron.logistic_loss_and_grad",), cli=True, nonroot=""),
+    Case(
+        "results_overwrite",
+        ("neuron.logistic_loss_and_grad",),
+        cli=True,
+        nonroot="",
+        no_namespaces=NO_NAMESPACES_OPEN,
+    ),
     Case("sys_exit_import", ("gradcheck",)),
     Case("sys_exit_call", ("neuron.logistic_loss_and_grad",)),
     Case("keyboard_interrupt", ("train.predict",)),
@@ -104,9 +127,9 @@ CASES = [
     Case("liar_object", ("neuron.logistic",)),
     Case("object_array", ("gradcheck.numerical_gradient",)),
     Case("ndarray_subclass", ("network.collapse_linear",)),
-    Case("read_kit_files", (), nonroot=READS_DISK),
+    Case("read_kit_files", (), nonroot=READS_DISK, no_namespaces=NO_NAMESPACES_OPEN),
     Case("read_parent_proc", (), cli=True, nonroot=""),
-    Case("steal_solution", ("gradcheck",), nonroot=READS_DISK),
+    Case("steal_solution", ("gradcheck",), nonroot=READS_DISK, no_namespaces=NO_NAMESPACES_OPEN),
     Case("stack_inspect", ()),
     Case("gc_scan", ()),
     Case("channel_frames", ("gradcheck.numerical_gradient", "gradcheck.relative_error")),
@@ -120,30 +143,52 @@ CASES = [
     Case("daemon_setsid", (), nonroot=""),
     Case("memory_bomb", ("gradcheck.relative_error",), slow=True),
     Case("stdout_flood", (), slow=True, nonroot=""),
-    Case("huge_file", ()),
+    Case("huge_file", (), no_namespaces=NO_NAMESPACES_OPEN),
     Case("many_files", ()),
     Case("deep_recursion", ("network.collapse_linear",)),
     Case("signal_games", ("gradcheck.numerical_gradient",)),
-    Case("network_loopback", (), nonroot=USES_NETWORK),
+    Case("network_loopback", (), nonroot=USES_NETWORK, no_namespaces=NO_NAMESPACES_OPEN),
     Case("env_secrets", (), cli=True, nonroot=""),
     Case("ctypes_escalate", (), nonroot=""),
-    Case("threads", (), nonroot=""),
+    Case("threads", (), nonroot="", no_namespaces=NO_NAMESPACES_OPEN),
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
+    # issue 10, class 1: system calls a deny-list filter let through
+    Case("mount_api", (), nonroot=""),
+    Case("sched_grader", (), nonroot=""),
+    Case("prctl_games", (), nonroot=""),
+    Case("syscall_zoo", (), nonroot=""),
+    Case("sigio_grader", (), nonroot=""),
+    # issue 10, class 4: worker data not cleaned on arrival
+    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_nonfinite_timing", (), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
 
 def _params() -> list[Any]:
+    """(case, mode) pairs: each case in each mode this run covers."""
     params = []
-    for case in CASES:
-        if NONROOT and case.nonroot is None:
-            continue
-        marks = [pytest.mark.slow] if case.slow else []
-        if NONROOT and case.nonroot:
-            marks.append(pytest.mark.xfail(reason=case.nonroot, strict=False))
-        params.append(pytest.param(case, id=case.name, marks=marks))
+    for mode in MODES:
+        for case in CASES:
+            if mode == "nonroot" and case.nonroot is None:
+                continue
+            marks = [pytest.mark.slow] if case.slow else []
+            expected_failure = {"nonroot": case.nonroot, "no-namespaces": case.no_namespaces}
+            if expected_failure.get(mode):
+                marks.append(pytest.mark.xfail(reason=expected_failure[mode], strict=False))
+            params.append(pytest.param(case, mode, id=f"{case.name}-{mode}", marks=marks))
     return params
+
+
+def enter_mode(mode: str, monkeypatch) -> None:
+    """Make this process's graders (and the `nnkit` subprocesses it starts) run in `mode`."""
+    if mode == "no-namespaces":
+        monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    else:
+        monkeypatch.delenv("NNKIT_NO_NAMESPACES", raising=False)
 
 
 # -- building submissions -----------------------------------------------------------------
@@ -308,9 +353,13 @@ def _clock_ticks() -> float:
 
 def survivors(needles: list[str], since_ticks: float) -> list[str]:
     """Processes started since `since_ticks` that belong to grading and must be gone: any
-    process running under a worker's user id (as root), any worker forked by a fork server
-    (`boot.py`, whose parent is not this test process), and any process whose command line
-    names one of `needles` (a case's marker, its folders)."""
+    process running under a worker's user id (as root) or forked by a fork server
+    (`boot.py`, whose parent is not this test process) of this copy of the kit, and any
+    process whose command line names one of `needles` (a case's marker, its folders).
+
+    Workers cannot exec, so they keep their fork server's command line, which names this
+    kit's boot.py: runs of other copies of the kit on the same machine are not counted
+    (and not killed)."""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
@@ -327,9 +376,12 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         if state in "ZX":
             continue
         recent = start >= since_ticks
+        ours = str(KIT_ROOT / "grading" / "boot.py") in cmdline
         worker_user = uid >= UID_BASE
-        forked_worker = "grading/boot.py" in cmdline and ppid != os.getpid()
-        if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
+        forked_worker = ours and ppid != os.getpid()
+        if any(n in cmdline for n in needles) or (
+            recent and ours and (worker_user or forked_worker)
+        ):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
 
@@ -584,10 +636,11 @@ def grade_in_process(
     return report, made, memory
 
 
-@pytest.mark.parametrize("case", _params())
-def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch) -> None:
+@pytest.mark.parametrize(("case", "mode"), _params())
+def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, monkeypatch) -> None:
     marker = f"nnkit-hostile-{case.name}"
     monkeypatch.setenv("NNKIT_SECRET", secret)
+    enter_mode(mode, monkeypatch)
     sub = build_submission(tmp_path / "submission", case.name)
     sub_digest = tree_digest(sub)
     canaries = loot_canaries(secret, disk=not NONROOT)
@@ -610,17 +663,25 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 problems.append(f"grade() took {seconds:.1f} s")
             document = to_gradescope(report)
             results_file = tmp_path / "results" / "results.json"
-            write_json_atomic(document, results_file)
+            try:
+                write_json_atomic(document, results_file)
+                written = strict_json(results_file.read_text(encoding="utf-8"))
+            except ValueError as exc:  # allow_nan=False, strict parsing, a lone surrogate
+                problems.append(f"grade(): no valid results.json: {exc}")
+                written = document
             problems += check_document(
-                json.loads(results_file.read_text()),
+                written,
                 expected=expected_passes(baseline, attacked, [r.targets for r in report.results]),
                 baseline=baseline,
                 case=case,
                 canaries=canaries,
                 where="grade()",
             )
-            if memory.grown_mb > GRADER_MEMORY_MB:
+            limit = CLEANED_MEMORY_MB if case.outputs else GRADER_MEMORY_MB
+            if memory.grown_mb > limit:
                 problems.append(f"the grader's memory grew by {memory.grown_mb:.0f} MB")
+            if case.outputs:
+                problems += all_format_problems(report, tmp_path / "formats")
             if [p for p in scratch if p.exists()]:
                 problems.append("the grader left its scratch folder behind")
             problems += no_survivors([marker, *map(str, scratch)], since)
@@ -634,8 +695,13 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                     f"killed?): {done.stderr[-1000:]}"
                 )
             else:
+                try:
+                    written = strict_json(results_file.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    problems.append(f"nnkit grade: results.json is not strict JSON: {exc}")
+                    written = json.loads(results_file.read_text(encoding="utf-8"))
                 problems += check_document(
-                    json.loads(results_file.read_text()),
+                    written,
                     expected=expected_passes(baseline, attacked),
                     baseline=baseline,
                     case=case,
@@ -680,9 +746,11 @@ def test_every_case_folder_is_declared_and_says_its_attack() -> None:
             assert path.read_text().startswith('"""'), f"{path} should say its attack first"
 
 
-def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_killed_grader_leaves_no_worker_behind(mode, tmp_path, secret, monkeypatch) -> None:
     """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs: the
     worker must die with it, not run on as an orphan."""
+    enter_mode(mode, monkeypatch)
     sub = build_submission(tmp_path / "submission", "hang_call")
     workdir = cli_workdir("killed_grader")
     since = _clock_ticks()
@@ -712,14 +780,16 @@ def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
 
 
 @pytest.mark.skipif(NONROOT or not IS_ROOT, reason="workers get their own user only as root")
+@pytest.mark.parametrize("mode", MODES)
 def test_a_submission_cannot_touch_another_graded_at_the_same_time(
-    tmp_path, baseline, secret, monkeypatch
+    mode, tmp_path, baseline, secret, monkeypatch
 ) -> None:
     """`nnkit batch` grades several submissions at once. cases/cross_submission hunts for a
     worker whose command line names nnkit-hostile-victim, rewrites that submission's files
     and kills the worker; the honest victim must still score exactly 100."""
     case = CASES_BY_NAME["cross_submission"]
     monkeypatch.setenv("NNKIT_SECRET", secret)
+    enter_mode(mode, monkeypatch)
     attacker = build_submission(tmp_path / "attacker", case.name)
     victim = build_submission(tmp_path / "victim", None)
     victim_dir = Path(tempfile.mkdtemp(prefix="nnkit-hostile-victim-", dir="/tmp"))
