@@ -51,7 +51,13 @@ CLASS_8 = (
     "issue 10 class 8: without namespaces the worker writes in /tmp, /var/tmp and /dev/shm "
     "(closed by the Landlock work of the survivors track)"
 )
-KNOWN_FAILURES = {"huge_file": CLASS_8, "threads": CLASS_8}
+UNSHARE_REFUSED = (
+    "boot.py: as root where unshare is refused (docker's default profile, Gradescope), "
+    "_rebuild_view returns after its note and the no-namespaces set-up is skipped (cwd stays "
+    "/, the scratch folder on sys.path is writable); NNKIT_NO_NAMESPACES=1 takes the other "
+    "branch, so only the real container shows it"
+)
+KNOWN_FAILURES = {"huge_file": CLASS_8, "threads": CLASS_8, "mount_api": UNSHARE_REFUSED}
 JOBS = int(os.environ.get("NNKIT_CONTAINER_JOBS", "3"))  # containers at once, 0.5 CPU each
 MAX_RUN_SECONDS = hostile.MAX_SECONDS
 SCHEMA = hostile.SCHEMA
