@@ -37,7 +37,9 @@ from grading.sandbox import (
 from grading.submission import prepare
 from grading.suite import CHECKS, Check, CheckFailed, Student
 
-DEFAULT_SECRET = b"nnkit-default-course-secret"
+DEFAULT_SECRET = b"nnkit-default-course-secret"  # public: for trying the kit only
+SECRET_ENV = "NNKIT_SECRET"  # the course secret, for every command that grades
+FINGERPRINT_HEX_DIGITS = 12
 TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: swept after a worker
 
 
@@ -257,7 +259,31 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     return results
 
 
-def default_secret() -> bytes:
-    """The course secret from NNKIT_SECRET, or a fixed default (fine for local use)."""
-    value = os.environ.get("NNKIT_SECRET")
-    return value.encode() if value else DEFAULT_SECRET
+class SecretError(ValueError):
+    """No course secret to grade with: NNKIT_SECRET is missing or empty."""
+
+
+def default_secret(*, local: bool = False) -> bytes:
+    """The course secret: NNKIT_SECRET as UTF-8 bytes. Every command that grades asks here.
+
+    Missing, empty or blank raises SecretError (an empty value is what a CI workflow passes
+    when its repository secret is not defined). Only with `local` (trying the kit, the demo)
+    does a missing one give DEFAULT_SECRET, which is public: with it anyone can compute the
+    random inputs in advance, so callers warn (`uses_public_secret`).
+    """
+    value = os.environ.get(SECRET_ENV)
+    if value is not None and value.strip():
+        return value.encode()
+    if local:
+        return DEFAULT_SECRET
+    raise SecretError(f"{SECRET_ENV} is {'not set' if value is None else 'empty'}")
+
+
+def uses_public_secret(secret: bytes) -> bool:
+    """True for the built-in secret everyone can read in this file."""
+    return hmac.compare_digest(secret, DEFAULT_SECRET)
+
+
+def secret_fingerprint(secret: bytes) -> str:
+    """The first 12 hex digits of sha256(secret): names a secret without giving it away."""
+    return hashlib.sha256(secret).hexdigest()[:FINGERPRINT_HEX_DIGITS]
