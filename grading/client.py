@@ -8,13 +8,15 @@ every field is type-checked here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from grading import wire
 from grading.suite import CallInfo, GraphResult, StudentError
+
+Callback = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class StudentClient:
@@ -27,12 +29,26 @@ class StudentClient:
         self.touched: set[str] = set()  # targets called since the grader last cleared it
         self.student_seconds = 0.0  # time spent in student code, as the worker measured it
 
-    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    def _ask(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None = None,
+    ) -> dict[str, Any]:
+        """The worker's reply to `request`; `callback(question) -> answer` answers the
+        questions the worker asks while it runs (probe evaluations)."""
         raise NotImplementedError
 
-    def _reply(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    def _reply(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None = None,
+    ) -> dict[str, Any]:
         self.touched.add(target)
-        reply = self._ask(target, request, timeout)
+        reply = self._ask(target, request, timeout, callback)
         if type(reply.get("seconds")) is float:
             self.student_seconds += reply["seconds"]
         return reply
@@ -44,7 +60,9 @@ class StudentClient:
             "args": [wire.encode_value(a) for a in args],
             "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
         }
-        reply = self._reply(target, request, timeout)
+        probes = {a.name: a for a in (*args, *kwargs.values()) if isinstance(a, wire.Probe)}
+        callback = _probe_answers(probes) if probes else None
+        reply = self._reply(target, request, timeout, callback)
         self.last = CallInfo(
             warnings=[str(w) for w in _list(reply.get("warnings"))],
             args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
@@ -76,6 +94,21 @@ class StudentClient:
         if data is None or grad is None:
             raise StudentError("graph.Value: the worker sent a malformed answer")
         return GraphResult(data, grad)
+
+
+def _probe_answers(probes: dict[str, wire.Probe]) -> Callback:
+    """Answers to the worker's {"probe": name, "x": array}: f(x), evaluated here."""
+
+    def answer(question: dict[str, Any]) -> dict[str, Any]:
+        probe = probes.get(question.get("probe"))  # type: ignore[arg-type]
+        if probe is None:
+            return {"error": "no such function"}
+        try:
+            return {"value": probe.evaluate(wire.decode_value(question.get("x")))}
+        except wire.WireError as exc:
+            return {"error": str(exc)}
+
+    return answer
 
 
 def _list(value: Any) -> list[Any]:

@@ -11,7 +11,9 @@ Requests (JSON objects):
     (ops are plain JSON lists of an op name, node indices and numbers; the reply's value
     is {"data": {"values", "known"}, "grad": {...}}, see `number_arrays`)
 Replies: {"ok": true, "value": ..., "warnings": [...], "args_after": [...], "seconds": t}
-or {"ok": false, "error": {"type": ..., "message": ...}}.
+or {"ok": false, "error": {"type": ..., "message": ...}}. Every message carries the id of
+the request it belongs to. During a call, a probe (a function the grader handed over)
+asks the grader for f(x): {"op": "callback", "probe": name, "x": array} -> {"value": f}.
 
 This module imports only the standard library, numpy and `wire` (so that it can be
 loaded in a fresh, clean process before any student code).
@@ -41,28 +43,26 @@ PACKAGE = "nnbasics"
 MAX_ERROR_CHARS = 400
 
 
-# -- probes: scalar functions the grader can hand to student code -------------------------
+# -- probes: scalar functions the grader hands to student code ------------------------------
 
 
-def _cubic(params: dict[str, Any]) -> Callable[[np.ndarray], float]:
-    """f(x) = sum(a*x**3 + b*x**2 + c*x), with a, b, c shaped like x."""
-    a, b, c = (np.asarray(params[k], dtype=np.float64) for k in "abc")
+Ask = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def probe_function(probe: wire.Probe, ask: Ask) -> Callable[[np.ndarray], float]:
+    """The stand-in for a grader's function: each call sends x to the grader (`ask`, a
+    callback on the channel) and returns the f(x) it answers. Nothing of f is here."""
+    name = probe.name
 
     def f(x: np.ndarray) -> float:
-        x = np.asarray(x, dtype=np.float64)
-        return float(np.sum(a * x**3 + b * x**2 + c * x))
+        arr = np.array(x, dtype=np.float64)  # a copy: later changes to x do not cross
+        reply = ask({"probe": name, "x": wire.encode_value(arr)})
+        value = reply.get("value")
+        if type(value) is not float:
+            raise ValueError(str(reply.get("error", "the function could not be evaluated"))[:200])
+        return value
 
     return f
-
-
-PROBES: dict[str, Callable[[dict[str, Any]], Callable[[np.ndarray], float]]] = {"cubic": _cubic}
-
-
-def build_probe(probe: wire.Probe) -> Callable[[np.ndarray], float]:
-    """The callable for a probe the grader sent; unknown names are a request error."""
-    if probe.name not in PROBES:
-        raise ValueError(f"unknown probe {probe.name!r}")
-    return PROBES[probe.name](probe.params)
 
 
 # -- graph programs: build Values with the student's class and backpropagate ---------------
@@ -131,11 +131,19 @@ def number_arrays(values: list[float | None]) -> dict[str, np.ndarray]:
 # -- the request loop ----------------------------------------------------------------------
 
 
-class Session:
-    """Student modules, and objects left behind as handles, for one worker's lifetime."""
+def _no_callbacks(message: dict[str, Any]) -> dict[str, Any]:
+    raise RuntimeError("no grader to ask")
 
-    def __init__(self) -> None:
+
+class Session:
+    """Student modules, and objects left behind as handles, for one worker's lifetime.
+
+    `ask(message) -> reply` puts a question to the grader during the current request (the
+    serve loop sets it per request)."""
+
+    def __init__(self, ask: Ask = _no_callbacks) -> None:
         self.handles: dict[int, Any] = {}
+        self.ask = ask
 
     def store(self, obj: Any) -> int:
         hid = len(self.handles) + 1
@@ -159,7 +167,7 @@ class Session:
 
     def decode(self, data: Any) -> Any:
         value = wire.decode_value(data, self.resolve)
-        return build_probe(value) if isinstance(value, wire.Probe) else value
+        return probe_function(value, self.ask) if isinstance(value, wire.Probe) else value
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
@@ -255,12 +263,23 @@ def serve(sock: socket.socket) -> None:
         request = read_message(sock)
         if request is None:
             return
+        rid = request.get("id")
+        session.ask = lambda question, rid=rid: _ask_grader(sock, question, rid)
         try:
             reply = session.handle(request)
-            payload = wire.pack({**reply, "id": request.get("id")})
+            payload = wire.pack({**reply, "id": rid})
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             if isinstance(exc, KeyboardInterrupt):
                 raise
             error = describe_exception(exc)
-            payload = wire.pack({"ok": False, "error": error, "id": request.get("id")})
+            payload = wire.pack({"ok": False, "error": error, "id": rid})
         sock.sendall(payload)
+
+
+def _ask_grader(sock: socket.socket, question: dict[str, Any], rid: Any) -> dict[str, Any]:
+    """Send a callback for request `rid` and wait for the grader's answer."""
+    sock.sendall(wire.pack({**question, "op": "callback", "id": rid}))
+    answer = read_message(sock)
+    if answer is None or answer.get("id") != rid:
+        raise ConnectionError("the grader did not answer")
+    return answer

@@ -24,9 +24,15 @@ class CountingStudent(LocalStudent):
         super().__init__(*args, **kwargs)
         self.targets: list[str] = []
 
-    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    def _ask(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Any = None,
+    ) -> dict[str, Any]:
         self.targets.append(target)
-        return super()._ask(target, request, timeout)
+        return super()._ask(target, request, timeout, callback)
 
 
 def xor_check() -> Check:

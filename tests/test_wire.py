@@ -85,7 +85,7 @@ class Replying(StudentClient):
         super().__init__(seed=0)
         self.value = value
 
-    def _ask(self, target, request, timeout):
+    def _ask(self, target, request, timeout, callback=None):
         wire.unpack_body(wire.pack(request)[4:])  # the request itself is plain JSON
         return {"ok": True, "value": wire.encode_value(self.value)}
 
