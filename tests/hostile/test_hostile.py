@@ -130,6 +130,9 @@ CASES = [
     Case("threads", (), nonroot=""),
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
+    # issue 10, class 3: a worker that stops reading its channel and forges replies
+    Case("channel_stop_reading", (), nonroot=""),
+    Case("channel_thread_forger", (), nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -328,7 +331,7 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
             continue
         recent = start >= since_ticks
         worker_user = uid >= UID_BASE
-        forked_worker = "grading/boot.py" in cmdline and ppid != os.getpid()
+        forked_worker = str(KIT_ROOT / "grading" / "boot.py") in cmdline and ppid != os.getpid()
         if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
