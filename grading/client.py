@@ -79,21 +79,99 @@ class StudentClient:
         ops: Sequence[tuple[Any, ...]],
         backward_from: int | None = -1,
         timeout: float | None = None,
+        split: int | None = None,
     ) -> GraphResult:
-        request = {
-            "op": "graph",
-            "target": "graph.Value",
-            "ops": list(ops),  # tuples of names, indices and numbers: plain JSON arrays
-            "backward_from": backward_from,
-        }
-        reply = self._reply("graph.Value", request, timeout)
-        value = wire.decode_value(reply.get("value"))
-        if type(value) is not dict or set(value) != {"data", "grad"}:
+        """Build `ops` with the student's `Value` in the worker (the nodes stay there as
+        handles; with `split`, the first `split` nodes in one request and the rest, on
+        top of them, in a second), then, in one more request, call `.backward()` on node
+        `backward_from` through its handle and read every node's `.data` and `.grad`."""
+        if split is None:
+            return self.graphs([ops], backward_from, timeout)[0]
+        first = self._build([list(ops[:split])], timeout)[0]
+        rest = [_operands(op, split, first) for op in ops[split:]]
+        second = self._build([rest], timeout)[0]
+        backward = None
+        if backward_from is not None:
+            k = backward_from % len(ops)
+            backward = {"H": first, "i": k} if k < split else {"H": second, "i": k - split}
+        read = {"backward": backward, "graphs": [first, second]}
+        return self._read([read], [len(ops)], [first, second], timeout)[0]
+
+    def graphs(
+        self,
+        programs: Sequence[Sequence[tuple[Any, ...]]],
+        backward_from: int | None = -1,
+        timeout: float | None = None,
+    ) -> list[GraphResult]:
+        """`graph` for several independent programs in two requests: all are built, then
+        for each in turn backward is called (on its node `backward_from`) and its nodes
+        are read."""
+        gids = self._build([list(ops) for ops in programs], timeout)
+        reads = [
+            {
+                "backward": None
+                if backward_from is None
+                else {"H": g, "i": backward_from % len(ops)},
+                "graphs": [g],
+            }
+            for g, ops in zip(gids, programs)
+        ]
+        return self._read(reads, [len(ops) for ops in programs], gids, timeout)
+
+    def _build(self, programs: list[list[Any]], timeout: float | None) -> list[int]:
+        request = {"op": "graph", "target": "graph.Value", "programs": programs}
+        gids = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
+        if type(gids) is not list or len(gids) != len(programs):
             raise StudentError("graph.Value: the worker sent a malformed answer")
-        data, grad = _numbers(value["data"], len(ops)), _numbers(value["grad"], len(ops))
-        if data is None or grad is None:
+        if not all(type(g) is int for g in gids):
             raise StudentError("graph.Value: the worker sent a malformed answer")
-        return GraphResult(data, grad)
+        return gids
+
+    def _read(
+        self,
+        reads: list[dict[str, Any]],
+        sizes: list[int],
+        release: list[int],
+        timeout: float | None,
+    ) -> list[GraphResult]:
+        request = {"op": "read", "target": "graph.Value", "reads": reads, "release": release}
+        values = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
+        if type(values) is not list or len(values) != len(reads):
+            raise StudentError("graph.Value: the worker sent a malformed answer")
+        results = []
+        for value, n in zip(values, sizes):
+            if type(value) is not dict or set(value) != {"data", "grad"}:
+                raise StudentError("graph.Value: the worker sent a malformed answer")
+            data, grad = _numbers(value["data"], n), _numbers(value["grad"], n)
+            if data is None or grad is None:
+                raise StudentError("graph.Value: the worker sent a malformed answer")
+            results.append(GraphResult(data, grad))
+        return results
+
+
+_OPERANDS = {  # op name -> positions of its node operands (the rest are numbers)
+    "value": (),
+    "neg": (1,),
+    "add": (1, 2),
+    "sub": (1, 2),
+    "mul": (1, 2),
+    "add_const": (1,),
+    "sub_const": (1,),
+    "mul_const": (1,),
+    "radd_const": (2,),
+    "rsub_const": (2,),
+    "rmul_const": (2,),
+}
+
+
+def _operands(op: tuple[Any, ...], base: int, first: int) -> list[Any]:
+    """`op` for a request whose nodes start at node `base`: operands made by it become its
+    indices, earlier ones nodes of the first request's handle `first` ({"H": id, "i": k})."""
+    out = list(op)
+    for pos in _OPERANDS.get(op[0], (1,)):
+        k = out[pos]
+        out[pos] = k - base if k >= base else {"H": first, "i": k}
+    return out
 
 
 def _probe_answers(probes: dict[str, wire.Probe]) -> Callback:

@@ -236,6 +236,14 @@ class Worker:
         request, nothing may arrive before it is all written: the worker is idle until it
         has read a whole request, so anything it sends then answers nothing we asked."""
         view = memoryview(data)
+        if first and self._received:
+            raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
+        try:  # most messages fit in the channel's buffer at once: no select needed
+            view = view[self._sock.send(view[: 1 << 20]) :]
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            raise WorkerGone(self._death()) from exc
         while view:
             if first and self._received:
                 raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")

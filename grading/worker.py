@@ -7,9 +7,11 @@ reference solution or the hidden tests: the grader keeps all judging to itself.
 Requests (JSON objects):
   {"op": "call", "target": "layers.dense_forward", "args": [...], "kwargs": {...}}
   {"op": "get", "target": "neuron.AND_THETA"}
-  {"op": "graph", "ops": [[name, ...], ...], "backward_from": -1 | null}
-    (ops are plain JSON lists of an op name, node indices and numbers; the reply's value
-    is {"data": {"values", "known"}, "grad": {...}}, see `number_arrays`)
+  {"op": "graph", "programs": [[[name, ...], ...], ...]} -> a handle id per program
+  {"op": "read", "reads": [{"backward": ..., "graphs": [id, ...]}, ...], "release": [...]}
+    -> {"data": {"values", "known"}, "grad": {...}} (see `number_arrays`)
+    (ops are plain JSON lists of an op name, operands and numbers: the student's `Value`
+    objects are made and combined by Python operators and stay here as handles)
 Replies: {"ok": true, "value": ..., "warnings": [...], "args_after": [...], "seconds": t}
 or {"ok": false, "error": {"type": ..., "message": ...}}. Every message carries the id of
 the request it belongs to. During a call, a probe (a function the grader handed over)
@@ -83,9 +85,22 @@ _WITH_CONST = {
 _UNARY = ("sigmoid", "log", "exp", "tanh", "relu")
 
 
-def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> dict[str, Any]:
-    """Execute a graph program (see grading.suite.Student.graph); return data and grads."""
+def apply_ops(
+    value_class: type, ops: list[Any], earlier: Callable[[dict[str, Any]], Any]
+) -> list[Any]:
+    """The nodes of a graph program, each made by one Python operation on the student's
+    objects (`value_class(x)`, `a + b`, `c * a`, `a.tanh()`, ...). An operand is the index
+    of an earlier node of `ops`, or {"H": id, "i": k}: node k of a program an earlier
+    request made (`earlier(operand)`)."""
     nodes: list[Any] = []
+
+    def node(ref: Any) -> Any:
+        if type(ref) is int and ref >= 0:
+            return nodes[ref]  # an IndexError for a node not made yet
+        if type(ref) is dict:
+            return earlier(ref)
+        raise ValueError("malformed graph operand")
+
     for op in ops:
         if type(op) is not list or not op or type(op[0]) is not str:
             raise ValueError("malformed graph op")
@@ -93,19 +108,35 @@ def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> d
         if name == "value":
             nodes.append(value_class(float(rest[0])))
         elif name == "neg":
-            nodes.append(-nodes[rest[0]])
+            nodes.append(-node(rest[0]))
         elif name in _BINARY:
-            nodes.append(_BINARY[name](nodes[rest[0]], nodes[rest[1]]))
+            nodes.append(_BINARY[name](node(rest[0]), node(rest[1])))
         elif name in ("add_const", "mul_const", "sub_const"):
-            nodes.append(_WITH_CONST[name](nodes[rest[0]], float(rest[1])))
+            nodes.append(_WITH_CONST[name](node(rest[0]), float(rest[1])))
         elif name in ("radd_const", "rmul_const", "rsub_const"):
-            nodes.append(_WITH_CONST[name](float(rest[0]), nodes[rest[1]]))
+            nodes.append(_WITH_CONST[name](float(rest[0]), node(rest[1])))
         elif name in _UNARY:
-            nodes.append(getattr(nodes[rest[0]], name)())
+            nodes.append(getattr(node(rest[0]), name)())
         else:
             raise ValueError(f"unknown graph op {name!r}")
+    return nodes
+
+
+def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> dict[str, Any]:
+    """Build `ops` with `value_class`, call backward on node `backward_from` (None: not at
+    all) and read every node's data and grad. The grader runs the reference `Value` so."""
+    nodes = apply_ops(value_class, ops, _no_handles)
     if backward_from is not None:
         nodes[backward_from].backward()
+    return read_nodes(nodes)
+
+
+def _no_handles(ref: dict[str, Any]) -> Any:
+    raise ValueError("no handles here")
+
+
+def read_nodes(nodes: list[Any]) -> dict[str, list[float | None]]:
+    """`.data` and `.grad` of every node, as floats (None where not a number)."""
     return {
         "data": [_as_number(getattr(n, "data", None)) for n in nodes],
         "grad": [_as_number(getattr(n, "grad", None)) for n in nodes],
@@ -143,12 +174,13 @@ class Session:
 
     def __init__(self, ask: Ask = _no_callbacks) -> None:
         self.handles: dict[int, Any] = {}
+        self._next = 0  # the last handle id given out (ids are never reused)
         self.ask = ask
 
     def store(self, obj: Any) -> int:
-        hid = len(self.handles) + 1
-        self.handles[hid] = obj
-        return hid
+        self._next += 1
+        self.handles[self._next] = obj
+        return self._next
 
     def resolve(self, hid: int) -> Any:
         if hid not in self.handles:
@@ -172,6 +204,8 @@ class Session:
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
         target = str(request.get("target", ""))
+        if op != "graph":
+            gc.enable()
         if op == "call":
             func = self.lookup(target)
             args = [self.decode(a) for a in request.get("args", [])]
@@ -190,25 +224,67 @@ class Session:
             }
         if op == "get":
             return {"ok": True, "value": wire.encode_value(self.lookup(target), self.store)}
-        if op == "graph":
-            value_class = self.lookup("graph.Value")
-            backward_from = request.get("backward_from")
-            ops = request.get("ops")  # plain JSON: [name, index or number, ...] per op
-            if type(ops) is not list:
-                raise ValueError("malformed graph program")
+        if op in ("graph", "read"):
             start = time.perf_counter()
-            # A 10,000-node graph is tens of thousands of new objects: the cyclic garbage
-            # collector would scan them again and again and double the time. The garbage
-            # (bounded by the program's size) is collected after, as usual.
+            # A 10,000-node graph is tens of thousands of new objects, held here from
+            # "graph" to "read": the cyclic garbage collector would scan them again and
+            # again and double the time. It is paused until the nodes are read (any other
+            # request resumes it); their garbage is collected after, as usual.
             gc.disable()
             try:
-                result = run_graph(value_class, ops, backward_from)
+                value = self.graph_step(op, request)
             finally:
-                gc.enable()
+                if op == "read":
+                    gc.enable()
             seconds = time.perf_counter() - start
-            value = {kind: number_arrays(result[kind]) for kind in ("data", "grad")}
             return {"ok": True, "value": wire.encode_value(value), "seconds": seconds}
         raise ValueError(f"unknown request {op!r}")
+
+    def graph_step(self, op: str, request: dict[str, Any]) -> Any:
+        """One step of a graph check, on the student's `Value` objects, which stay here.
+
+        "graph": {"programs": [ops, ...]} makes the nodes of each program and keeps them
+        as one handle each (-> their ids; a later program refers to node k of handle id
+        as {"H": id, "i": k}). "read": {"reads": [{"backward": {"H": id, "i": k} | None,
+        "graphs": [id, ...]}, ...], "release": [id, ...]}: for each read in turn, calls
+        `.backward()` on that node, then takes the data and grads of the nodes of
+        `graphs`, in order; forgets the handles of `release` after.
+        """
+        if op == "graph":
+            programs = request.get("programs")
+            if type(programs) is not list or not all(type(p) is list for p in programs):
+                raise ValueError("malformed graph program")
+            value_class = self.lookup("graph.Value")
+            return [self.store(apply_ops(value_class, ops, self._node)) for ops in programs]
+        reads, release = request.get("reads"), request.get("release")
+        if type(reads) is not list or type(release) is not list:
+            raise ValueError("malformed graph read")
+        results = []
+        for read in reads:
+            if type(read) is not dict or type(read.get("graphs")) is not list:
+                raise ValueError("malformed graph read")
+            backward = read.get("backward")
+            if backward is not None:
+                if type(backward) is not dict:
+                    raise ValueError("malformed graph operand")
+                self._node(backward).backward()
+            found = read_nodes([n for gid in read["graphs"] for n in self._nodes(gid)])
+            results.append({kind: number_arrays(found[kind]) for kind in ("data", "grad")})
+        for gid in release:
+            self.handles.pop(gid, None)
+        return results
+
+    def _nodes(self, gid: Any) -> list[Any]:
+        nodes = self.resolve(gid) if type(gid) is int else None
+        if type(nodes) is not list:
+            raise ValueError("malformed graph handle")
+        return nodes
+
+    def _node(self, ref: dict[str, Any]) -> Any:
+        k = ref.get("i")
+        if type(k) is not int:
+            raise ValueError("malformed graph operand")
+        return self._nodes(ref.get("H"))[k]
 
 
 def _short(text: str) -> str:

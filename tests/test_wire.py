@@ -79,7 +79,8 @@ def test_messages_must_be_json_objects():
 
 
 class Replying(StudentClient):
-    """A client whose worker answers every graph program with `value` (a forged reply)."""
+    """A client whose worker builds every graph program (handle 1) and answers every read
+    with `value` (a forged reply)."""
 
     def __init__(self, value: object) -> None:
         super().__init__(seed=0)
@@ -87,7 +88,9 @@ class Replying(StudentClient):
 
     def _ask(self, target, request, timeout, callback=None):
         wire.unpack_body(wire.pack(request)[4:])  # the request itself is plain JSON
-        return {"ok": True, "value": wire.encode_value(self.value)}
+        if request["op"] == "graph":
+            return {"ok": True, "value": wire.encode_value([1])}
+        return {"ok": True, "value": wire.encode_value([self.value])}
 
 
 OPS = [("value", 2.0), ("value", 3.0), ("mul", 0, 1)]
