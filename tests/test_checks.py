@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 from buggy import BY_NAME, build
 
@@ -45,6 +46,7 @@ def test_xor_passes_after_three_seeds_learn(seed):
     [result] = run_checks(student, [xor_check()])
     assert result.passed, result.message
     assert student.targets.count("train.train") == 3
+    assert student.targets.count("train.init_params") == 3  # the starts it replays
 
 
 def test_xor_fails_after_two_seeds_fail_and_names_them(tmp_path):
@@ -53,7 +55,7 @@ def test_xor_fails_after_two_seeds_fail_and_names_them(tmp_path):
     assert not result.passed
     assert student.targets.count("train.train") == 2
     pattern = (
-        r"train\(XOR, \[2, 4, 1\], \['tanh', 'sigmoid'\], learning_rate=4, epochs=150\) "
+        r"train\(X?N?OR, \[2, 4, 1\], \['tanh', 'sigmoid'\], learning_rate=4, epochs=150\) "
         r"with seeds \[(\d+), (\d+)\] reached training accuracies \[(0\.\d+), (0\.\d+)\]; "
         r"100% is expected on at least 3 of 4 seeds\. Inputs: random, seed 5\."
     )
@@ -61,3 +63,31 @@ def test_xor_fails_after_two_seeds_fail_and_names_them(tmp_path):
     assert match, result.message
     first, second = int(match[1]), int(match[2])
     assert 0 <= first < second < 20
+
+
+@pytest.mark.parametrize("label", ["XOR", "XNOR"])
+def test_the_xor_replay_takes_the_reference_steps(label):
+    """`_descend` (the grader's replay of train) against 150 steps of the reference's own
+    loss_and_grads, from three starts at once, with the rows in a drawn order."""
+    from autograder.checks_train import XOR_LABELS, XOR_X, _descend
+    from grading.reference import ref
+
+    order = np.random.default_rng(1).permutation(4)
+    X, y = XOR_X[order], XOR_LABELS[label][order]
+    starts = [ref.train.init_params([2, 4, 1], seed) for seed in range(3)]
+    replayed = _descend(starts, X, y, 4.0, 150)
+    for start, got in zip(starts, replayed):
+        params = start
+        for _ in range(150):
+            _, grads = ref.network.loss_and_grads(X, y, params, ["tanh", "sigmoid"])
+            params = [(W - 4.0 * dW, b - 4.0 * db) for (W, b), (dW, db) in zip(params, grads)]
+        for (W, b), (W2, b2) in zip(params, got):
+            np.testing.assert_allclose(W2, W, rtol=1e-8, atol=1e-9)
+            np.testing.assert_allclose(b2, b, rtol=1e-8, atol=1e-9)
+
+
+def test_the_xor_labeling_is_drawn_per_submission():
+    from autograder.checks_train import xor_problem
+
+    names = {xor_problem(np.random.default_rng(seed))[0] for seed in range(20)}
+    assert names == {"XOR", "XNOR"}
