@@ -45,9 +45,8 @@ def _steal(sock, guess):
         if not data:
             return
         guess = guess + 1 if isinstance(guess, int) else 1
-        body = json.dumps(
-            {"ok": True, "value": None, "warnings": [], "args_after": [], "seconds": 0.0, "id": guess}
-        ).encode()
+        forged = {"ok": True, "value": None, "warnings": [], "args_after": [], "seconds": 0.0}
+        body = json.dumps({**forged, "id": guess}).encode()
         try:
             sock.sendall(struct.pack(">I", len(body)) + body)
         except OSError:
