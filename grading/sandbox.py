@@ -234,7 +234,12 @@ class Worker:
     def _send(self, data: bytes, deadline: float, *, first: bool) -> None:
         """Write `data` to the channel by the deadline. For the `first` message of a
         request, nothing may arrive before it is all written: the worker is idle until it
-        has read a whole request, so anything it sends then answers nothing we asked."""
+        has read a whole request, so anything it sends then answers nothing we asked.
+
+        Raises WorkerStalled / WorkerGone when the request could not be delivered (it was
+        never read); for a later message (an answer to a question), TimeoutError or
+        WorkerCrashed, as the call is under way."""
+        gone = WorkerGone if first else WorkerCrashed
         view = memoryview(data)
         if first and self._received:
             raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
@@ -243,13 +248,15 @@ class Worker:
         except BlockingIOError:
             pass
         except OSError as exc:
-            raise WorkerGone(self._death()) from exc
+            raise gone(self._death()) from exc
         while view:
             if first and self._received:
                 raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
             left = deadline - time.monotonic()
             if left <= 0:
-                raise WorkerStalled("the worker did not read the request in time")
+                if first:
+                    raise WorkerStalled("the worker did not read the request in time")
+                raise TimeoutError
             events = selectors.EVENT_WRITE | (selectors.EVENT_READ if first else 0)
             self._selector.modify(self._sock, events)
             try:
@@ -260,6 +267,8 @@ class Worker:
             if mask & selectors.EVENT_READ:
                 try:
                     chunk = self._sock.recv(1 << 16)
+                except BlockingIOError:
+                    continue
                 except ConnectionResetError:  # it died with our request unread
                     raise WorkerGone(self._death()) from None
                 if not chunk:
@@ -272,7 +281,7 @@ class Worker:
                 except BlockingIOError:
                     continue
                 except OSError as exc:
-                    raise WorkerGone(self._death()) from exc
+                    raise gone(self._death()) from exc
                 view = view[sent:]
 
     def _message(self, deadline: float) -> dict[str, Any]:
