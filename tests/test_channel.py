@@ -21,7 +21,7 @@ from grading.wire import Probe
 
 FAST = Limits(call_timeout=2.0)
 
-# Installed by stall.stop(): the worker's serve loop never reads again; `forge` also
+# Installed by activations.stop(): the worker's serve loop never reads again; `forge` also
 # answers every request that arrives with replies whose ids are guessed.
 STALL = """
 import json, select, struct, sys
@@ -102,7 +102,8 @@ def test_a_call_that_breaks_the_protocol_on_a_fresh_worker_too_is_blamed(tmp_pat
             student.call("activations.broken")
         assert student.call("activations.shape", np.zeros(3)) == [3]
     assert info.value.message == (
-        "activations.broken crashed the process: the worker broke the protocol (a reply out of turn)"
+        "activations.broken crashed the process: "
+        "the worker broke the protocol (a reply out of turn)"
     )
 
 
