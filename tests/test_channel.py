@@ -163,3 +163,22 @@ def test_a_probe_refuses_points_of_another_shape(tmp_path):
         "gradcheck.wrong_shape raised ValueError: the probe takes a float64 array of shape (3,) "
         "(nnbasics/gradcheck.py, line 18)"
     )
+
+
+def test_a_question_without_a_function_to_ask_about_is_a_broken_protocol(tmp_path):
+    """The worker may ask the grader only about the functions of the call under way."""
+    source = (
+        "import sys\n"
+        "def ask_anyway():\n"
+        "    frame = sys._getframe()\n"
+        "    while 'session' not in frame.f_locals:\n"
+        "        frame = frame.f_back\n"
+        "    return frame.f_locals['session'].ask({'probe': 'cubic', 'x': 1.0})\n"
+    )
+    with sandboxed_student(package(tmp_path, activations=source), limits=FAST) as (student, _, _):
+        with pytest.raises(StudentError) as info:
+            student.call("activations.ask_anyway")
+    assert info.value.message == (
+        "activations.ask_anyway crashed the process: "
+        "the worker broke the protocol (a question out of turn)"
+    )
