@@ -28,6 +28,8 @@ class StudentClient:
         self.last = CallInfo()
         self.touched: set[str] = set()  # targets called since the grader last cleared it
         self.student_seconds = 0.0  # time spent in student code, as the worker measured it
+        self.workers = 0  # workers started so far (handles do not outlive their worker)
+        self._built_on: int | None = None  # `workers` when a graph's first build returned
 
     def _ask(
         self,
@@ -87,6 +89,15 @@ class StudentClient:
         `backward_from` through its handle and read every node's `.data` and `.grad`."""
         if split is None:
             return self.graphs([ops], backward_from, timeout)[0]
+        return self._on_one_worker(lambda: self._split_graph(ops, backward_from, timeout, split))
+
+    def _split_graph(
+        self,
+        ops: Sequence[tuple[Any, ...]],
+        backward_from: int | None,
+        timeout: float | None,
+        split: int,
+    ) -> GraphResult:
         first = self._build([list(ops[:split])], timeout)[0]
         rest = [_operands(op, split, first) for op in ops[split:]]
         second = self._build([rest], timeout)[0]
@@ -106,6 +117,14 @@ class StudentClient:
         """`graph` for several independent programs in two requests: all are built, then
         for each in turn backward is called (on its node `backward_from`) and its nodes
         are read."""
+        return self._on_one_worker(lambda: self._graphs(programs, backward_from, timeout))
+
+    def _graphs(
+        self,
+        programs: Sequence[Sequence[tuple[Any, ...]]],
+        backward_from: int | None,
+        timeout: float | None,
+    ) -> list[GraphResult]:
         gids = self._build([list(ops) for ops in programs], timeout)
         reads = [
             {
@@ -118,9 +137,23 @@ class StudentClient:
         ]
         return self._read(reads, [len(ops) for ops in programs], gids, timeout)
 
+    def _on_one_worker(self, steps: Callable[[], Any]) -> Any:
+        """`steps()`, a sequence of requests on the handles its first request makes; once
+        more from the start when a later request failed on another worker than the one
+        that made them (a new worker took over: the handles were gone)."""
+        self._built_on = None
+        try:
+            return steps()
+        except StudentError:
+            if self._built_on is None or self._built_on == self.workers:
+                raise
+        return steps()
+
     def _build(self, programs: list[list[Any]], timeout: float | None) -> list[int]:
         request = {"op": "graph", "target": "graph.Value", "programs": programs}
         gids = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
+        if self._built_on is None:
+            self._built_on = self.workers
         if type(gids) is not list or len(gids) != len(programs):
             raise StudentError("graph.Value: the worker sent a malformed answer")
         if not all(type(g) is int for g in gids):

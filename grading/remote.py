@@ -81,6 +81,7 @@ class RemoteStudent(StudentClient):
     def _ensure_worker(self) -> Worker:
         if self._worker is None:
             self._worker = Worker(self.config)
+            self.workers += 1
         return self._worker
 
     def _stop_worker(self) -> None:
