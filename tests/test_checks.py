@@ -4,6 +4,7 @@ its verdict needs, and says which seeds failed."""
 from __future__ import annotations
 
 import re
+import shutil
 from typing import Any
 
 import numpy as np
@@ -91,3 +92,26 @@ def test_the_xor_labeling_is_drawn_per_submission():
 
     names = {xor_problem(np.random.default_rng(seed))[0] for seed in range(20)}
     assert names == {"XOR", "XNOR"}
+
+
+def test_numerical_gradient_must_evaluate_f_at_x_plus_and_minus_h(tmp_path):
+    """Central differences with half the step are accurate on a cubic too (error a h²/4);
+    only the grader's record of where f was evaluated tells them apart."""
+    package = tmp_path / "nnbasics"
+    shutil.copytree(SOLUTION_DIR / "nnbasics", package)
+    source = (package / "gradcheck.py").read_text()
+    for old, new in [
+        ("x[i] = old + h\n", "x[i] = old + h / 2\n"),
+        ("x[i] = old - h\n", "x[i] = old - h / 2\n"),
+        ("(f_plus - f_minus) / (2.0 * h)", "(f_plus - f_minus) / h"),
+    ]:
+        assert source.count(old) == 1
+        source = source.replace(old, new)
+    (package / "gradcheck.py").write_text(source)
+    checks = [c for c in load_checks() if c.name == "gradcheck_numerical_gradient_central"]
+    [result] = run_checks(LocalStudent(tmp_path, seed=3), checks)
+    assert result.message == (
+        "numerical_gradient(f, x) for a cubic f and x (3, 4) never evaluated f at x + h at "
+        "index (0, 0) (24 of 24 points of the central differences are missing; f was called "
+        "24 times). Inputs: random, seed 3."
+    )
