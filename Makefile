@@ -22,6 +22,7 @@ test: setup
 	$(BIN)/nnkit release --check
 	$(BIN)/python -m pytest
 
+bench: export NNKIT_SECRET ?= nnkit-bench-secret
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/xor_settings.py

@@ -359,9 +359,9 @@ def graph_op_sigmoid(student: Student) -> None:
             if "Overflow" not in exc.message:
                 raise
             raise CheckFailed(
-                diagnose.compose(
-                    f"{context}: {exc.message}",
-                    sentence(
+                exc.failure.but(
+                    summary=f"{context}: {exc.failure.summary}",
+                    likely_mistake=sentence(
                         "unstable_sigmoid", "use math.exp(-x) when x >= 0, else e^x / (1 + e^x)"
                     ),
                 )
@@ -397,10 +397,9 @@ def graph_op_relu(student: Student) -> None:
     try:
         _check_expressions(student, cases, c, ["x", "c"])
     except CheckFailed as exc:
-        parsed = diagnose.parse(exc.message)
-        if "dL/dx" not in parsed.summary:
+        if "dL/dx" not in exc.failure.summary:
             raise
-        raise CheckFailed(diagnose.compose(parsed.summary, sentence("relu_at_zero"))) from None
+        raise CheckFailed(diagnose.compose(exc.failure.summary, sentence("relu_at_zero"))) from None
 
 
 @check(PART, points=1.5, tags=("random",))
@@ -622,7 +621,7 @@ def graph_deep_chain(student: Student) -> None:
         result = student.graph(ops, timeout=20)
     except StudentError as exc:
         if "Recursion" in exc.message or "recursion" in exc.message:
-            raise CheckFailed(diagnose.compose(exc.message, sentence("recursion"))) from None
+            raise CheckFailed(exc.failure.but(likely_mistake=sentence("recursion"))) from None
         raise
     vals = _forward(ops)
     grads = np.array(_backward(ops, vals))

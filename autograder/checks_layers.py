@@ -485,10 +485,12 @@ def layers_unknown_activation(student: Student) -> None:
         try:
             student.call("layers.activation_forward", Z, name)
         except StudentError as exc:
-            if "ValueError" not in exc.message:
+            if "ValueError" not in exc.failure.summary:
                 raise CheckFailed(
-                    f"activation_forward(Z, {name!r}) should raise ValueError for an unknown "
-                    f"name; instead: {exc.message}"
+                    exc.failure.but(
+                        summary=f"activation_forward(Z, {name!r}) should raise ValueError for "
+                        f"an unknown name; instead: {exc.failure.summary}"
+                    )
                 ) from None
         else:
             raise CheckFailed(

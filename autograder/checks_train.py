@@ -19,7 +19,6 @@ from autograder.common import (
     expect_values,
     float_array,
 )
-from grading import diagnose
 from grading.diagnose import sentence
 from grading.reference import ref
 from grading.suite import CheckFailed, Student, expect_tuple
@@ -130,14 +129,12 @@ def _expect_step(
                 g, e, f"{name} after {what}", hints=_step_hints(start, grads, lr, k, X.shape[0])
             )
         except CheckFailed as exc:
-            parsed = diagnose.parse(exc.message)
             raise CheckFailed(
-                diagnose.compose(
-                    f"{parsed.summary} (train steps with your network.loss_and_grads: "
-                    f"if Part 6 fails, fix it first)",
-                    parsed.mistake,
+                exc.failure.but(
+                    summary=f"{exc.failure.summary} (train steps with your "
+                    f"network.loss_and_grads: if Part 6 fails, fix it first)",
+                    inputs="",
                 )
-                + (f". {parsed.values}" if parsed.values else "")
             ) from None
     return expected
 

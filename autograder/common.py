@@ -1,7 +1,7 @@
 """Helpers shared by the hidden checks (no checks live here).
 
 - `check`: `grading.suite.check`, plus the diagnosis's last part: a failed check that drew
-  random inputs says so, with the submission's seed (`Inputs: random, seed S.`);
+  random inputs says so, with the submission's seed (the Failure's `inputs`);
 - tolerances: how close a result must be, per kind of check;
 - `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
   numerical gradient; a failure names the size and place of the error and the likely
@@ -197,19 +197,18 @@ def check(
             try:
                 func(student)
             except CheckFailed as exc:
-                if isinstance(exc, StudentError) and any(n in exc.message for n in _NO_INPUTS):
+                if isinstance(exc, StudentError) and exc.nothing_ran:
                     raise  # the inputs do not matter: nothing ran
                 drew = _rng_state(student) != before
-                message = diagnose.with_inputs(exc.message, student.seed if drew else None)
-                raise type(exc)(message) from None
+                failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
+                if isinstance(exc, StudentError):
+                    raise StudentError(failure, exc.kind) from None
+                raise CheckFailed(failure) from None
 
         register(run)
         return run
 
     return decorate
-
-
-_NO_INPUTS = ("is not implemented yet", "could not be imported", " has no '")
 
 
 def _rng_state(student: Student) -> Any:
@@ -301,8 +300,8 @@ def expect_no_warnings(student: Student, what: str, mistake: str = "") -> None:
     caught = student.last.warnings
     if caught:
         more = f" (and {len(caught) - 1} more)" if len(caught) > 1 else ""
-        first = caught[0]
-        raise CheckFailed(diagnose.compose(f"{what} raised the warning '{first}'{more}", mistake))
+        failure = diagnose.compose(f"{what} raised a warning{more}", mistake)
+        raise CheckFailed(failure.but(student_text=caught[0]))  # the warning: student text
 
 
 # -- inputs for gradient checks -------------------------------------------------------

@@ -277,7 +277,7 @@ def bench_class(size: int, jobs: int, work: Path) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"bench: grade-all failed:\n{proc.stderr[-2000:]}")
     overheads, students = [], []
-    for results in out.glob("*/results.json"):
+    for results in out.glob("submissions/*/results.json"):
         doc = json.loads(results.read_text())
         extra = doc.get("extra_data", {})
         if "student_seconds" in extra:

@@ -3,28 +3,42 @@
 `SUBMISSIONS` holds one sub-folder or `.zip` per submission (its id is the name without
 `.zip`), or a Gradescope "Export Submissions" folder: `submission_metadata.yml` at the
 top, one `submission_<n>/` folder per submission, and the submitters' names and emails in
-the metadata. For each submission `grade_all` writes `OUT/<id>/results.json` (Gradescope's
-format), `OUT/<id>/junit.xml`, `OUT/<id>/feedback.md` and `.html`, records a row in
-`OUT/gradebook.sqlite`, and at the end writes `OUT/gradebook.csv` from every row of the
-current suite version.
+the metadata. For each submission `grade_all` writes `OUT/submissions/<id>/results.json`
+(Gradescope's format), `junit.xml`, `feedback.md` and `feedback.html` beside it, records a
+row in `OUT/gradebook.sqlite`, and at the end writes `OUT/gradebook.csv` from every row of
+the current suite version. Class-wide files live at fixed names directly in OUT and every
+submission's files under `OUT/submissions/`, so no submission name can collide with them.
+
+A submission's id is its file or folder name (`alice.zip` stays `alice.zip`), with every
+character other than letters, digits and ` -_.+@,()` written as `%XX` (its UTF-8 bytes,
+or the raw bytes of a name that is not UTF-8) and names longer than MAX_ID_BYTES cut and
+suffixed with a hash: one name always gives the same id, and two names never give one.
+Names and emails from the metadata, and error messages, are cleaned by `clean_text`
+(one line, no control characters) before anything stores or shows them; each output
+escapes them for itself (terminal markup, Markdown, CSV formulas).
 
 A submission whose content (as `grading.submission.prepare` reads it) and hidden suite
 are unchanged since it was last graded, under the same course secret, is not graded
-again. A submission that cannot be read, or whose grading raises, gets a row with score 0
-and a one-line error, and is tried again on the next run; it never stops the batch.
+again. A submission that cannot be read, whose grading raises, or whose results cannot be
+written or recorded, gets a row with score 0 and a one-line error, and is tried again on
+the next run; it never stops the batch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +59,14 @@ from rich.table import Table
 
 from grading import privileges
 from grading.feedback import html_page
-from grading.gradebook import PART_COLUMNS, Gradebook, GradebookRow, export_csv, format_points
+from grading.gradebook import (
+    PART_COLUMNS,
+    Gradebook,
+    GradebookRow,
+    export_csv,
+    format_points,
+    now_iso,
+)
 from grading.grader import default_secret, grade, load_checks, submission_seed, suite_version
 from grading.junit import to_junit
 from grading.parts import PARTS
@@ -55,7 +76,12 @@ from grading.submission import SubmissionError, prepare
 METADATA_FILE = "submission_metadata.yml"
 GRADEBOOK_FILE = "gradebook.sqlite"
 CSV_FILE = "gradebook.csv"
-MAX_ERROR_CHARS = 500
+SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submission
+MAX_ERROR_CHARS = 500  # one error message, characters
+MAX_TEXT_CHARS = 200  # one name or email (all of a group's, joined), characters
+MAX_ID_BYTES = 200  # one submission id, UTF-8 bytes (a folder name may have 255)
+_ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
+_JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
 
 
 class BatchError(Exception):
@@ -102,28 +128,57 @@ def find_submissions(folder: Path, exclude: Iterable[Path] = ()) -> list[Submiss
     folder = _export_root(folder)
     metadata = _read_metadata(folder / METADATA_FILE)
     skip = {Path(p).resolve() for p in exclude}
-    entries = []
+    submissions = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == "__MACOSX" or path.resolve() in skip:
             continue
-        if path.is_dir():
-            entries.append((path.name, path))
-        elif path.is_file() and path.suffix.lower() == ".zip":
-            entries.append((path.name[:-4], path))
-    taken = [key for key, _ in entries]
-    submissions = []
-    for key, path in entries:
-        sub_id = path.name if taken.count(key) > 1 and path.is_file() else key  # "a" and "a.zip"
-        people = metadata.get(path.name) or metadata.get(key) or []
+        if path.is_symlink():
+            continue  # a link is not a hand-in (and could point anywhere)
+        if not path.is_dir() and not (path.is_file() and path.suffix.lower() == ".zip"):
+            continue
+        stem = path.name[:-4] if path.is_file() else path.name
+        people = metadata.get(path.name) or metadata.get(stem) or []
         submissions.append(
             Submission(
-                sub_id,
+                submission_id(path.name),
                 path,
-                "; ".join(p["name"] for p in people if p["name"]),
-                "; ".join(p["email"] for p in people if p["email"]),
+                clean_text("; ".join(p["name"] for p in people if p["name"])),
+                clean_text("; ".join(p["email"] for p in people if p["email"])),
             )
         )
     return sorted(submissions, key=lambda s: s.id)
+
+
+def submission_id(name: str) -> str:
+    """The id of the submission stored under file or folder `name` (see the module
+    docstring): stable, unique per name, and safe as a path component, a CSV cell, a
+    terminal or Markdown word."""
+    parts = []
+    for char in name:
+        if char.isalnum() and char.isprintable() or char in _ID_SAFE:
+            parts.append(char)
+        else:
+            parts.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogateescape"))
+    sub_id = "".join(parts)
+    if len(sub_id.encode()) > MAX_ID_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        head = sub_id.encode()[: MAX_ID_BYTES - 17].decode("utf-8", "ignore")
+        sub_id = f"{head}~{digest}"  # "~" is never kept as is, so no plain id ends so
+    return sub_id
+
+
+def clean_text(value: object, limit: int = MAX_TEXT_CHARS) -> str:
+    """Text from outside the grader (metadata names and emails, error messages) as every
+    output may hold it: a str (anything else gives ""), one line (whitespace runs become
+    one space), valid UTF-8 (lone surrogates become "?"), without control or format
+    characters (ESC, bidi overrides; zero-width joiners stay), at most `limit`
+    characters. Each output still escapes it for its own syntax."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value[: limit * 4].split())
+    text = text.encode("utf-8", "replace").decode("utf-8")  # "?" for lone surrogates
+    text = "".join(c for c in text if c in _JOINERS or unicodedata.category(c) not in ("Cc", "Cf"))
+    return text[:limit].strip()
 
 
 def _export_root(folder: Path) -> Path:
@@ -181,9 +236,16 @@ def _read_metadata(path: Path) -> dict[str, list[dict[str, str]]]:
         for person in submitters if isinstance(submitters, list) else []:
             if isinstance(person, dict):
                 person = {_key(k): v for k, v in person.items()}
-                people.append({k: str(person.get(k) or "").strip() for k in ("name", "email")})
+                people.append({k: _scalar(person.get(k)) for k in ("name", "email")})
         metadata[str(folder_name)] = people
     return metadata
+
+
+def _scalar(value: Any) -> str:
+    """A name or email from the metadata: a plain string or number, cleaned; "" else."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return clean_text(str(value))
 
 
 # -- grading -------------------------------------------------------------------------------
@@ -227,6 +289,17 @@ def grade_all(
         rows[sub.id] = _record_failure(book, out, sub, version, sha, error, max_total)
         counts["failed"] += 1
 
+    def recorded(
+        sub: Submission, sha: str, kind: str, record: Callable[..., GradebookRow], *args: Any
+    ) -> None:
+        """Count `record(*args)`'s row as `kind`, or, if writing or storing it raises, give
+        the submission an error row: one submission's trouble never stops the batch."""
+        try:
+            rows[sub.id] = record(*args)
+            counts[kind] += 1
+        except Exception as exc:  # noqa: BLE001 - a full disk, a file in the way, ...
+            failed(sub, sha, f"its grade could not be recorded: {_one_line(exc)}")
+
     with Gradebook(out / GRADEBOOK_FILE) as book, _progress_bar(progress) as bar:
         task = bar.add_task("grading", total=len(submissions))
         pending: dict[str, list[Submission]] = {}  # content sha -> submissions holding it
@@ -237,46 +310,32 @@ def grade_all(
                 failed(sub, "", _one_line(exc))
                 bar.advance(task)
                 continue
-            known = _reusable(book, sub, sha, version, submission_seed(secret, sha))
+            try:
+                known = _reusable(book, sub, sha, version, submission_seed(secret, sha))
+            except Exception:  # noqa: BLE001 - a damaged stored row: grade it again
+                known = None
             if known is not None:
-                rows[sub.id] = _reuse(book, out, sub, known)
-                counts["reused"] += 1
+                recorded(sub, sha, "reused", _reuse, book, out, sub, known)
                 bar.advance(task)
             else:
                 pending.setdefault(sha, []).append(sub)
 
         if pending:
             _create_worker_user()
-            pool = ProcessPoolExecutor(
-                max_workers=min(jobs, len(pending)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_pool_worker,
-            )
-            try:
-                futures = {
-                    pool.submit(_grade_one, group[0].path, secret): sha
-                    for sha, group in pending.items()
-                }
-                for future in as_completed(futures):
-                    try:
-                        outcome = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead pool worker, say
-                        outcome = {"error": _one_line(exc)}
-                    graded_under = outcome.get("document", {}).get("extra_data", {})
-                    if "error" not in outcome and graded_under.get("suite_version") != version:
-                        outcome = {
-                            "error": "the hidden suite changed while the batch ran; "
-                            "run the batch again"
-                        }
-                    for i, sub in enumerate(pending[futures[future]]):
-                        if "error" in outcome:
-                            failed(sub, futures[future], outcome["error"])
-                        else:
-                            rows[sub.id] = _record_graded(book, out, sub, version, outcome)
-                            counts["graded" if i == 0 else "reused"] += 1
-                        bar.advance(task)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+            paths = {sha: group[0].path for sha, group in pending.items()}
+            for sha, outcome in _grade_in_pools(paths, jobs, secret):
+                graded_under = outcome.get("document", {}).get("extra_data", {})
+                if "error" not in outcome and graded_under.get("suite_version") != version:
+                    outcome = {
+                        "error": "the hidden suite changed while the batch ran; run the batch again"
+                    }
+                for i, sub in enumerate(pending[sha]):
+                    if "error" in outcome:
+                        failed(sub, sha, outcome["error"])
+                    else:
+                        kind = "graded" if i == 0 else "reused"
+                        recorded(sub, sha, kind, _record_graded, book, out, sub, version, outcome)
+                    bar.advance(task)
 
         csv_path = out / CSV_FILE
         export_csv(book.rows(version), csv_path)
@@ -301,6 +360,45 @@ def _reusable(
         if row is not None and row.sha256 == sha and not row.error and row.seed == seed:
             return row
     return None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_pool_worker,
+    )
+
+
+def _grade_in_pools(
+    paths: dict[str, Path], jobs: int, secret: bytes
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`(key, outcome)` for every `{key: submission path}`, graded on `jobs` processes, as
+    each finishes. A grading process that dies (killed, out of memory) breaks the whole
+    pool: every submission it left unfinished is graded again alone, in a fresh process,
+    and only one that breaks that too gets an error outcome."""
+    broken: list[str] = []
+    pool = _pool(min(jobs, len(paths)))
+    try:
+        futures = {pool.submit(_grade_one, path, secret): key for key, path in paths.items()}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+                continue
+            except Exception as exc:  # noqa: BLE001 - reported as the submission's error
+                outcome = {"error": _one_line(exc)}
+            yield futures[future], outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for key in sorted(broken):
+        with _pool(1) as alone:
+            try:
+                outcome = alone.submit(_grade_one, paths[key], secret).result()
+            except Exception as exc:  # noqa: BLE001 - it broke its own process too
+                outcome = {"error": f"the grading process died: {_one_line(exc)}"}
+        yield key, outcome
 
 
 def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:
@@ -345,7 +443,7 @@ def _create_worker_user() -> None:
 def _one_line(exc: BaseException) -> str:
     """A SubmissionError's own message; anything else as `Type: message`; one line."""
     text = str(exc) if isinstance(exc, SubmissionError) else f"{type(exc).__name__}: {exc}"
-    return " ".join(text.splitlines()).strip()[:MAX_ERROR_CHARS]
+    return clean_text(text, MAX_ERROR_CHARS)
 
 
 # -- writing results -----------------------------------------------------------------------
@@ -414,24 +512,37 @@ def _record_failure(
             "error": error,
         },
     }
-    text = _write_outputs(out, sub, document, error)
-    return book.record(
-        submission_id=sub.id,
-        suite_version=version,
-        sha256=sha,
-        name=sub.name,
-        email=sub.email,
-        parts=dict.fromkeys(PART_COLUMNS, 0.0),
-        total=0.0,
-        max_total=max_total,
-        error=error,
-        results_json=text,
-    )
+    fields: dict[str, Any] = {
+        "submission_id": sub.id,
+        "suite_version": version,
+        "sha256": sha,
+        "name": sub.name,
+        "email": sub.email,
+        "parts": dict.fromkeys(PART_COLUMNS, 0.0),
+        "total": 0.0,
+        "max_total": max_total,
+        "error": error,
+        "results_json": json.dumps(document, indent=2),
+    }
+    try:
+        fields["results_json"] = _write_outputs(out, sub, document, error)
+    except Exception as exc:  # noqa: BLE001 - the row below still says what went wrong
+        fields["error"] = clean_text(
+            f"{error}; its files could not be written: {_one_line(exc)}", MAX_ERROR_CHARS
+        )
+    try:
+        return book.record(**fields)
+    except Exception as exc:  # noqa: BLE001 - this run's summary still has the row
+        fields["error"] = clean_text(
+            f"{fields['error']}; not stored in the gradebook: {_one_line(exc)}", MAX_ERROR_CHARS
+        )
+        return GradebookRow(seed=None, graded_at=now_iso(), **fields)
 
 
 def _write_outputs(out: Path, sub: Submission, document: dict[str, Any], error: str = "") -> str:
-    """Write OUT/<id>/results.json, junit.xml and feedback.md; return the results.json text."""
-    folder = out / sub.id
+    """Write OUT/submissions/<id>/results.json, junit.xml, feedback.md and feedback.html;
+    return the results.json text."""
+    folder = out / SUBMISSIONS_DIR / sub.id
     write_json_atomic(document, folder / "results.json")
     _write_text_atomic(folder / "junit.xml", to_junit(document, name=sub.id))
     _write_text_atomic(folder / "feedback.md", feedback_markdown(sub, document, error))
@@ -460,12 +571,23 @@ def _fenced(text: str) -> list[str]:
     return [f"{fence}text", text, fence]
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` (already one clean line) as literal Markdown: HTML's `& < >` as entities,
+    every other character Markdown or its extensions (math, tables, autolinks) give a
+    meaning backslash-escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def feedback_markdown(sub: Submission, document: dict[str, Any], error: str = "") -> str:
     """A short Markdown page: the score per part, then each failed test with its message."""
-    lines = [f"# nnkit feedback: {sub.id}", ""]
-    who = sub.name + (f" <{sub.email}>" if sub.email else "")
-    if who.strip():
-        lines += [who.strip(), ""]
+    lines = [f"# nnkit feedback: {markdown_text(sub.id)}", ""]
+    who = " ".join(filter(None, (sub.name, f"({sub.email})" if sub.email else "")))
+    if who:
+        lines += [markdown_text(who), ""]
     if error:
         lines += ["This submission could not be graded:", "", *_fenced(error), ""]
         return "\n".join(lines)

@@ -6,13 +6,16 @@ from `nnkit grade-all`) and writes to `out_dir`:
 
 - `pass_rates.png`: the share of submissions passing each test, by test number;
 - `scores.png`: the histogram of total scores;
-- `diagnoses.png`: the most common diagnoses (the known mistakes of `grading.diagnose`
-  that failed tests named, counted once per submission);
+- `diagnoses.png`: the most common diagnoses (the likely mistakes that failed tests
+  named, read from each test's `grading.failure.Failure`, never from student text;
+  counted once per submission);
 - `class_report.html`: the three plots embedded (base64, so the page stands alone), with
   the same numbers as tables, HTML-escaped;
 - `class_report.json`: the numbers.
 
-Plots use matplotlib with the Agg backend, imported only here.
+Plots use matplotlib with the Agg backend, imported only here; their text goes through
+`plot_text` (a `$` would start mathtext, and bad mathtext raises while drawing) and is drawn
+without TeX.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grading.diagnose import parse
+from grading.diagnose import signature_of
+from grading.failure import of_test
 
 TOP_DIAGNOSES = 12
 
@@ -104,12 +108,13 @@ def summarize(items: Iterable[Any]) -> ClassSummary:
             if t.get("status") == "passed":
                 row["passed"] += 1
                 continue
-            parsed = parse(str(t.get("output", "")))
-            sig = parsed.signature
+            failure = of_test(t)
+            mistake = failure.likely_mistake if failure is not None else ""
+            sig = signature_of(mistake) if mistake else None
             if sig is not None:
                 seen.add((sig.title, sig.sentence))
-            elif parsed.mistake:
-                seen.add((parsed.mistake[:80], parsed.mistake))
+            elif mistake:
+                seen.add((mistake[:80], mistake))
         diagnoses.update(seen)
     rows = sorted(tests.values(), key=lambda r: _number_key(r["number"]))
     for r in rows:
@@ -136,11 +141,21 @@ def _number_key(number: str) -> tuple[int, ...]:
         return (10**6,)
 
 
+def plot_text(text: str) -> str:
+    """`text` as matplotlib draws it literally: every `$` escaped (no mathtext)."""
+    return str(text).replace("$", r"\$")
+
+
 def _plots(summary: ClassSummary) -> dict[str, bytes]:
     """PNG bytes of the three plots."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    with matplotlib.rc_context({"text.usetex": False}):
+        return _draw(summary)
+
+
+def _draw(summary: ClassSummary) -> dict[str, bytes]:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -154,7 +169,7 @@ def _plots(summary: ClassSummary) -> dict[str, bytes]:
     n = max(len(summary.tests), 1)
     fig = Figure(figsize=(max(8.0, 0.16 * n), 3.6))
     ax = fig.add_subplot()
-    labels = [r["number"] for r in summary.tests]
+    labels = [plot_text(r["number"]) for r in summary.tests]
     rates = [100 * r["rate"] for r in summary.tests]
     colors = ["#c62828" if r < 50 else "#f9a825" if r < 80 else "#2e7d32" for r in rates]
     ax.bar(range(len(rates)), rates, color=colors)
@@ -178,7 +193,7 @@ def _plots(summary: ClassSummary) -> dict[str, bytes]:
 
     fig = Figure(figsize=(8, 0.45 * max(len(summary.diagnoses), 1) + 1.2))
     ax = fig.add_subplot()
-    titles = [d["title"] for d in summary.diagnoses][::-1]
+    titles = [plot_text(d["title"]) for d in summary.diagnoses][::-1]
     counts = [d["count"] for d in summary.diagnoses][::-1]
     ax.barh(range(len(counts)), counts, color="#6a1b9a")
     ax.set_yticks(range(len(titles)), titles, fontsize=8)
@@ -247,7 +262,8 @@ def write_class_report(
     for name, data in pngs.items():
         (out_dir / name).write_bytes(data)
     (out_dir / "class_report.json").write_text(
-        json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(summary.as_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
     )
     page = out_dir / "class_report.html"
     page.write_text(_page(summary, pngs, title), encoding="utf-8")

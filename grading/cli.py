@@ -20,6 +20,40 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+LOCAL_HINT = ", or pass --local to try the kit with the public built-in secret"
+PUBLIC_SECRET_WARNING = (
+    "nnkit: warning: grading with the public built-in secret: anyone can compute these "
+    "random inputs in advance (set NNKIT_SECRET for real grades)"
+)
+NO_BUNDLE_SECRET = (
+    "this autograder holds no course secret (nnkit.json) and {reason}: rebuild it with "
+    "NNKIT_SECRET set (nnkit gradescope)"
+)
+NO_BUNDLE_SECRET_STUDENT = (
+    "the autograder is not set up (it holds no course secret). Please tell your instructor."
+)
+LOCAL_OPTION = click.option(
+    "--local",
+    is_flag=True,
+    help="Without NNKIT_SECRET, grade with the public built-in secret (to try the kit; "
+    "never for real grades).",
+)
+
+
+def _course_secret(*, local: bool, missing: str = LOCAL_HINT) -> bytes:
+    """NNKIT_SECRET (grading.grader.default_secret), or a one-line error saying what to do
+    (`missing`); with `local`, the public built-in secret and a warning instead."""
+    from grading.grader import SecretError, default_secret, uses_public_secret
+
+    try:
+        secret = default_secret(local=local)
+    except SecretError as exc:
+        _fail(f"{exc}: set it to your course secret{missing}")
+    if uses_public_secret(secret):
+        click.echo(PUBLIC_SECRET_WARNING, err=True)
+    return secret
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """nnkit: release, grade and demo the neural-network basics assignment."""
@@ -72,21 +106,29 @@ def release(check: bool) -> None:
     help="Also write the feedback as one HTML page.",
 )
 @click.option("--quiet", is_flag=True, help="Print only the total.")
+@LOCAL_OPTION
 def grade(
     submission: Path,
     results_path: Path,
     junit_path: Path | None,
     html_path: Path | None,
     quiet: bool,
+    local: bool,
 ) -> None:
-    """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip)."""
-    from grading.grader import default_secret
+    """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip).
+
+    Random test inputs are seeded from the course secret NNKIT_SECRET and the submission.
+    """
     from grading.grader import grade as grade_submission
+    from grading.privileges import keep_private
     from grading.results import to_gradescope, write_json_atomic
     from grading.submission import SubmissionError
 
+    secret = _course_secret(local=local)
+    # Where nothing else keeps the worker out, the results' folders are closed to it.
+    keep_private([p.parent for p in (results_path, junit_path, html_path) if p is not None])
     try:
-        report = grade_submission(submission, secret=default_secret())
+        report = grade_submission(submission, secret=secret)
     except SubmissionError as exc:
         _fail(str(exc))
     from grading.feedback import html_page, with_markdown
@@ -95,12 +137,14 @@ def grade(
     write_json_atomic(with_markdown(document), results_path)
     if html_path is not None:
         html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(html_page(report, title=f"nnkit feedback: {submission.name}"))
+        html_path.write_text(
+            html_page(report, title=f"nnkit feedback: {submission.name}"), encoding="utf-8"
+        )
     if junit_path is not None:
         from grading.junit import to_junit
 
         junit_path.parent.mkdir(parents=True, exist_ok=True)
-        junit_path.write_text(to_junit(document, name=str(submission)))
+        junit_path.write_text(to_junit(document, name=str(submission)), encoding="utf-8")
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return
@@ -116,7 +160,7 @@ def grade(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Where to write <id>/results.json, <id>/feedback.md and the gradebooks.",
+    help="Where to write submissions/<id>/results.json, feedback.md and the gradebooks.",
 )
 @click.option(
     "--jobs",
@@ -130,15 +174,25 @@ def grade(
     show_default=True,
     help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
 )
-def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool) -> None:
+@LOCAL_OPTION
+def grade_all(
+    submissions: Path, out: Path, jobs: int | None, class_report: bool, local: bool
+) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
-    export with submission_metadata.yml) into OUT; unchanged submissions are not regraded."""
+    export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
+    The course secret is NNKIT_SECRET."""
     from grading.batch import BatchError, print_summary
     from grading.batch import grade_all as grade_class
-    from grading.grader import default_secret
+    from grading.privileges import keep_private
 
+    secret = _course_secret(local=local)
+    try:  # made now, so that it can be closed to the worker before grading starts
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # grade_class says what is wrong with it
+    keep_private([out, submissions])  # where nothing else keeps the worker out
     try:
-        summary = grade_class(submissions, out, jobs=jobs, secret=default_secret())
+        summary = grade_class(submissions, out, jobs=jobs, secret=secret)
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
@@ -160,18 +214,20 @@ def grade_all(submissions: Path, out: Path, jobs: int | None, class_report: bool
     help="Where to write each sample's results.json.",
 )
 def demo(out: Path) -> None:
-    """Grade the bundled samples (solution, release, buggy submissions) and show a table."""
-    from grading.grader import default_secret
+    """Grade the bundled samples (solution, release, buggy submissions) and show a table.
+
+    Without NNKIT_SECRET it uses the public built-in secret (these are not real grades)."""
     from grading.grader import grade as grade_submission
     from grading.report import print_class_table
     from grading.results import to_gradescope, write_json_atomic
 
+    secret = _course_secret(local=True)
     samples = [("solution", SOLUTION_DIR), ("release (stubs)", ASSIGNMENT_DIR)]
     samples += [(p.name, p) for p in sorted((SAMPLES_DIR / "submissions").iterdir()) if p.is_dir()]
     reports = []
     for name, path in samples:
         click.echo(f"grading {name} ...", err=True)
-        report = grade_submission(path, secret=default_secret())
+        report = grade_submission(path, secret=secret)
         write_json_atomic(to_gradescope(report), out / f"{path.name}.json")
         reports.append((name, report))
     print_class_table(reports)
@@ -196,14 +252,20 @@ def demo(out: Path) -> None:
 def gradescope(out: Path, visibility: str) -> None:
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
-    The course secret is NNKIT_SECRET, or a fresh random one kept inside the zip.
+    The zip keeps the course secret NNKIT_SECRET: Gradescope grades with it, so a local
+    regrade with the same secret gives the same random inputs and scores.
     """
-    import os
-
+    from grading.grader import secret_fingerprint
     from grading.gradescope import build_bundle
 
-    build_bundle(out, secret=os.environ.get("NNKIT_SECRET"), visibility=visibility)
-    click.echo(f"Wrote {out}: upload it as the autograder of a Gradescope programming assignment.")
+    secret = _course_secret(
+        local=False, missing=" before building the zip (Gradescope grades with the copy inside)"
+    )
+    build_bundle(out, secret=secret.decode(), visibility=visibility)
+    click.echo(
+        f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
+        "autograder of a Gradescope programming assignment."
+    )
 
 
 @main.group(name="export")
@@ -247,14 +309,45 @@ def export_otter_command(out: Path, force: bool) -> None:
     help="Gradescope's root: submission/ in, results/ out.",
 )
 def run_autograder(root: Path) -> None:
-    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs)."""
+    """Grade ROOT/submission and write ROOT/results/results.json (what Gradescope runs).
+
+    A results.json is always written, and is always strict JSON: the grade, or score 0 and
+    a one-line reason (an unreadable upload, or a grader failure to report)."""
+    from grading.grader import SecretError
+    from grading.gradescope import error_document
+    from grading.results import write_json_atomic
+    from grading.submission import SubmissionError
+
+    results = root / "results" / "results.json"
+    try:
+        document, summary = _autograde(root)
+    except SecretError as exc:
+        write_json_atomic(error_document(NO_BUNDLE_SECRET_STUDENT), results)
+        _fail(NO_BUNDLE_SECRET.format(reason=exc))
+    except SubmissionError as exc:
+        write_json_atomic(error_document(str(exc)), results)
+        click.echo(f"nnkit: submission could not be read: {exc}")
+        return
+    except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - still a result
+        reason = f"the grader failed ({type(exc).__name__}); please tell your instructor"
+        write_json_atomic(error_document(reason), results)
+        click.echo(f"nnkit: grading failed: {type(exc).__name__}: {exc}"[:500], err=True)
+        return
+    write_json_atomic(document, results)
+    click.echo(summary)
+
+
+def _autograde(root: Path) -> tuple[dict[str, object], str]:
+    """(results.json document, summary text) for ROOT/submission; the document is checked
+    to be strict JSON (no NaN or infinity) before it is returned."""
+    import json
     import os
 
-    from grading.grader import DEFAULT_SECRET
+    from grading.feedback import with_markdown
+    from grading.grader import default_secret
     from grading.grader import grade as grade_submission
-    from grading.gradescope import apply_visibility, error_document, load_config
-    from grading.results import summary_text, to_gradescope, write_json_atomic
-    from grading.submission import SubmissionError
+    from grading.gradescope import apply_visibility, bundle_secret, load_config, secret_mismatch
+    from grading.results import summary_text, to_gradescope
 
     config = load_config(KIT_ROOT)
     # In a container without namespaces the worker sees the real file system: keep the
@@ -262,19 +355,17 @@ def run_autograder(root: Path) -> None:
     for private in (KIT_ROOT, root / "results"):
         if os.geteuid() == 0 and private.is_dir():
             private.chmod(0o700)
-    secret = config["secret"].encode() if config.get("secret") else DEFAULT_SECRET
-    results = root / "results" / "results.json"
-    try:
-        report = grade_submission(root / "submission", secret=secret)
-    except SubmissionError as exc:
-        write_json_atomic(error_document(str(exc)), results)
-        click.echo(f"nnkit: submission could not be read: {exc}")
-        return
-    from grading.feedback import with_markdown
-
+    # The bundle's secret (nnkit.json); outside a bundle, NNKIT_SECRET; else SecretError.
+    secret = bundle_secret(config)
+    if secret is None:
+        secret = default_secret()
+    mismatch = secret_mismatch(secret, os.environ.get("NNKIT_SECRET"))
+    if mismatch:
+        click.echo(f"nnkit: warning: {mismatch}", err=True)
+    report = grade_submission(root / "submission", secret=secret)
     document = with_markdown(apply_visibility(to_gradescope(report), config["visibility"]))
-    write_json_atomic(document, results)
-    click.echo(summary_text(report))
+    json.dumps(document, allow_nan=False)  # raises ValueError on NaN or infinity
+    return document, summary_text(report)
 
 
 @main.command()

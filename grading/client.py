@@ -3,7 +3,8 @@
 It turns calls, lookups and graph programs into plain-data requests and checks the
 replies; subclasses only say where a request goes (`RemoteStudent`: a sandboxed worker;
 `LocalStudent`: this process, for the kit's own development). Replies are untrusted:
-every field is type-checked here.
+every field is type-checked here, and everything else the worker said (warnings, timings,
+strings in values) is cleaned by grading.untrusted before a check sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grading import wire
+from grading import untrusted, wire
 from grading.suite import CallInfo, GraphResult, StudentError
 
 Callback = Callable[[dict[str, Any]], dict[str, Any]]
@@ -51,8 +52,7 @@ class StudentClient:
     ) -> dict[str, Any]:
         self.touched.add(target)
         reply = self._ask(target, request, timeout, callback)
-        if type(reply.get("seconds")) is float:
-            self.student_seconds += reply["seconds"]
+        self.student_seconds += untrusted.clean_seconds(reply.get("seconds"))
         return reply
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
@@ -65,16 +65,17 @@ class StudentClient:
         probes = {a.name: a for a in (*args, *kwargs.values()) if isinstance(a, wire.Probe)}
         callback = _probe_answers(probes) if probes else None
         reply = self._reply(target, request, timeout, callback)
+        report = untrusted.clean_call_report(reply)
         self.last = CallInfo(
-            warnings=[str(w) for w in _list(reply.get("warnings"))],
-            args_after=tuple(wire.decode_value(a) for a in _list(reply.get("args_after"))),
-            seconds=float(reply["seconds"]) if type(reply.get("seconds")) is float else 0.0,
+            warnings=list(report.warnings),
+            args_after=tuple(_decode(a) for a in _list(reply.get("args_after"))),
+            seconds=report.seconds,
         )
-        return wire.decode_value(reply.get("value"))
+        return _decode(reply.get("value"))
 
     def get(self, target: str) -> Any:
         reply = self._reply(target, {"op": "get", "target": target}, None)
-        return wire.decode_value(reply.get("value"))
+        return _decode(reply.get("value"))
 
     def graph(
         self,
@@ -155,9 +156,9 @@ class StudentClient:
         if self._built_on is None:
             self._built_on = self.workers
         if type(gids) is not list or len(gids) != len(programs):
-            raise StudentError("graph.Value: the worker sent a malformed answer")
+            raise _malformed()
         if not all(type(g) is int for g in gids):
-            raise StudentError("graph.Value: the worker sent a malformed answer")
+            raise _malformed()
         return gids
 
     def _read(
@@ -170,14 +171,14 @@ class StudentClient:
         request = {"op": "read", "target": "graph.Value", "reads": reads, "release": release}
         values = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
         if type(values) is not list or len(values) != len(reads):
-            raise StudentError("graph.Value: the worker sent a malformed answer")
+            raise _malformed()
         results = []
         for value, n in zip(values, sizes):
             if type(value) is not dict or set(value) != {"data", "grad"}:
-                raise StudentError("graph.Value: the worker sent a malformed answer")
+                raise _malformed()
             data, grad = _numbers(value["data"], n), _numbers(value["grad"], n)
             if data is None or grad is None:
-                raise StudentError("graph.Value: the worker sent a malformed answer")
+                raise _malformed()
             results.append(GraphResult(data, grad))
         return results
 
@@ -220,6 +221,15 @@ def _probe_answers(probes: dict[str, wire.Probe]) -> Callback:
             return {"error": str(exc)}
 
     return answer
+
+
+def _decode(data: Any) -> Any:
+    """A value from a reply: decoded (grading.wire checks it) and its strings cleaned."""
+    return untrusted.clean_value(wire.decode_value(data))
+
+
+def _malformed() -> StudentError:
+    return StudentError("graph.Value: the worker sent a malformed answer", kind="malformed")
 
 
 def _list(value: Any) -> list[Any]:

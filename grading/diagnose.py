@@ -1,32 +1,29 @@
 """Diagnoses for failed hidden tests: how big the error is, where, and which known mistake
 the wrong answer matches.
 
-Every failure message built here is one line in up to four parts, always in this order:
-
-    <what> is wrong in 12 of 20 entries: the largest error is 0.53 at index (2, 1)
-    (relative error 0.98). Likely mistake: <a sentence>. Got [...]; expected [...].
-    Inputs: random, seed 1234.
+A diagnosis is a `grading.failure.Failure` built by `compose`, in up to four parts:
 
 - the summary names the function, its input shapes (the check's `what`) and the size and
   place of the error (max absolute error, its index, max relative error as DESIGN.md
-  defines it);
-- `Likely mistake:` appears when the answer matches a known wrong one: a check-specific
-  hint, or one of the generic signatures (transposed, sign, factor m, hard-coded, ...);
-- `Got ...; expected ...` appears for slide examples (students have those numbers) and,
-  for hidden inputs, only when the instructor turns it on: NNKIT_SHOW_EXPECTED=1 in the
-  grader's environment, or `with expected_shown():` around grading;
-- `Inputs: random, seed S.` is added by the suite when the check drew random inputs (S is
-  the submission's seed; `python -m grading.local PACKAGE` with that seed reproduces them).
+  defines it), e.g. "<what> is wrong in 12 of 20 entries: the largest error is 0.53 at
+  index (2, 1) (relative error 0.98)";
+- the likely mistake, when the answer matches a known wrong one: a check-specific hint, or
+  one of the generic signatures (transposed, sign, factor m, hard-coded, ...);
+- got and expected, for slide examples (students have those numbers) and, for hidden
+  inputs, only when the instructor turns it on: NNKIT_SHOW_EXPECTED=1 in the grader's
+  environment, or `with expected_shown():` around grading;
+- the inputs ("random, seed S"), added by `with_inputs` when the check drew random inputs
+  (S is the submission's seed; `python -m grading.local PACKAGE` with that seed reproduces
+  them).
 
 `SIGNATURES` holds the sentence of every known mistake; hints and tests use those exact
-sentences, and `parse` splits a message back into its parts (for Markdown, HTML and the
-class report).
+sentences. The parts stay separate fields all the way to each output format: nothing
+composes them into a string that is parsed back.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,10 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from grading.failure import Failure
+
 SHOW_EXPECTED_ENV = "NNKIT_SHOW_EXPECTED"
-MISTAKE = "Likely mistake: "
-INPUTS = "Inputs: "
-GOT = "Got "
 
 
 @dataclass(frozen=True)
@@ -425,7 +421,7 @@ def generic_mistake(
     return ""
 
 
-# -- composing and parsing messages ---------------------------------------------------------
+# -- composing diagnoses -------------------------------------------------------------------
 
 
 def compose(
@@ -435,57 +431,26 @@ def compose(
     got: Any = None,
     expected: Any = None,
     show: bool = False,
-) -> str:
-    """`summary. Likely mistake: mistake. Got ...; expected ...` (parts left out when empty)."""
-    text = _unperiod(summary)
-    if mistake:
-        text += f". {MISTAKE}{_unperiod(mistake)}"
-    if show and got is not None and expected is not None:
-        text += f". {GOT}{fmt_array(got)}; expected {fmt_array(expected)}"
-    return text
+) -> Failure:
+    """The diagnosis of a wrong result: `summary` and `mistake` are the grader's sentences
+    (a final period is dropped), got/expected are formatted when `show` (and both given)."""
+    values = show and got is not None and expected is not None
+    return Failure(
+        _unperiod(summary),
+        _unperiod(mistake),
+        got=fmt_array(got) if values else "",
+        expected=fmt_array(expected) if values else "",
+    )
 
 
-def with_inputs(message: str, seed: int | None) -> str:
-    """Append `Inputs: random, seed S.` (once) when the check drew random inputs."""
-    if seed is None or f" {INPUTS}" in message:
-        return message
-    return f"{_unperiod(message)}. {INPUTS}random, seed {seed}."
+def with_inputs(failure: Failure, seed: int | None) -> Failure:
+    """`failure` saying its inputs were random, drawn with `seed` (None: unchanged)."""
+    if seed is None or failure.inputs:
+        return failure
+    return failure.but(inputs=f"random, seed {seed}")
 
 
 def _unperiod(text: str) -> str:
     """`text` without trailing blanks and without one final period (an ellipsis stays)."""
     text = text.rstrip()
     return text[:-1] if text.endswith(".") and not text.endswith("...") else text
-
-
-_PARTS = re.compile(r"\. (Likely mistake: |Got |Inputs: )")
-
-
-@dataclass
-class ParsedMessage:
-    """A failure message split into its parts (any of them may be empty)."""
-
-    summary: str
-    mistake: str = ""
-    values: str = ""
-    inputs: str = ""
-
-    @property
-    def signature(self) -> Signature | None:
-        return signature_of(self.mistake) if self.mistake else None
-
-
-def parse(message: str) -> ParsedMessage:
-    """Split a message built by `compose` / `with_inputs` into its parts; any other text is
-    all summary."""
-    pieces = _PARTS.split(message)
-    parsed = ParsedMessage(pieces[0])
-    for marker, body in zip(pieces[1::2], pieces[2::2]):
-        body = _unperiod(body)
-        if marker == MISTAKE:
-            parsed.mistake = body
-        elif marker == GOT:
-            parsed.values = f"{GOT}{body}"
-        else:
-            parsed.inputs = body
-    return parsed

@@ -4,13 +4,13 @@
   `grading.results.to_gradescope` so that Gradescope renders every test's output as
   Markdown (`"output_format": "md"` per test, and for the top-level output): the summary
   of the failure, **Likely mistake**, the values when shown, and the inputs' seed, each on
-  its own line, with student-controlled text escaped.
+  its own line; what the student's code said is shown as inline code.
 - `html_page(report_or_document)`: one HTML page (inline CSS, no scripts, no external
   resources) with the score per part and every test, failures first in each part; every
   piece of text is HTML-escaped.
 
-Both read failure messages with `grading.diagnose.parse`, so the diagnosis's parts
-(summary, likely mistake, values, inputs) are laid out the same everywhere.
+Both lay out the fields of each test's `grading.failure.Failure` (results.json
+`extra_data.failure`); nothing is parsed out of a message.
 """
 
 from __future__ import annotations
@@ -20,38 +20,45 @@ import html
 import re
 from typing import Any
 
-from grading.diagnose import parse
+from grading.failure import Failure, of_test
 from grading.parts import PARTS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 
 
 def md_escape(text: str) -> str:
-    """`text` with Markdown's special characters backslash-escaped (so that `x * y`,
-    `A_prev`, `[1, 2]` or `<script>` in a message stay literal text)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """`text` as literal Markdown text on one line: Markdown's special characters
+    backslash-escaped (so `x * y`, `A_prev`, `[1, 2]` or `<script>` stay text) and line
+    breaks made spaces (so no line can start a heading, a list or a code fence)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def md_code(text: str) -> str:
-    """`text` as inline code, with a fence longer than any run of backticks inside."""
+    """`text` (one line) as inline code, with a fence longer than any run of backticks
+    inside: nothing in a code span is Markdown or HTML, so links and tags stay text."""
+    text = " ".join(text.split())
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def message_markdown(message: str) -> str:
-    """One test's failure message as Markdown: the summary, then the likely mistake in
-    bold, the values as code, and the inputs, each as its own paragraph."""
-    parsed = parse(message)
-    blocks = [md_escape(parsed.summary) + "."]
-    if parsed.mistake:
-        blocks.append(f"**Likely mistake:** {md_escape(parsed.mistake)}.")
-    if parsed.values:
-        got, _, expected = parsed.values.removeprefix("Got ").partition("; expected ")
-        blocks.append(f"Got {md_code(got)}, expected {md_code(expected)}.")
-    if parsed.inputs:
-        blocks.append(f"*Inputs: {md_escape(parsed.inputs)}.*")
+def failure_markdown(failure: Failure) -> str:
+    """One test's failure as Markdown: the summary, what the student's code said (as code),
+    then the likely mistake in bold, the values as code, and the inputs, each as its own
+    paragraph."""
+    head = md_escape(failure.summary)
+    if failure.where:
+        head += f" ({md_escape(failure.where)})"
+    blocks = [head + "."]
+    if failure.student_text:
+        blocks.append(f"Your code said: {md_code(failure.student_text)}")
+    if failure.likely_mistake:
+        blocks.append(f"**Likely mistake:** {md_escape(failure.likely_mistake)}.")
+    if failure.got or failure.expected:
+        blocks.append(f"Got {md_code(failure.got)}, expected {md_code(failure.expected)}.")
+    if failure.inputs:
+        blocks.append(f"*Inputs: {md_escape(failure.inputs)}.*")
     return "\n\n".join(blocks)
 
 
@@ -74,8 +81,9 @@ def with_markdown(document: dict[str, Any]) -> dict[str, Any]:
     Markdown, marked `"output_format": "md"` for Gradescope. Passed tests say "Passed."."""
     doc = copy.deepcopy(document)
     for test in doc.get("tests", []):
-        if test.get("status") == "failed":
-            test["output"] = message_markdown(str(test.get("output", "")))
+        failure = of_test(test)
+        if failure is not None:
+            test["output"] = failure_markdown(failure)
         test["output_format"] = "md"
     if doc.get("tests"):
         doc["output"] = summary_markdown(doc)
@@ -112,21 +120,22 @@ def _document(report_or_document: Any) -> dict[str, Any]:
     return to_gradescope(report_or_document)
 
 
-def message_html(message: str) -> str:
-    """A failure message as HTML paragraphs (escaped)."""
-    parsed = parse(message)
+def failure_html(failure: Failure) -> str:
+    """A failure as HTML paragraphs, every field escaped; the student's words quoted."""
     esc = html.escape
-    out = [f'<p class="summary">{esc(parsed.summary)}.</p>']
-    if parsed.mistake:
-        out.append(f'<p class="mistake"><b>Likely mistake:</b> {esc(parsed.mistake)}.</p>')
-    if parsed.values:
-        got, _, expected = parsed.values.removeprefix("Got ").partition("; expected ")
+    where = f" ({esc(failure.where)})" if failure.where else ""
+    out = [f'<p class="summary">{esc(failure.summary)}{where}.</p>']
+    if failure.student_text:
+        out.append(f'<p class="said">Your code said: <q>{esc(failure.student_text)}</q></p>')
+    if failure.likely_mistake:
+        out.append(f'<p class="mistake"><b>Likely mistake:</b> {esc(failure.likely_mistake)}.</p>')
+    if failure.got or failure.expected:
         out.append(
-            f'<p class="values">Got <code>{esc(got)}</code>, expected <code>{esc(expected)}'
-            f"</code>.</p>"
+            f'<p class="values">Got <code>{esc(failure.got)}</code>, expected '
+            f"<code>{esc(failure.expected)}</code>.</p>"
         )
-    if parsed.inputs:
-        out.append(f'<p class="inputs">Inputs: {esc(parsed.inputs)}.</p>')
+    if failure.inputs:
+        out.append(f'<p class="inputs">Inputs: {esc(failure.inputs)}.</p>')
     return "\n".join(out)
 
 
@@ -154,8 +163,9 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
             continue
         items = []
         for t in sorted(mine, key=lambda t: t.get("status") == "passed"):
-            failed = t.get("status") != "passed"
-            body = message_html(str(t.get("output", ""))) if failed else ""
+            failure = of_test(t)
+            failed = failure is not None
+            body = failure_html(failure) if failure is not None else ""
             verdict = "FAIL" if failed else "PASS"
             name = f"{verdict} {t.get('number', '')} {t.get('name', '')}"
             items.append(

@@ -192,9 +192,10 @@ def format_points(value: float) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text as a spreadsheet will show it: one line, and never read as a formula."""
-    text = " ".join(text.splitlines())
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text
+    """Text as a spreadsheet will show it: one line, and never read as a formula (a cell
+    starting with = + - @, the characters Excel, LibreOffice and Sheets evaluate)."""
+    text = " ".join(text.split())
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def export_csv(rows: Iterable[GradebookRow], path: Path) -> None:

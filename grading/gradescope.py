@@ -1,17 +1,19 @@
 """Gradescope: build the autograder zip, and run inside it.
 
-The zip holds `setup.sh` (pip only: a venv with numpy, click and rich), `run_autograder`,
-the kit's engine, the hidden suite and the reference solution, and `nnkit.json` (the
-course secret and the visibility of tests that are not slide examples). On Gradescope,
-`run_autograder` grades `$AUTOGRADER_ROOT/submission` (default `/autograder`) and writes
-`$AUTOGRADER_ROOT/results/results.json`, always: an unreadable submission gets a valid
-results file with score 0 and the reason, never "autograder failed".
+The zip holds `setup.sh` (pip only: a venv with the grader's dependencies from
+`requirements.txt`), `run_autograder`, the kit's engine, the hidden suite and the reference
+solution, and `nnkit.json` (the course secret, its fingerprint, and the visibility of tests
+that are not slide examples). Both scripts work from wherever the zip is unpacked: the
+root is the folder above the unpacked source (Gradescope: `/autograder`) unless
+`AUTOGRADER_ROOT` says otherwise. `run_autograder` grades `ROOT/submission` and writes
+`ROOT/results/results.json`, always: an unreadable submission gets a valid results file
+with score 0 and the reason, never "autograder failed".
 """
 
 from __future__ import annotations
 
 import json
-import secrets
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -22,57 +24,90 @@ from grading.suite import VISIBILITIES
 
 BUNDLED = ("grading", "autograder", "solution/nnbasics")
 CONFIG_NAME = "nnkit.json"
+REQUIREMENTS_NAME = "requirements.txt"
+# The kit's dependencies that grading never imports (the class report's plots).
+NOT_FOR_GRADING = frozenset({"matplotlib"})
 
-SETUP_SH = """\
-#!/usr/bin/env bash
+SETUP_SH = r"""#!/usr/bin/env bash
 # Runs once, as root, while Gradescope builds the image (Ubuntu 22.04). pip only.
+# Works from wherever the zip is unpacked: the venv goes beside the source folder.
 set -euo pipefail
-if ! python3 -m venv --help >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq python3-venv python3-pip >/dev/null
+SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="${AUTOGRADER_ROOT:-$(dirname "$SOURCE")}"
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then  # Debian, Ubuntu: python3-venv
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
 fi
-python3 -m venv /autograder/nnkit-venv
-/autograder/nnkit-venv/bin/pip install --quiet --disable-pip-version-check /autograder/source
+python3 -m venv "$ROOT/nnkit-venv"
+PYTHON="$ROOT/nnkit-venv/bin/python"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-cache-dir \
+    -r "$SOURCE/requirements.txt"
+# Bytecode now, so that grading writes nothing beside the source.
+"$PYTHON" -m compileall -q "$SOURCE"
+# Check the image before any student does: the reference solution scores full marks.
+CHECK="$(mktemp -d)"
+trap 'rm -rf "$CHECK"' EXIT
+mkdir "$CHECK/results"
+cp -r "$SOURCE/solution/nnbasics" "$CHECK/submission"
+(cd "$SOURCE" && NNKIT_ROOT="$SOURCE" "$PYTHON" -m grading.cli run-autograder --root "$CHECK")
+"$PYTHON" - "$CHECK/results/results.json" <<'CHECK_SCORE'
+import json, sys
+document = json.load(open(sys.argv[1]))
+full = sum(test["max_score"] for test in document["tests"])
+if not document["tests"] or document["score"] != full:
+    sys.exit(f"setup.sh: the reference solution scores {document['score']} of {full} here")
+CHECK_SCORE
 """
 
-RUN_AUTOGRADER = """\
-#!/usr/bin/env bash
-# Gradescope runs this for every submission. AUTOGRADER_ROOT lets it run outside a container.
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission, as /autograder/run_autograder. It also runs
+# from the unpacked source folder, whose parent is then the root (AUTOGRADER_ROOT wins).
 set -uo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ -d "$HERE/grading" ]; then
+    SOURCE="$HERE"
+    ROOT="${AUTOGRADER_ROOT:-$(dirname "$HERE")}"
+else
+    ROOT="${AUTOGRADER_ROOT:-$HERE}"
+    SOURCE="$ROOT/source"
+fi
 PYTHON="${NNKIT_PYTHON:-$ROOT/nnkit-venv/bin/python}"
-SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[ -d "$SOURCE/grading" ] || SOURCE="$ROOT/source"
 cd "$SOURCE" && NNKIT_ROOT="$SOURCE" exec "$PYTHON" -m grading.cli run-autograder --root "$ROOT"
 """
 
-PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=68"]
-build-backend = "setuptools.build_meta"
 
-[project]
-name = "nnkit-autograder"
-version = "0.1.0"
-requires-python = ">=3.10"
-dependencies = ["numpy>=1.24", "click>=8.1", "rich>=13", "pyyaml>=6"]
-
-[tool.setuptools.packages.find]
-include = ["grading*"]
-"""
+def grading_requirements(pyproject: Path | None = None) -> list[str]:
+    """The kit's `[project] dependencies` (pyproject.toml) that grading needs, as pip
+    requirement lines. Read with a pattern, not tomllib, so that Python 3.10 builds too."""
+    text = (pyproject or KIT_ROOT / "pyproject.toml").read_text()
+    table = re.search(r"^\[project\]\s*$(.*?)(?=^\[)", text + "\n[", re.M | re.S)
+    listed = table and re.search(r"^dependencies\s*=\s*\[(.*?)^\]", table.group(1), re.M | re.S)
+    if not listed:
+        raise ValueError("pyproject.toml lists no [project] dependencies")
+    lines = (line.split("#", 1)[0] for line in listed.group(1).splitlines())
+    found = [req for line in lines for req in re.findall(r'"([^"]+)"', line)]
+    return [r for r in found if re.split(r"[\s<>=!~;\[]", r)[0].lower() not in NOT_FOR_GRADING]
 
 
-def build_bundle(
-    out: Path, *, secret: str | None = None, visibility: str = "after_published"
-) -> None:
-    """Write the Gradescope autograder zip to `out`."""
+def build_bundle(out: Path, *, secret: str, visibility: str = "after_published") -> None:
+    """Write the Gradescope autograder zip to `out`, holding the course secret `secret`."""
+    from grading.grader import secret_fingerprint
+
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
-    config = {"secret": secret or secrets.token_hex(32), "visibility": visibility}
+    if not secret.strip():
+        raise ValueError("the autograder needs a course secret")
+    config = {
+        "secret": secret,
+        "secret_fingerprint": secret_fingerprint(secret.encode()),
+        "visibility": visibility,
+    }
+    requirements = "".join(f"{line}\n" for line in grading_requirements())
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         _add_text(zf, "setup.sh", SETUP_SH, executable=True)
         _add_text(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
-        _add_text(zf, "pyproject.toml", PYPROJECT)
+        _add_text(zf, REQUIREMENTS_NAME, requirements)
         _add_text(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for folder in BUNDLED:
             for path in sorted((KIT_ROOT / folder).rglob("*.py")):
@@ -94,6 +129,27 @@ def load_config(source: Path) -> dict[str, Any]:
     if path.exists():
         return json.loads(path.read_text())
     return {"secret": None, "visibility": "after_published"}
+
+
+def bundle_secret(config: dict[str, Any]) -> bytes | None:
+    """The course secret the bundle holds; None when it holds none (never a default)."""
+    secret = config.get("secret")
+    if isinstance(secret, str) and secret.strip():
+        return secret.encode()
+    return None
+
+
+def secret_mismatch(secret: bytes, environment: str | None) -> str | None:
+    """What to say when NNKIT_SECRET is set to another secret than the bundle's: grading
+    uses the bundle's, so a local `nnkit grade` would draw other random inputs."""
+    from grading.grader import secret_fingerprint
+
+    if not environment or not environment.strip() or environment.encode() == secret:
+        return None
+    return (
+        f"NNKIT_SECRET (course secret {secret_fingerprint(environment.encode())}) is not "
+        f"this autograder's ({secret_fingerprint(secret)}): grading with the autograder's"
+    )
 
 
 def apply_visibility(document: dict[str, Any], visibility: str) -> dict[str, Any]:

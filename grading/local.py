@@ -15,8 +15,7 @@ from typing import Any
 
 from grading import wire, worker
 from grading.client import Callback, StudentClient
-from grading.remote import error_message
-from grading.suite import StudentError
+from grading.remote import student_error
 
 
 class LocalStudent(StudentClient):
@@ -50,7 +49,7 @@ class LocalStudent(StudentClient):
         try:
             reply = self._session.handle(request)
         except Exception as exc:  # noqa: BLE001 - same as the worker's loop
-            raise StudentError(error_message(target, worker.describe_exception(exc))) from None
+            raise student_error(target, worker.describe_exception(exc)) from None
         return _through_wire(reply)
 
 

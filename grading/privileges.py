@@ -1,44 +1,42 @@
 """Who the worker runs as.
 
-As root (Gradescope, CI containers) the worker drops to a user id of its own,
-`UID_BASE + the grader's pid`, in the group of the system user `nnkit-worker` (created on
-first use). Graders running side by side (`grade-all`) thus never share a user: one
-submission cannot signal, trace or read another's worker or scratch folder. The worker
-owns nothing but its scratch folder. As a regular user the worker keeps the grader's
-identity (weaker: see SECURITY.md).
+As root (Gradescope, CI containers) the worker drops to a user id and a group id of its
+own, both `UID_BASE + the grader's pid` (no entry in /etc/passwd is needed). Graders
+running side by side (`grade-all`) thus never share a user or a group: one submission
+cannot signal, trace or read another's worker or scratch folder. The worker owns no file:
+its scratch folder (the prepared package) is root's, readable by its group only, so where
+no capped tmpfs can be mounted over it (boot.py) the worker cannot write there at all.
+As a regular user the worker keeps the grader's identity (weaker: see SECURITY.md).
 """
 
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
-import subprocess
 from pathlib import Path
 
-WORKER_USER = "nnkit-worker"
-FALLBACK_GID = 65534  # nogroup
 UID_BASE = 2_000_000_000  # far above login users and the usual subordinate-id ranges
 
 
 def worker_identity(scratch: Path) -> tuple[tuple[int, int] | None, list[str]]:
-    """`((uid, gid), notes)` for the worker, owning `scratch`; `(None, notes)` if not root."""
+    """`((uid, gid), notes)` for the worker, which may read `scratch` and not change it;
+    `(None, notes)` if not root."""
     if os.geteuid() != 0:
         _not_dumpable()
         return None, [
             "The grader runs as a regular user, so the worker keeps that user's identity "
             "(see SECURITY.md for what that allows)."
         ]
-    gid = _ensure_group()
-    uid = UID_BASE + os.getpid()
+    uid = gid = UID_BASE + os.getpid()
     # Where namespaces are missing the worker reaches its scratch folder by its path: it
     # may pass through the parent, not list it (other graders' folders stay private).
     os.chmod(scratch.parent, 0o711)
     for folder, _dirs, files in os.walk(scratch):
-        os.chown(folder, uid, gid)
+        os.chown(folder, 0, gid)
+        os.chmod(folder, 0o750)
         for name in files:
-            os.chown(os.path.join(folder, name), uid, gid)
-    os.chmod(scratch, 0o700)
+            path = os.path.join(folder, name)
+            os.chown(path, 0, gid)
+            os.chmod(path, 0o640)
     return (uid, gid), []
 
 
@@ -51,29 +49,28 @@ def _not_dumpable() -> None:
     ctypes.CDLL(None).prctl(pr_set_dumpable, 0, 0, 0, 0)
 
 
-def _ensure_group() -> int:
-    """The group of the `nnkit-worker` system user, created if it does not exist."""
-    try:
-        return pwd.getpwnam(WORKER_USER).pw_gid
-    except KeyError:
-        pass
-    useradd = shutil.which("useradd") or "/usr/sbin/useradd"
-    result = subprocess.run(
-        [
-            useradd,
-            "--system",
-            "--no-create-home",
-            "--user-group",
-            "--shell",
-            "/usr/sbin/nologin",
-            WORKER_USER,
-        ],
-        capture_output=True,
-        check=False,
-    )
-    try:
-        return pwd.getpwnam(WORKER_USER).pw_gid
-    except KeyError:
-        if result.returncode != 0:
-            return FALLBACK_GID
-        raise
+def needs_private_folders() -> bool:
+    """Whether folders must be closed to the worker by permissions: as root, where neither
+    Landlock (kernel without it, or NNKIT_NO_LANDLOCK=1) nor namespaces keep it out."""
+    from grading import landlock
+    from grading.sandbox import landlock_wanted, namespaces_wanted
+
+    if os.geteuid() != 0:
+        return False
+    return not (landlock_wanted() and landlock.abi() > 0) and not namespaces_wanted()
+
+
+def keep_private(folders: list[Path]) -> list[str]:
+    """Where `needs_private_folders()`, take "other" access away from each folder in
+    `folders` (the kit, the results, the folder of the submissions), so that the worker's
+    user id, which owns none of them, can reach nothing below; notes saying what was done."""
+    if not needs_private_folders():
+        return []
+    closed = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        if folder.is_dir() and folder != Path("/"):
+            mode = folder.stat().st_mode
+            if mode & 0o007:
+                folder.chmod(mode & 0o7770)
+            closed.append(str(folder))
+    return [f"no Landlock and no namespaces: closed to other users: {', '.join(closed)}"]

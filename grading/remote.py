@@ -9,10 +9,13 @@ hanging submission cannot stretch grading time.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
+from grading import untrusted
 from grading.client import Callback, StudentClient
+from grading.failure import Failure
 from grading.sandbox import Worker, WorkerConfig, WorkerCrashed, WorkerGone
 from grading.suite import StudentError
 
@@ -23,7 +26,7 @@ class RemoteStudent(StudentClient):
     def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
         super().__init__(seed)
         self.config = config
-        self.output = bytearray()
+        self._output = bytearray()  # raw, as printed: read it through printed_output()
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
@@ -40,10 +43,12 @@ class RemoteStudent(StudentClient):
     ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
-            raise StudentError(self._timed_out[target])
+            raise StudentError(self._timed_out[target], kind="timed_out")
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise StudentError("grading time for this submission ran out before this test")
+            raise StudentError(
+                "grading time for this submission ran out before this test", kind="timed_out"
+            )
         timeout = min(timeout or self.config.limits.call_timeout, left)
         try:
             reply = self._request(request, timeout, callback)
@@ -51,13 +56,13 @@ class RemoteStudent(StudentClient):
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
             self._timed_out[target] = message
-            raise StudentError(message) from None
+            raise StudentError(message, kind="timed_out") from None
         except WorkerCrashed as exc:
             self._stop_worker()
-            raise StudentError(f"{name} crashed the process: {exc}") from None
+            raise crash_error(name, str(exc)) from None
         if reply.get("ok") is True:
             return reply
-        raise StudentError(error_message(name, reply.get("error")))
+        raise student_error(name, reply.get("error"))
 
     def _request(
         self, request: dict[str, Any], timeout: float, callback: Callback | None
@@ -86,29 +91,54 @@ class RemoteStudent(StudentClient):
 
     def _stop_worker(self) -> None:
         if self._worker is not None:
-            self.notes.update(self._worker.notes or [])
+            self.notes.update(untrusted.clean_notes(self._worker.notes))
             self._worker.kill()
-            self.output += self._worker.output
+            room = self.config.limits.output_bytes - len(self._output)  # over all workers
+            self._output += self._worker.output[: max(room, 0)]
             self._worker = None
 
     def close(self) -> None:
         """Stop the worker; nothing it started survives."""
         self._stop_worker()
 
+    def printed_output(self) -> str:
+        """What the submission printed (every worker's, the first output_bytes), cleaned."""
+        return untrusted.clean_output(self._output)
 
-def error_message(name: str, error: Any) -> str:
-    """`dense_forward raised ValueError: ... (nnbasics/layers.py, line 12)` from a reply."""
-    if type(error) is not dict:
-        return f"{name} failed"
-    kind = str(error.get("type", "Error"))[:80]
-    message = str(error.get("message", ""))[:400]
-    where = str(error.get("where", ""))[:120]
-    suffix = f" ({where})" if where else ""
-    if kind == "NotImplementedError":
-        return f"{name} is not implemented yet{suffix}"
-    if kind in ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError"):
-        module = name.split(".")[0]
-        return f"nnbasics/{module}.py could not be imported: {kind}: {message}{suffix}"
-    if kind == "AttributeError" and "has no" in message:
-        return f"{message}"
-    return f"{name} raised {kind}: {message}{suffix}"
+
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9 (),.:?_-]*")
+
+
+def crash_error(name: str, detail: str) -> StudentError:
+    """`name crashed the process: <why>`. The why is grading.sandbox's own words, but a
+    protocol error may quote a bit of the reply (a dtype): anything beyond plain words
+    goes in the student's field."""
+    if _PLAIN_WORDS.fullmatch(detail):
+        return StudentError(f"{name} crashed the process: {detail}", kind="crashed")
+    said = untrusted.clean_text(detail, untrusted.MAX_MESSAGE_CHARS)
+    return StudentError(Failure(f"{name} crashed the process", student_text=said), kind="crashed")
+
+
+IMPORT_ERRORS = ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError")
+
+
+def student_error(name: str, error: Any) -> StudentError:
+    """The verdict on a failed reply to a call of `name` ("layers.dense_forward"): the
+    grader's summary ("layers.dense_forward raised ValueError"), and the exception's message
+    as student text, after grading.untrusted cleaned it."""
+    fault = untrusted.clean_fault(error)
+    if fault is None:
+        return StudentError(f"{name} failed", kind="crashed")
+    module, _, attr = name.partition(".")
+    text, where = fault.message, fault.where
+    if fault.kind == "NotImplementedError":
+        return StudentError(
+            Failure(f"{name} is not implemented yet", where=where), kind="not_implemented"
+        )
+    if fault.kind in IMPORT_ERRORS:
+        summary = f"nnbasics/{module}.py could not be imported: {fault.kind}"
+        return StudentError(Failure(summary, student_text=text, where=where), kind="import_failed")
+    if fault.kind == "AttributeError" and text == f"nnbasics/{module}.py has no {attr!r}":
+        return StudentError(text, kind="missing_name")  # exactly the worker's lookup words
+    summary = f"{name} raised {fault.kind}"
+    return StudentError(Failure(summary, student_text=text, where=where), kind="raised")

@@ -51,12 +51,14 @@ def to_gradescope(report: GradeReport) -> dict[str, Any]:
                 "score": r.score,
                 "max_score": r.check.points,
                 "status": "passed" if r.passed else "failed",
-                "output": "Passed." if r.passed else r.message,
+                "output": "Passed." if r.failure is None else r.failure.plain(),
                 "visibility": r.check.visibility,
                 "tags": [part, *r.check.tags],
                 "extra_data": {"calls": sorted(r.targets)},
             }
         )
+        if r.failure is not None:  # the parts, for every renderer (grading.failure)
+            tests[-1]["extra_data"]["failure"] = r.failure.as_dict()
     return {
         "score": report.score,
         "execution_time": round(report.seconds, 3),
@@ -77,12 +79,16 @@ def to_gradescope(report: GradeReport) -> dict[str, Any]:
 
 
 def write_json_atomic(document: dict[str, Any], path: Path) -> None:
-    """Write `document` to `path` via a temporary file and a rename, replacing what was there."""
+    """Write `document` to `path` via a temporary file and a rename, replacing what was there.
+
+    Strict JSON only: a nan or inf anywhere raises ValueError (Gradescope's parser rejects
+    `NaN` and `Infinity`), and so does a string that is not valid Unicode (a lone surrogate
+    cannot be written as UTF-8); grading.untrusted keeps both out of every document."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".results-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, indent=2)
+            json.dump(document, fh, indent=2, allow_nan=False, ensure_ascii=False)
             fh.write("\n")
         os.chmod(tmp, 0o644)  # readable by course staff, like any report
         os.replace(tmp, path)

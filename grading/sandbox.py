@@ -64,11 +64,15 @@ def _as_list(value: Any) -> list[Any]:
 @dataclass
 class Limits:
     """Per-worker limits. Memory is address space, as Gradescope's 768 MB container
-    needs room for the grader too; CPU seconds are per worker process."""
+    needs room for the grader too; CPU seconds are per worker process. `file_mb` caps
+    each file the worker writes (RLIMIT_FSIZE); `scratch_mb` caps all it writes: its
+    scratch folder is a tmpfs of that size where mounts are possible (namespaces), and
+    read-only where they are not (so it writes nothing at all there)."""
 
     memory_mb: int = 512
     cpu_seconds: int = 60
     file_mb: int = 8
+    scratch_mb: int = 64
     processes: int = 16
     call_timeout: float = 5.0
     output_bytes: int = 16_384
@@ -83,7 +87,10 @@ class WorkerConfig:
     limits: Limits
     user: tuple[int, int] | None = None
     hide: list[str] = field(default_factory=list)
+    # Folders no import path of the worker may be or contain (boot._import_dirs).
+    forbidden: list[str] = field(default_factory=lambda: forbidden_roots([]))
     namespaces: bool = True  # False: behave as on a platform that has none (for tests)
+    landlock: bool = True  # False: behave as on a kernel without Landlock (for tests)
 
 
 class ForkServer:
@@ -94,9 +101,17 @@ class ForkServer:
     """
 
     def __init__(self) -> None:
+        self.namespaces = namespaces_wanted()  # tried once, for the fork server's lifetime
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", str(BOOT), str(theirs.fileno()), json.dumps(PRELOAD)],
+            [
+                sys.executable,
+                "-I",
+                str(BOOT),
+                str(theirs.fileno()),
+                json.dumps(PRELOAD),
+                json.dumps({"grader": os.getpid(), "namespaces": self.namespaces}),
+            ],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -143,8 +158,12 @@ _fork_server: ForkServer | None = None
 
 
 def fork_server() -> ForkServer:
-    """This process's fork server, started (again) when needed."""
+    """This process's fork server, started (again) when needed (also when NNKIT_NO_NAMESPACES
+    changed since it started)."""
     global _fork_server
+    if _fork_server is not None and _fork_server.namespaces != namespaces_wanted():
+        _fork_server.close()
+        _fork_server = None
     if _fork_server is None or not _fork_server.alive():
         _fork_server = ForkServer()
         atexit.register(_fork_server.close)
@@ -167,7 +186,9 @@ class Worker:
             "limits": asdict(config.limits),
             "user": config.user,
             "hide": config.hide,
+            "forbidden": config.forbidden,
             "namespaces": config.namespaces,
+            "landlock": config.landlock,
             "env": _worker_env(config.scratch),
         }
         ours, theirs = socket.socketpair()
@@ -364,6 +385,17 @@ def _worker_env(scratch: str) -> dict[str, str]:
     }
 
 
+def namespaces_wanted() -> bool:
+    """False where NNKIT_NO_NAMESPACES=1 asks the grader to act as in a container that
+    refuses namespaces (Docker without CAP_SYS_ADMIN, as on Gradescope)."""
+    return os.environ.get("NNKIT_NO_NAMESPACES") != "1"
+
+
+def landlock_wanted() -> bool:
+    """False where NNKIT_NO_LANDLOCK=1 asks the worker to act as on a kernel without it."""
+    return os.environ.get("NNKIT_NO_LANDLOCK") != "1"
+
+
 def hidden_paths(extra: list[str]) -> list[str]:
     """Folders a worker must not see or write: the kit (solution, hidden tests), home
     folders, shared temporary folders and `extra` (/tmp is replaced by the worker's own)."""
@@ -377,3 +409,9 @@ def hidden_paths(extra: list[str]) -> list[str]:
         *extra,
     ]
     return [p for p in dict.fromkeys(candidates) if os.path.isdir(p)]
+
+
+def forbidden_roots(extra: list[str]) -> list[str]:
+    """Folders the worker's import paths must never be or contain: the kit (its solution
+    and hidden tests), a Gradescope bundle (/autograder: source, results) and `extra`."""
+    return list(dict.fromkeys([str(KIT_ROOT), "/autograder", *extra]))

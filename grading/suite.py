@@ -3,8 +3,10 @@
 
 A check is a function `check_x(student) -> None` that calls student code through
 `student.call("module.function", *args)` (the call runs in the worker, arguments and
-results cross as plain data) and raises `CheckFailed` with a one-line message when the
-result is wrong. Points and visibility sit beside it:
+results cross as plain data) and raises `CheckFailed` when the result is wrong: with a
+one-line message of the grader's own, or a `grading.failure.Failure` (summary, likely
+mistake, got/expected, inputs, and the student's own words in a field of their own).
+Points and visibility sit beside it:
 
     @check("layers", points=2, visibility="visible")
     def dense_forward_slide(student: Student) -> None:
@@ -24,21 +26,56 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from grading.failure import Failure
 from grading.parts import PARTS_BY_MODULE
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 
 class CheckFailed(AssertionError):
-    """A check's verdict: `message` is one line a student can act on."""
+    """A check's verdict: `failure` says why, `message` is it as one line of plain text.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    `CheckFailed("A should have shape (2, 3), got (3, 2)")` is a failure whose whole text
+    is the grader's summary: never put text from student code into it; use a Failure with
+    `student_text` for that.
+    """
+
+    def __init__(self, failure: Failure | str) -> None:
+        if not isinstance(failure, Failure):
+            failure = Failure(str(failure))
+        super().__init__(failure.plain())
+        self.failure = failure
+
+    @property
+    def message(self) -> str:
+        return self.failure.plain()
+
+
+STUDENT_ERROR_KINDS = (
+    "not_implemented",  # the function raises NotImplementedError (a stub)
+    "import_failed",  # its module could not be imported
+    "missing_name",  # the module has no such name
+    "timed_out",  # it did not return within its time (or the budget ran out)
+    "crashed",  # the worker died or broke the protocol
+    "malformed",  # the worker's answer was not what the request asks for
+    "raised",  # it raised any other exception
+)
 
 
 class StudentError(CheckFailed):
-    """Student code raised, crashed, hung, or could not be imported."""
+    """Student code raised, crashed, hung, or could not be imported: `kind` says which
+    (one of STUDENT_ERROR_KINDS)."""
+
+    def __init__(self, failure: Failure | str, kind: str = "raised") -> None:
+        if kind not in STUDENT_ERROR_KINDS:
+            raise ValueError(f"unknown student error kind {kind!r}")
+        super().__init__(failure)
+        self.kind = kind
+
+    @property
+    def nothing_ran(self) -> bool:
+        """True when no student code ran on the inputs (a stub, an import, a missing name)."""
+        return self.kind in ("not_implemented", "import_failed", "missing_name")
 
 
 @dataclass

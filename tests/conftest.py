@@ -1,7 +1,13 @@
-"""Shared fixture: `nnkit`, which runs the real CLI in a subprocess."""
+"""Shared fixture: `nnkit`, which runs the real CLI in a subprocess.
+
+Grading needs a course secret (grading.grader.default_secret): the session gets a random
+one unless NNKIT_SECRET is set; tests about a missing secret pass their own environment.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +18,17 @@ from grading.paths import KIT_ROOT
 
 NNKIT = [sys.executable, "-m", "grading.cli"]
 
+if not os.environ.get("NNKIT_SECRET", "").strip():
+    os.environ["NNKIT_SECRET"] = f"nnkit-tests-{secrets.token_hex(12)}"
 
-def run_nnkit(*args: str | Path, cwd: Path = KIT_ROOT) -> subprocess.CompletedProcess[str]:
-    """Run `nnkit ARGS` as a user would, in a subprocess; returns the finished process."""
+
+def run_nnkit(
+    *args: str | Path, cwd: Path = KIT_ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `nnkit ARGS` as a user would, in a subprocess (environment `env`, default this
+    process's); returns the finished process."""
     return subprocess.run(
-        [*NNKIT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600
+        [*NNKIT, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
 
 

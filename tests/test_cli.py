@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 
@@ -61,8 +63,6 @@ def test_release_check_passes_on_the_committed_release(nnkit):
 
 
 def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):
-    import shutil
-
     shutil.copytree(SOLUTION_DIR, tmp_path / "class" / "alice")
     (tmp_path / "class" / "bob.zip").write_text("not a zip")
     proc = nnkit("grade-all", tmp_path / "class", "--out", tmp_path / "out", "--jobs", "2")
@@ -70,8 +70,14 @@ def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):
     rows = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()
     assert rows[0].startswith("id,name,email,1 activations")
     assert any(r.startswith("alice,") and ",100," in r for r in rows)
-    assert any(r.startswith("bob,") and "is neither a folder nor a .zip file" in r for r in rows)
-    assert (tmp_path / "out" / "alice" / "feedback.html").read_text().startswith("<!DOCTYPE html>")
+    assert any(
+        r.startswith("bob.zip,") and "is neither a folder nor a .zip file" in r for r in rows
+    )
+    assert (
+        (tmp_path / "out" / "submissions" / "alice" / "feedback.html")
+        .read_text()
+        .startswith("<!DOCTYPE html>")
+    )
     assert (tmp_path / "out" / "class_report" / "class_report.html").exists()
 
 
@@ -104,3 +110,47 @@ def test_grade_writes_markdown_results_and_an_html_page(nnkit, tmp_path):
     document = json.loads(results.read_text())
     assert {t["output_format"] for t in document["tests"]} == {"md"}
     assert "buggy_graph_overwrite" in page.read_text() and "<script" not in page.read_text()
+
+
+def test_run_autograder_writes_a_result_even_when_the_grader_fails(tmp_path):
+    """A bundle whose nnkit.json is damaged (the grader itself fails, not the upload):
+    results.json is still written, strict JSON with score 0 and a one-line reason."""
+    import os
+    import subprocess
+    import sys
+
+    import jsonschema
+
+    from grading.gradescope import build_bundle
+
+    bundle = tmp_path / "autograder.zip"
+    build_bundle(bundle, secret="test-secret")
+    root = tmp_path / "root"
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "source")
+    (root / "source" / "nnkit.json").write_text('{"secret": "test-sec')  # cut short
+    shutil.copytree(SOLUTION_DIR, root / "submission")
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "NNKIT_PYTHON": sys.executable}
+    proc = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("nnkit: grading failed: JSONDecodeError: ")
+    assert proc.stderr.count("\n") == 1
+
+    def refuse(name: str) -> None:
+        raise ValueError(name)
+
+    text = (root / "results" / "results.json").read_text()
+    document = json.loads(text, parse_constant=refuse)
+    schema = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    assert (document["score"], document["tests"]) == (0.0, [])
+    assert document["output"] == (
+        "Your submission could not be graded: the grader failed (JSONDecodeError); "
+        "please tell your instructor"
+    )

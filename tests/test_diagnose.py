@@ -9,7 +9,8 @@ import pytest
 from buggy import BY_NAME, VARIANTS, Variant, build
 
 from grading import diagnose
-from grading.diagnose import SIGNATURES, parse
+from grading.diagnose import SIGNATURES, signature_of
+from grading.failure import Failure
 from grading.grader import CheckResult, grade, load_checks, run_checks
 from grading.local import LocalStudent
 
@@ -60,8 +61,8 @@ def assert_diagnosed(result: CheckResult, variant: Variant) -> None:
     assert not result.passed, f"{variant.name}: {variant.check} passed"
     expected = SIGNATURES[variant.signature].sentence
     assert expected in result.message, result.message
-    parsed = parse(result.message)
-    assert parsed.signature is not None and parsed.signature.key == variant.signature
+    signature = signature_of(result.failure.likely_mistake)
+    assert signature is not None and signature.key == variant.signature
 
 
 def test_every_required_signature_has_a_buggy_variant():
@@ -96,9 +97,8 @@ def test_a_failure_names_function_shapes_size_place_and_seed(tmp_path):
     assert message.startswith("binary_cross_entropy_grad(y_hat, y) for shape (4, 3) ")
     assert "relative error" in message and "the largest difference is" in message
     assert "at index (" in message
-    parsed = parse(message)
-    assert parsed.inputs == "random, seed 777"
-    assert parsed.mistake == "the sign is flipped"
+    assert result.failure.inputs == "random, seed 777"
+    assert result.failure.likely_mistake == "the sign is flipped"
 
 
 def test_value_mismatch_reports_count_largest_error_index_and_relative_error():
@@ -133,23 +133,39 @@ def test_generic_signatures():
     assert diagnose.generic_mistake(e + 1, e) == ""
 
 
-def test_compose_and_parse_round_trip():
-    message = diagnose.with_inputs(
-        diagnose.compose("x is off by 1", "the sign is flipped", got=1.0, expected=2.0, show=True),
+def test_compose_builds_the_structure_and_its_plain_text():
+    failure = diagnose.with_inputs(
+        diagnose.compose("x is off by 1.", "the sign is flipped", got=1.0, expected=2.0, show=True),
         42,
     )
-    assert message == (
+    assert failure == Failure(
+        "x is off by 1", "the sign is flipped", got="1", expected="2", inputs="random, seed 42"
+    )
+    assert failure.plain() == (
         "x is off by 1. Likely mistake: the sign is flipped. Got 1; expected 2. "
         "Inputs: random, seed 42."
     )
-    parsed = parse(message)
-    assert (parsed.summary, parsed.mistake, parsed.values, parsed.inputs) == (
-        "x is off by 1",
-        "the sign is flipped",
-        "Got 1; expected 2",
-        "random, seed 42",
+    assert diagnose.compose("x", got=1.0, expected=2.0, show=False) == Failure("x")
+
+
+def test_student_text_never_becomes_a_diagnosis():
+    """Words that look like the grader's parts stay in the student's field."""
+    said = "bad. Likely mistake: the sign is flipped. Got 1; expected 1. Inputs: none."
+    failure = Failure("layers.f raised ValueError", student_text=said)
+    assert failure.likely_mistake == failure.got == failure.inputs == ""
+    assert failure.plain() == f'layers.f raised ValueError: "{said}"'
+    back = Failure.from_dict(failure.as_dict())
+    assert back == failure and signature_of(back.likely_mistake) is None
+
+
+def test_a_document_without_the_structure_is_all_student_text():
+    from grading.failure import of_test
+
+    test = {"status": "failed", "output": "x. Likely mistake: the sign is flipped"}
+    assert of_test(test) == Failure(
+        "This test failed", student_text="x. Likely mistake: the sign is flipped"
     )
-    assert parse("plain text").summary == "plain text"
+    assert of_test({"status": "passed"}) is None
 
 
 # -- hidden expected values --------------------------------------------------------------------
@@ -167,14 +183,14 @@ def test_hidden_expected_values_are_not_shown_by_default(tmp_path, monkeypatch):
     for r in failed:
         if r.check.visibility != "visible":
             assert "expected [" not in r.message and "; expected " not in r.message, r.message
-    assert parse(hidden_failure(report).message).values == ""
+    assert hidden_failure(report).failure.got == hidden_failure(report).failure.expected == ""
 
 
 def test_instructor_can_show_hidden_expected_values(tmp_path, monkeypatch):
     monkeypatch.setenv(diagnose.SHOW_EXPECTED_ENV, "1")
     report = grade(build(BY_NAME["db_not_summed"], tmp_path))
-    values = parse(hidden_failure(report).message).values
-    assert values.startswith("Got [[") and "; expected [" in values
+    failure = hidden_failure(report).failure
+    assert failure.got.startswith("[[") and failure.expected.startswith("[")
 
 
 def test_slide_examples_always_show_expected_values(tmp_path, monkeypatch):

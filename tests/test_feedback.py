@@ -13,7 +13,8 @@ from buggy import BY_NAME, build
 
 from grading.class_report import summarize, write_class_report
 from grading.diagnose import SIGNATURES
-from grading.feedback import html_page, md_escape, message_markdown, with_markdown
+from grading.failure import Failure
+from grading.feedback import failure_markdown, html_page, md_escape, with_markdown
 from grading.grader import GradeReport, grade, load_checks, run_checks
 from grading.local import LocalStudent
 from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
@@ -22,10 +23,12 @@ from grading.results import to_gradescope
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
 
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
-MESSAGE = (
-    "dW from dense_backward(dZ, cache) for A_prev (5, 3) should have shape (4, 3), got (3, 4). "
-    "Likely mistake: the result is transposed (rows and columns swapped). Got [[1, 2]]; "
-    "expected [[2, 1]]. Inputs: random, seed 7."
+FAILURE = Failure(
+    "dW from dense_backward(dZ, cache) for A_prev (5, 3) should have shape (4, 3), got (3, 4)",
+    "the result is transposed (rows and columns swapped)",
+    got="[[1, 2]]",
+    expected="[[2, 1]]",
+    inputs="random, seed 7",
 )
 
 
@@ -64,8 +67,8 @@ def test_markdown_does_not_change_the_original_document(buggy_report):
     assert json.dumps(original) == before
 
 
-def test_message_markdown_parts_and_escaping():
-    text = message_markdown(MESSAGE)
+def test_failure_markdown_parts_and_escaping():
+    text = failure_markdown(FAILURE)
     assert text.split("\n\n") == [
         "dW from dense\\_backward(dZ, cache) for A\\_prev (5, 3) should have shape (4, 3), "
         "got (3, 4).",
@@ -73,7 +76,7 @@ def test_message_markdown_parts_and_escaping():
         "Got `[[1, 2]]`, expected `[[2, 1]]`.",
         "*Inputs: random, seed 7.*",
     ]
-    assert message_markdown("x * y <b>[a](b)</b>") == r"x \* y \<b\>\[a\](b)\</b\>."
+    assert failure_markdown(Failure("x * y <b>[a](b)</b>")) == r"x \* y \<b\>\[a\](b)\</b\>."
 
 
 class _Collector(HTMLParser):

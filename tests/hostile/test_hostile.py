@@ -22,11 +22,12 @@ For every case the grade must be:
 Special cases: a grader killed while its worker hangs, and two submissions graded at once
 (one hunting the other).
 
-As root the worker runs as `nnkit-worker` behind namespaces; `test_nonroot_subset`
-re-runs a representative subset as a regular user (see nonroot.sh). In that mode the
-kit's own documentation says the worker can read and write whatever the user can, so
-(e) and the on-disk part of (f) are not asserted there, and the cases whose only aim is
-reading the disk or the network are expected to fail (xfail).
+Every case runs in each mode the kit grades in: as root with namespaces (the worker runs
+under a user id of its own, behind namespaces and Landlock), as root with
+`NNKIT_NO_NAMESPACES=1` (a container without CAP_SYS_ADMIN, as on Gradescope: a user id of
+its own and Landlock), and, through `test_nonroot_subset`, the cases marked `nonroot` as a
+regular user (see nonroot.sh). A case that is expected to fail in a mode says why
+(`nonroot`, `no_namespaces`): a documented limit of that mode.
 """
 
 from __future__ import annotations
@@ -56,15 +57,24 @@ from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
 from grading.privileges import UID_BASE
 from grading.results import to_gradescope, write_json_atomic
 
+sys.path.insert(0, str(Path(__file__).parent))
+from formats import all_format_problems, strict_json  # noqa: E402
+
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
 SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
 NONROOT_SCRIPT = HERE / "nonroot.sh"
 NONROOT = os.environ.get("NNKIT_HOSTILE_NONROOT") == "1"  # the inner, non-root run
 IS_ROOT = os.geteuid() == 0
+# The modes the corpus runs in from this process. As root: with namespaces, and with
+# NNKIT_NO_NAMESPACES=1 (a container without CAP_SYS_ADMIN, as on Gradescope). The third
+# mode, a regular user, is the inner run of test_nonroot_subset.
+MODES = ["nonroot"] if NONROOT else ["namespaces", "no-namespaces"] if IS_ROOT else ["namespaces"]
 MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
+CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
+OWN_BOOT = str(KIT_ROOT / "grading" / "boot.py")  # on every fork server's and worker's command line
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
 
@@ -79,6 +89,10 @@ class Case:
     `cli`: also grade it with the real `nnkit grade` in a subprocess.
     `nonroot`: None to leave it out of the non-root run, "" to include it, or the reason
     it is expected to fail there (a documented limit of grading without root).
+    `outputs`: also render every output format (formats.py) and hold the grader's memory
+    growth under CLEANED_MEMORY_MB: a case that sends hostile text (issue 10, class 4).
+    `no_namespaces`: "" (it must hold as root without namespaces too), or the reason it is
+    expected to fail there.
     `honest`: the case's folder has an `honest/` folder with the same modules without the
     attack (a student's buggy code as it is); the grade must be exactly that code's grade,
     check by check (for attacks that would turn some, not all, failures into passes).
@@ -89,14 +103,18 @@ class Case:
     cli: bool = False
     slow: bool = False
     nonroot: str | None = None
+    outputs: bool = False
+    no_namespaces: str = ""
     honest: bool = False
 
 
-READS_DISK = "without root the worker may read what the grading user can (privileges.py)"
-USES_NETWORK = "without root there is no network namespace (boot.py hides only as root)"
-
 CASES = [
-    Case("results_overwrite", ("neuron.logistic_loss_and_grad",), cli=True, nonroot=""),
+    Case(
+        "results_overwrite",
+        ("neuron.logistic_loss_and_grad",),
+        cli=True,
+        nonroot="",
+    ),
     Case("sys_exit_import", ("gradcheck",)),
     Case("sys_exit_call", ("neuron.logistic_loss_and_grad",)),
     Case("keyboard_interrupt", ("train.predict",)),
@@ -108,9 +126,9 @@ CASES = [
     Case("liar_object", ("neuron.logistic",)),
     Case("object_array", ("gradcheck.numerical_gradient",)),
     Case("ndarray_subclass", ("network.collapse_linear",)),
-    Case("read_kit_files", (), nonroot=READS_DISK),
+    Case("read_kit_files", (), nonroot=""),
     Case("read_parent_proc", (), cli=True, nonroot=""),
-    Case("steal_solution", ("gradcheck",), nonroot=READS_DISK),
+    Case("steal_solution", ("gradcheck",), nonroot=""),
     Case("stack_inspect", ()),
     Case("gc_scan", ()),
     Case("channel_frames", ("gradcheck.numerical_gradient", "gradcheck.relative_error")),
@@ -128,12 +146,30 @@ CASES = [
     Case("many_files", ()),
     Case("deep_recursion", ("network.collapse_linear",)),
     Case("signal_games", ("gradcheck.numerical_gradient",)),
-    Case("network_loopback", (), nonroot=USES_NETWORK),
+    Case("network_loopback", (), nonroot=""),
     Case("env_secrets", (), cli=True, nonroot=""),
     Case("ctypes_escalate", (), nonroot=""),
     Case("threads", (), nonroot=""),
     Case("self_modify", ()),
     Case("cross_submission", ("gradcheck.numerical_gradient",)),
+    # issue 10, class 1: system calls a deny-list filter let through
+    Case("mount_api", (), nonroot=""),
+    Case("sched_grader", (), nonroot=""),
+    Case("prctl_games", (), nonroot=""),
+    Case("syscall_zoo", (), nonroot=""),
+    Case("sigio_grader", (), nonroot=""),
+    # issue 10, class 4: worker data not cleaned on arrival
+    Case("untrusted_surrogate", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_nonfinite_timing", (), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_huge_text", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    Case("untrusted_spoofing", ("gradcheck.relative_error",), cli=True, outputs=True, nonroot=""),
+    # issue 10, class 7: nothing the worker starts or writes outlives grading
+    Case("clear_pdeathsig", ("neuron.logistic_loss_and_grad",), nonroot=""),
+    Case("readonly_scratch", (), cli=True, nonroot=""),
+    Case("scratch_fill", (), nonroot=""),
+    # issue 10, class 8: without namespaces the worker still reads and leaves nothing
+    Case("temp_litter", (), cli=True, nonroot=""),
+    Case("hunt_everything", (), cli=True, nonroot=""),
     # issue 10, class 3: a worker that stops reading its channel and forges replies
     Case("channel_stop_reading", (), nonroot=""),
     Case("channel_thread_forger", (), nonroot=""),
@@ -146,15 +182,26 @@ CASES_BY_NAME = {c.name: c for c in CASES}
 
 
 def _params() -> list[Any]:
+    """(case, mode) pairs: each case in each mode this run covers."""
     params = []
-    for case in CASES:
-        if NONROOT and case.nonroot is None:
-            continue
-        marks = [pytest.mark.slow] if case.slow else []
-        if NONROOT and case.nonroot:
-            marks.append(pytest.mark.xfail(reason=case.nonroot, strict=False))
-        params.append(pytest.param(case, id=case.name, marks=marks))
+    for mode in MODES:
+        for case in CASES:
+            if mode == "nonroot" and case.nonroot is None:
+                continue
+            marks = [pytest.mark.slow] if case.slow else []
+            expected_failure = {"nonroot": case.nonroot, "no-namespaces": case.no_namespaces}
+            if expected_failure.get(mode):
+                marks.append(pytest.mark.xfail(reason=expected_failure[mode], strict=False))
+            params.append(pytest.param(case, mode, id=f"{case.name}-{mode}", marks=marks))
     return params
+
+
+def enter_mode(mode: str, monkeypatch) -> None:
+    """Make this process's graders (and the `nnkit` subprocesses it starts) run in `mode`."""
+    if mode == "no-namespaces":
+        monkeypatch.setenv("NNKIT_NO_NAMESPACES", "1")
+    else:
+        monkeypatch.delenv("NNKIT_NO_NAMESPACES", raising=False)
 
 
 # -- building submissions -----------------------------------------------------------------
@@ -325,14 +372,23 @@ def _clock_ticks() -> float:
         return float(fh.read().split()[0]) * os.sysconf("SC_CLK_TCK")
 
 
-OUR_GRADERS = {os.getpid()}  # pids of the graders this session started (workers' uids)
+def _parent_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def survivors(needles: list[str], since_ticks: float) -> list[str]:
     """Processes started since `since_ticks` that belong to grading and must be gone: any
-    process running under a worker's user id (as root), any worker forked by a fork server
-    (`boot.py`, whose parent is not this test process), and any process whose command line
-    names one of `needles` (a case's marker, its folders)."""
+    process running under a worker's user id (as root) or forked by a fork server
+    (`boot.py`, whose parent is not this test process) of this copy of the kit, and any
+    process whose command line names one of `needles` (a case's marker, its folders).
+
+    Workers cannot exec, so they keep their fork server's command line, which names this
+    kit's boot.py: runs of other copies of the kit on the same machine are not counted
+    (and not killed)."""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
@@ -349,8 +405,11 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         if state in "ZX":
             continue
         recent = start >= since_ticks
-        worker_user = uid - UID_BASE in OUR_GRADERS  # not other kits' workers on the machine
-        forked_worker = str(KIT_ROOT / "grading" / "boot.py") in cmdline and ppid != os.getpid()
+        # Only this kit's own: other checkouts grade on the same machine at the same time.
+        ours = OWN_BOOT in cmdline
+        worker_user = uid >= UID_BASE and ours
+        # This process's own fork server (its init too, in a PID namespace) lives on.
+        forked_worker = ours and os.getpid() not in (ppid, _parent_of(ppid))
         if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
@@ -569,7 +628,6 @@ def run_cli(sub: Path, workdir: Path, secret: str) -> tuple[subprocess.Completed
         text=True,
         start_new_session=True,
     )
-    OUR_GRADERS.add(proc.pid)
     try:
         out, err = proc.communicate(timeout=3 * MAX_SECONDS)
     except subprocess.TimeoutExpired:
@@ -607,10 +665,11 @@ def grade_in_process(
     return report, made, memory
 
 
-@pytest.mark.parametrize("case", _params())
-def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch) -> None:
+@pytest.mark.parametrize(("case", "mode"), _params())
+def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, monkeypatch) -> None:
     marker = f"nnkit-hostile-{case.name}"
     monkeypatch.setenv("NNKIT_SECRET", secret)
+    enter_mode(mode, monkeypatch)
     sub = build_submission(tmp_path / "submission", case.name)
     sub_digest = tree_digest(sub)
     canaries = loot_canaries(secret, disk=not NONROOT)
@@ -634,9 +693,14 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 problems.append(f"grade() took {seconds:.1f} s")
             document = to_gradescope(report)
             results_file = tmp_path / "results" / "results.json"
-            write_json_atomic(document, results_file)
+            try:
+                write_json_atomic(document, results_file)
+                written = strict_json(results_file.read_text(encoding="utf-8"))
+            except ValueError as exc:  # allow_nan=False, strict parsing, a lone surrogate
+                problems.append(f"grade(): no valid results.json: {exc}")
+                written = document
             problems += check_document(
-                json.loads(results_file.read_text()),
+                written,
                 expected=honest
                 or expected_passes(baseline, attacked, [r.targets for r in report.results]),
                 baseline=baseline,
@@ -644,8 +708,11 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 canaries=canaries,
                 where="grade()",
             )
-            if memory.grown_mb > GRADER_MEMORY_MB:
+            limit = CLEANED_MEMORY_MB if case.outputs else GRADER_MEMORY_MB
+            if memory.grown_mb > limit:
                 problems.append(f"the grader's memory grew by {memory.grown_mb:.0f} MB")
+            if case.outputs:
+                problems += all_format_problems(report, tmp_path / "formats")
             if [p for p in scratch if p.exists()]:
                 problems.append("the grader left its scratch folder behind")
             problems += no_survivors([marker, *map(str, scratch)], since)
@@ -659,8 +726,13 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                     f"killed?): {done.stderr[-1000:]}"
                 )
             else:
+                try:
+                    written = strict_json(results_file.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    problems.append(f"nnkit grade: results.json is not strict JSON: {exc}")
+                    written = json.loads(results_file.read_text(encoding="utf-8"))
                 problems += check_document(
-                    json.loads(results_file.read_text()),
+                    written,
                     expected=honest or expected_passes(baseline, attacked),
                     baseline=baseline,
                     case=case,
@@ -669,6 +741,9 @@ def test_hostile_submission(case: Case, tmp_path, baseline, secret, monkeypatch)
                 )
             if seconds > 3 * MAX_SECONDS:
                 problems.append(f"nnkit grade took {seconds:.1f} s")
+            left = sorted(p.name for p in workdir.glob("nnkit-*"))
+            if left:  # the CLI's TMPDIR is the workdir: its scratch folders are made there
+                problems.append(f"nnkit grade left its scratch folder behind: {left}")
             problems += no_survivors([marker, str(workdir)], since)
         reached = listeners.reached() if listeners is not None else []
         if reached:
@@ -709,13 +784,22 @@ def test_every_case_folder_is_declared_and_says_its_attack() -> None:
             assert honest == {p.name for p in (CASES_DIR / folder).glob("*.py")}, folder
 
 
-def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
-    """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs: the
-    worker must die with it, not run on as an orphan."""
-    sub = build_submission(tmp_path / "submission", "hang_call")
-    workdir = cli_workdir("killed_grader")
+KILLED_GRADER_CASES = ("hang_call", "clear_pdeathsig")
+
+
+@pytest.mark.parametrize("namespaces", [True, False], ids=["namespaces", "no_namespaces"])
+@pytest.mark.parametrize("case", KILLED_GRADER_CASES)
+def test_a_killed_grader_leaves_no_worker_behind(case, namespaces, tmp_path, secret) -> None:
+    """The grader dies (OOM killer, a platform timeout, Ctrl-C) while a worker hangs, with
+    and without namespaces: the worker must die with it, not run on as an orphan, even
+    one that cleared its own parent-death signal (cases/clear_pdeathsig)."""
+    sub = build_submission(tmp_path / "submission", case)
+    workdir = cli_workdir(f"killed_grader_{case}")
     since = _clock_ticks()
     env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(workdir))
+    env.pop("NNKIT_NO_NAMESPACES", None)
+    if not namespaces:
+        env["NNKIT_NO_NAMESPACES"] = "1"
     proc = subprocess.Popen(
         [sys.executable, "-m", "grading.cli", "grade", str(sub)],
         cwd=workdir,
@@ -724,17 +808,16 @@ def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    OUR_GRADERS.add(proc.pid)
     try:
         deadline = time.monotonic() + 30
         while not survivors([str(workdir)], since) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.0)  # into neuron's checks: the worker now spins in the endless loop
+        time.sleep(3.0)  # into neuron's checks: the worker now hangs in its endless loop
         assert survivors([str(workdir)], since), "no worker started"
         proc.kill()  # the grader alone, as the OOM killer would
         proc.wait()
         problems = no_survivors([str(workdir)], since, seconds=3.0)
-        assert not problems, summary("the killed grader's worker", problems)
+        assert not problems, summary(f"the killed grader's worker ({case})", problems)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -742,14 +825,16 @@ def test_a_killed_grader_leaves_no_worker_behind(tmp_path, secret) -> None:
 
 
 @pytest.mark.skipif(NONROOT or not IS_ROOT, reason="workers get their own user only as root")
+@pytest.mark.parametrize("mode", MODES)
 def test_a_submission_cannot_touch_another_graded_at_the_same_time(
-    tmp_path, baseline, secret, monkeypatch
+    mode, tmp_path, baseline, secret, monkeypatch
 ) -> None:
     """`nnkit batch` grades several submissions at once. cases/cross_submission hunts for a
     worker whose command line names nnkit-hostile-victim, rewrites that submission's files
     and kills the worker; the honest victim must still score exactly 100."""
     case = CASES_BY_NAME["cross_submission"]
     monkeypatch.setenv("NNKIT_SECRET", secret)
+    enter_mode(mode, monkeypatch)
     attacker = build_submission(tmp_path / "attacker", case.name)
     victim = build_submission(tmp_path / "victim", None)
     victim_dir = Path(tempfile.mkdtemp(prefix="nnkit-hostile-victim-", dir="/tmp"))
@@ -764,10 +849,13 @@ def test_a_submission_cannot_touch_another_graded_at_the_same_time(
     thread = threading.Thread(target=attack)
     thread.start()
     try:
-        deadline = time.monotonic() + MAX_SECONDS  # the hunt starts with Part 7, for 5 s
-        while not any((p / "scratch" / "hunting").exists() for p in made):
+        # The hunt starts at import, for 60 s. The attacker's scratch folder is its worker's
+        # own tmpfs (out of our sight), so wait for the worker itself, then for the import.
+        deadline = time.monotonic() + MAX_SECONDS
+        while not survivors([], since):
             assert time.monotonic() < deadline and thread.is_alive(), "the hunt never started"
             time.sleep(0.02)
+        time.sleep(1.0)
         done, _seconds = run_cli(victim, victim_dir, secret)
         thread.join(timeout=2 * MAX_SECONDS)
         assert not thread.is_alive()
@@ -833,3 +921,36 @@ def test_nonroot_subset(secret) -> None:
         )
     finally:
         shutil.rmtree(setup, ignore_errors=True)
+
+
+@pytest.mark.parametrize("namespaces", [True, False], ids=["namespaces", "no_namespaces"])
+def test_grade_all_keeps_classmates_and_results_from_a_hunter(namespaces, secret) -> None:
+    """`nnkit grade-all` over a class folder readable by everyone, into a results folder
+    that already holds a classmate's results and the gradebook: cases/hunt_everything,
+    graded in that batch, must find none of it (issue 10, class 8)."""
+    base = Path(tempfile.mkdtemp(prefix="nnkit-hostile-batch-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    subs, out = base / "class", base / "out"
+    build_submission(subs / "alice", None)
+    env = dict(os.environ, NNKIT_SECRET=secret, TMPDIR=str(base))
+    env.pop("NNKIT_NO_NAMESPACES", None)
+    if not namespaces:
+        env["NNKIT_NO_NAMESPACES"] = "1"
+    command = [sys.executable, "-m", "grading.cli", "grade-all", str(subs), "--out", str(out)]
+    command += ["--no-class-report", "--jobs", "1"]
+    try:
+        for run in ("alice alone", "alice (unchanged) and mallory"):
+            done = subprocess.run(
+                command, cwd=base, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, f"{run}: {done.stderr[-2000:]}"
+            if not (subs / "mallory").exists():
+                build_submission(subs / "mallory", "hunt_everything")
+        document = json.loads((out / "submissions" / "mallory" / "results.json").read_text())
+        text = all_text(document)
+        assert "LOOT-FOUND" not in text, text[text.find("LOOT-FOUND") :][:1000]
+        assert document["score"] == pytest.approx(100.0)
+        problems = no_survivors([str(base)], 0)
+        assert not problems, summary("grade-all", problems)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
