@@ -58,10 +58,10 @@ def probe_function(probe: wire.Probe, ask: Ask) -> Callable[[np.ndarray], float]
 
     def f(x: np.ndarray) -> float:
         arr = np.array(x, dtype=np.float64)  # a copy: later changes to x do not cross
-        reply = ask({"probe": name, "x": wire.encode_value(arr)})
-        value = reply.get("value")
+        answer = ask({"probe": name, "x": wire.encode_value(arr)})  # the grader's
+        value = answer.get("value")
         if type(value) is not float:
-            raise ValueError(str(reply.get("error", "the function could not be evaluated"))[:200])
+            raise ValueError(str(answer.get("error", "the function could not be evaluated"))[:200])
         return value
 
     return f
