@@ -1,7 +1,9 @@
 """Part 7 (10 points): numerical gradients by central differences, and the relative error.
 
-numerical_gradient is probed with f(x) = sum(a*x**3 + b*x**2 + c*x) (the worker builds it
-from a, b, c; see grading.worker.PROBES), whose exact gradient is 3a x² + 2b x + c. With
+numerical_gradient is probed with f(x) = sum(a*x**3 + b*x**2 + c*x), whose exact gradient
+is 3a x² + 2b x + c. f stays in the grader (a `Probe`): each time the student's code calls
+it, the worker asks the grader for f(x), so the coefficients never exist in the worker and
+the grader sees every point f is evaluated at (x ± h e_i for central differences). With
 a of a few units and x in [0.5, 2], central differences (h = 1e-5) are exact to about
 1e-10 relative, while forward differences are off by about 1e-5 relative: the tolerance
 1e-7 separates them with a wide margin on both sides.
@@ -29,7 +31,7 @@ CENTRAL_TOL = 1e-7
 
 
 def _cubic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple:
-    """(probe, x, exact gradient, the same f in the grader's process)."""
+    """(probe, x, exact gradient, the same f); f stays here: the worker asks for f(x)."""
     a = rng.uniform(2.0, 5.0, shape)
     b = rng.uniform(0.5, 1.0, shape)
     c = rng.uniform(0.5, 1.0, shape)
@@ -38,7 +40,32 @@ def _cubic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple:
     def f(v: np.ndarray) -> float:
         return float(np.sum(a * v**3 + b * v**2 + c * v))
 
-    return Probe("cubic", {"a": a, "b": b, "c": c}), x, 3 * a * x**2 + 2 * b * x + c, f
+    return Probe("cubic", f, shape), x, 3 * a * x**2 + 2 * b * x + c, f
+
+
+def _expect_central_points(probe: Probe, x: np.ndarray, h: float, what: str) -> None:
+    """The grader's record of where f was evaluated must hold x + h e_i and x - h e_i for
+    every element i (what central differences evaluate, however they are written)."""
+    n = x.size
+    steps = np.concatenate([np.eye(n), -np.eye(n)]) * h  # (2n, n): +h e_i, then -h e_i
+    targets = x.reshape(1, n) + steps
+    points = np.array([p.reshape(n) for p in probe.points]).reshape(-1, n)
+    distance = np.abs(points[:, None, :] - targets[None, :, :]).max(axis=2, initial=0.0)
+    found = (distance <= 1e-6 * h).any(axis=0)  # (2n,)
+    index = list(np.ndindex(x.shape))
+    missing = [(1.0 if k < n else -1.0, index[k % n]) for k in np.flatnonzero(~found)]
+    if missing:
+        sign, i = missing[0]
+        evaluated_at_x = any(np.array_equal(p, x) for p in probe.points)
+        mistake = sentence("forward_difference") if evaluated_at_x else ""
+        raise CheckFailed(
+            diagnose.compose(
+                f"{what} never evaluated f at x {'+' if sign > 0 else '-'} h at index "
+                f"{diagnose.fmt_index(i)} ({len(missing)} of {2 * x.size} points of the "
+                f"central differences are missing; f was called {len(probe.points)} times)",
+                mistake,
+            )
+        )
 
 
 def _hints(f, x: np.ndarray, h: float = 1e-5) -> list[tuple[np.ndarray, str]]:
@@ -91,15 +118,17 @@ def gradcheck_numerical_gradient_central(student: Student) -> None:
     """numerical_gradient: central-difference accuracy on a cubic over a (3, 4) array"""
     probe, x, exact, f = _cubic(student.rng, (3, 4))
     got = student.call("gradcheck.numerical_gradient", probe, x)
-    _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (3, 4)")
+    what = "numerical_gradient(f, x) for a cubic f and x (3, 4)"
+    _expect_accurate(got, exact, f, x, what)
+    _expect_central_points(probe, x, 1e-5, what)
 
 
 @check(PART, points=1.5, tags=("edge",))
 def gradcheck_numerical_gradient_restores_x(student: Student) -> None:
     """numerical_gradient: x holds its original values when it returns"""
-    probe, x, exact, f = _cubic(student.rng, (2, 5))
+    probe, x, exact, f = _cubic(student.rng, (2, 3))
     got = student.call("gradcheck.numerical_gradient", probe, x)
-    expect_array(got, x.shape, "numerical_gradient(f, x) for x (2, 5)")
+    expect_array(got, x.shape, "numerical_gradient(f, x) for x (2, 3)")
     after = student.last.args_after
     if len(after) < 2 or not isinstance(after[1], np.ndarray) or after[1].shape != x.shape:
         raise CheckFailed("numerical_gradient(f, x) replaced or reshaped the caller's x")
@@ -109,12 +138,12 @@ def gradcheck_numerical_gradient_restores_x(student: Student) -> None:
         worst = diagnose.fmt_index(np.unravel_index(int(np.argmax(diff)), diff.shape))
         raise CheckFailed(
             diagnose.compose(
-                f"numerical_gradient(f, x) for x (2, 5) left x changed: the largest change is "
+                f"numerical_gradient(f, x) for x (2, 3) left x changed: the largest change is "
                 f"{change:.3g} at index {worst}",
                 sentence("x_not_restored"),
             )
         )
-    _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (2, 5)")
+    _expect_accurate(got, exact, f, x, "numerical_gradient(f, x) for a cubic f and x (2, 3)")
 
 
 @check(PART, points=1, tags=("random",))
@@ -124,6 +153,7 @@ def gradcheck_numerical_gradient_uses_h(student: Student) -> None:
     got = student.call("gradcheck.numerical_gradient", probe, x, h=0.01)
     expected = numerical_gradient(f, x, h=0.01)
     arr = expect_array(got, x.shape, "numerical_gradient(f, x, h=0.01) for x (4,)")
+    _expect_central_points(probe, x, 0.01, "numerical_gradient(f, x, h=0.01) for x (4,)")
     err = relative_error(arr, expected)
     if err > 1e-8:
         raise CheckFailed(
@@ -134,8 +164,8 @@ def gradcheck_numerical_gradient_uses_h(student: Student) -> None:
 
 @check(PART, points=1.5, tags=("random",))
 def gradcheck_numerical_gradient_any_shape(student: Student) -> None:
-    """numerical_gradient: works on x of shapes (5,) and (2, 3, 2)"""
-    for shape in [(5,), (2, 3, 2)]:
+    """numerical_gradient: works on x of shapes (3,) and (2, 1, 3)"""
+    for shape in [(3,), (2, 1, 3)]:
         probe, x, exact, f = _cubic(student.rng, shape)
         got = student.call("gradcheck.numerical_gradient", probe, x)
         _expect_accurate(got, exact, f, x, f"numerical_gradient(f, x) for x of shape {shape}")

@@ -1,9 +1,13 @@
 """Part 4 (15 points): a scalar `Value` that backpropagates through a computational graph.
 
 Graphs are sent as small programs (see `Student.graph`): ("value", x) makes a leaf, later
-ops refer to earlier nodes by index. The expected data and grads come from a plain-float
-interpreter of the same programs in this file (`_forward`, `_backward`), from the grader's
-central differences over the leaves, and from the reference `Value`.
+ops refer to earlier nodes by index. The worker makes each node with one Python operation
+on the student's `Value` objects, which stay there as handles; backward is a call on a
+handle and the grader reads `.data` and `.grad` through the handles (the random graphs are
+built in two requests, the second on top of the first's nodes). The expected data and
+grads come from a plain-float interpreter of the same programs in this file (`_forward`,
+`_backward`), from the grader's central differences over the leaves, and from the
+reference `Value`.
 """
 
 from __future__ import annotations
@@ -258,15 +262,16 @@ def _unary_hints(name: str, x: float, c: float) -> list[Hint]:
 def _check_expressions(
     student: Student, cases: list[tuple[str, list[Op], int]], c: float, names: Sequence[str]
 ) -> None:
-    """Each case: (label, ops with leaves first, index of the expression's node)."""
-    for label, inner, node in cases:
-        ops = _wrapped(inner, node, c)
+    """Each case: (label, ops with leaves first, index of the expression's node). The
+    cases' graphs are built together and read one after the other (`Student.graphs`)."""
+    programs = [_wrapped(inner, node, c) for _, inner, node in cases]
+    results = student.graphs(programs)
+    for (label, _, node), ops, result in zip(cases, programs, results):
         leaves = _leaves(ops)
         vals = _forward(ops)
         grads = _backward(ops, vals)
         values = ", ".join(f"{n} = {ops[k][1]:g}" for n, k in zip(names, leaves))
         context = f"L = ({label}) * c with {values}"
-        result = student.graph(ops)
         _expect_nodes(result, [node], [label], [vals[node]], None, context)
 
         def hints(ops: list[Op] = ops, vals: list[float] = vals, node: int = node) -> list:
@@ -578,7 +583,7 @@ def graph_random_gradcheck(student: Student) -> None:
     """Value.backward: leaf gradients of a random ~30-node graph match a numerical gradient"""
     ops = _conditioned_graph(student.rng)
     numeric = _numeric_leaf_grads(ops)
-    result = student.graph(ops)
+    result = student.graph(ops, split=len(ops) // 2)
     context = (
         f"a random graph of {len(ops)} nodes using +, -, *, neg, numbers, sigmoid, "
         f"log, exp, tanh and relu"
@@ -596,7 +601,7 @@ def graph_random_values(student: Student) -> None:
     """Value: data and grad of every node of a random ~30-node graph are right"""
     ops = _conditioned_graph(student.rng)
     data, grad = _reference(ops)
-    result = student.graph(ops)
+    result = student.graph(ops, split=len(ops) // 2)
     names = [f"node {k} ({ops[k][0]})" for k in range(len(ops))]
     _expect_nodes(
         result, range(len(ops)), names, data, grad, f"a random graph of {len(ops)} nodes", rtol=1e-8

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grading import wire, worker
-from grading.client import StudentClient
+from grading.client import Callback, StudentClient
 from grading.remote import student_error
 
 
@@ -29,14 +29,32 @@ class LocalStudent(StudentClient):
         importlib.invalidate_caches()
         self._session = worker.Session()
 
-    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
-        """Answer in this process, through the wire format both ways, like the worker."""
-        request = wire.unpack_body(wire.pack(request)[4:])
+    def _ask(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None = None,
+    ) -> dict[str, Any]:
+        """Answer in this process, through the wire format both ways, like the worker;
+        the worker's questions go to `callback` the same way."""
+
+        def ask(question: dict[str, Any]) -> dict[str, Any]:
+            if callback is None:
+                raise ConnectionError("the grader did not answer")
+            return _through_wire(callback(_through_wire(question)))
+
+        self._session.ask = ask
+        request = _through_wire(request)
         try:
             reply = self._session.handle(request)
         except Exception as exc:  # noqa: BLE001 - same as the worker's loop
             raise student_error(target, worker.describe_exception(exc)) from None
-        return wire.unpack_body(wire.pack(reply)[4:])
+        return _through_wire(reply)
+
+
+def _through_wire(message: dict[str, Any]) -> dict[str, Any]:
+    return wire.unpack_body(wire.pack(message)[4:])
 
 
 def main(argv: list[str]) -> int:

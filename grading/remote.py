@@ -1,8 +1,10 @@
 """`RemoteStudent`: the `Student` of grading.suite, backed by sandboxed worker processes.
 
 Calls are sent to a worker; a crash or a timeout fails the call that caused it and the
-next call starts a fresh worker. A function that timed out once is not called again
-(each later call fails at once), so a hanging submission cannot stretch grading time.
+next call starts a fresh worker. A call that fails on a worker that had served other
+calls is tried again on a fresh one first, so that it pays only for its own code. A
+function that timed out once is not called again (each later call fails at once), so a
+hanging submission cannot stretch grading time.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from typing import Any
 
 from grading import untrusted
-from grading.client import StudentClient
+from grading.client import Callback, StudentClient
 from grading.failure import Failure
 from grading.sandbox import Worker, WorkerConfig, WorkerCrashed, WorkerGone
 from grading.suite import StudentError
@@ -32,7 +34,13 @@ class RemoteStudent(StudentClient):
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _ask(self, target: str, request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    def _ask(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None = None,
+    ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
             raise StudentError(self._timed_out[target], kind="timed_out")
@@ -43,11 +51,7 @@ class RemoteStudent(StudentClient):
             )
         timeout = min(timeout or self.config.limits.call_timeout, left)
         try:
-            try:
-                reply = self._ensure_worker().request(request, timeout)
-            except WorkerGone:  # the last worker exited between calls: not this call's fault
-                self._stop_worker()
-                reply = self._ensure_worker().request(request, timeout)
+            reply = self._request(request, timeout, callback)
         except TimeoutError:
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
@@ -60,9 +64,29 @@ class RemoteStudent(StudentClient):
             return reply
         raise student_error(name, reply.get("error"))
 
+    def _request(
+        self, request: dict[str, Any], timeout: float, callback: Callback | None
+    ) -> dict[str, Any]:
+        """The reply to `request`, blaming a failure on this call only when a worker on
+        which nothing else ran fails too. A worker that served earlier requests may have
+        been broken by their code (a thread left running, a replaced serve loop, an
+        unread request), so such a failure is tried again, once, on a fresh worker."""
+        worker = self._ensure_worker()
+        try:
+            return worker.request(request, timeout, callback)
+        except (TimeoutError, WorkerCrashed) as exc:
+            if not (isinstance(exc, WorkerGone) or worker.requests > 1):
+                raise
+        self._stop_worker()
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return self._ensure_worker().request(request, min(timeout, left), callback)
+
     def _ensure_worker(self) -> Worker:
         if self._worker is None:
             self._worker = Worker(self.config)
+            self.workers += 1
         return self._worker
 
     def _stop_worker(self) -> None:

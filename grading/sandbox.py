@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import secrets
 import selectors
 import signal
 import socket
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,8 +47,14 @@ class WorkerGone(WorkerCrashed):
     """The worker was gone before it read the request (it exited after its last reply)."""
 
 
+class WorkerStalled(WorkerGone):
+    """The worker did not read the whole request by the call's deadline."""
+
+
 MAX_REPLY_BYTES = 16 * 1024 * 1024
 MAX_REPLY_CONTAINERS = 200_000
+MAX_CALLBACKS = 100_000  # questions the worker may ask the grader during one request
+ID_BYTES = 16  # random bytes in a request id (128 bits: never guessed)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -169,7 +177,7 @@ class Worker:
         self.config = config
         self.output = bytearray()
         self.notes: list[str] | None = None  # what the worker said of its confinement
-        self._sent = 0
+        self.requests = 0  # requests sent to this worker so far
         self._code: int | None = None
         self._stopped = False
         boot_config = {
@@ -191,6 +199,7 @@ class Worker:
         finally:
             theirs.close()
             os.close(write_fd)
+        ours.setblocking(False)  # every send and receive waits in a select, to a deadline
         self._sock = ours
         self._selector = selectors.DefaultSelector()  # one for the worker's lifetime
         self._selector.register(ours, selectors.EVENT_READ)
@@ -206,8 +215,20 @@ class Worker:
             if len(self.output) < keep:
                 self.output += chunk[: keep - len(self.output)]
 
-    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send one request and wait at most `timeout` seconds for its reply.
+    def request(
+        self,
+        message: dict[str, Any],
+        timeout: float,
+        callback: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Send one request and wait at most `timeout` seconds, in all, for its reply.
+
+        The request carries a fresh random id, and every message the worker sends for it
+        must carry that id: a worker that did not read the request cannot answer it. While
+        the call runs, the worker may ask the grader questions (`{"op": "callback", ...}`,
+        at most `MAX_CALLBACKS`); `callback(message)` answers each one, under the same
+        deadline. Sending never blocks past the deadline, and a message that arrives before
+        the request is fully sent is a broken protocol (an honest worker reads first).
 
         Raises TimeoutError, WorkerGone (the request was never read: safe to retry on a
         new worker) or WorkerCrashed (anything else, including a reply that is not the
@@ -217,15 +238,72 @@ class Worker:
         if self.notes is None:
             hello = self._message(deadline + 10)  # start-up is not the student's time
             self.notes = [str(n)[:300] for n in _as_list(hello.get("notes"))][:10]
-        self._sent += 1
-        try:
-            self._sock.sendall(wire.pack({**message, "id": self._sent}))
-        except OSError as exc:
-            raise WorkerGone(self._death()) from exc
-        reply = self._message(deadline)
-        if reply.get("id") != self._sent:
+        self.requests += 1
+        rid = secrets.token_hex(ID_BYTES)
+        self._send(wire.pack({**message, "id": rid}), deadline, first=True)
+        for _ in range(MAX_CALLBACKS + 1):
+            reply = self._message(deadline)
+            if reply.get("id") != rid:
+                raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
+            if reply.get("op") != "callback":
+                return reply
+            if callback is None:
+                raise WorkerCrashed("the worker broke the protocol (a question out of turn)")
+            self._send(wire.pack({**callback(reply), "id": rid}), deadline, first=False)
+        raise WorkerCrashed("the worker broke the protocol (too many questions in one call)")
+
+    def _send(self, data: bytes, deadline: float, *, first: bool) -> None:
+        """Write `data` to the channel by the deadline. For the `first` message of a
+        request, nothing may arrive before it is all written: the worker is idle until it
+        has read a whole request, so anything it sends then answers nothing we asked.
+
+        Raises WorkerStalled / WorkerGone when the request could not be delivered (it was
+        never read); for a later message (an answer to a question), TimeoutError or
+        WorkerCrashed, as the call is under way."""
+        gone = WorkerGone if first else WorkerCrashed
+        view = memoryview(data)
+        if first and self._received:
             raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
-        return reply
+        try:  # most messages fit in the channel's buffer at once: no select needed
+            view = view[self._sock.send(view[: 1 << 20]) :]
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            raise gone(self._death()) from exc
+        while view:
+            if first and self._received:
+                raise WorkerCrashed("the worker broke the protocol (a reply out of turn)")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if first:
+                    raise WorkerStalled("the worker did not read the request in time")
+                raise TimeoutError
+            events = selectors.EVENT_WRITE | (selectors.EVENT_READ if first else 0)
+            self._selector.modify(self._sock, events)
+            try:
+                ready = self._selector.select(left)
+            finally:
+                self._selector.modify(self._sock, selectors.EVENT_READ)
+            mask = ready[0][1] if ready else 0
+            if mask & selectors.EVENT_READ:
+                try:
+                    chunk = self._sock.recv(1 << 16)
+                except BlockingIOError:
+                    continue
+                except ConnectionResetError:  # it died with our request unread
+                    raise WorkerGone(self._death()) from None
+                if not chunk:
+                    raise WorkerGone(self._death())
+                self._received += chunk
+                continue
+            if mask & selectors.EVENT_WRITE:
+                try:
+                    sent = self._sock.send(view[: 1 << 20])
+                except BlockingIOError:
+                    continue
+                except OSError as exc:
+                    raise gone(self._death()) from exc
+                view = view[sent:]
 
     def _message(self, deadline: float) -> dict[str, Any]:
         header = self._read(4, deadline)
@@ -251,6 +329,8 @@ class Worker:
                 raise TimeoutError
             try:
                 chunk = self._sock.recv(min(max(n - len(buf), 1 << 16), 1 << 20))
+            except BlockingIOError:
+                continue
             except ConnectionResetError:  # it died with our request unread
                 raise WorkerGone(self._death()) from None
             if not chunk:

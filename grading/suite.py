@@ -156,8 +156,10 @@ class Student(Protocol):
         ops: Sequence[tuple[Any, ...]],
         backward_from: int = -1,
         timeout: float | None = None,
+        split: int | None = None,
     ) -> GraphResult:
-        """Build a graph of the student's `Value`s from `ops` and backpropagate.
+        """Build a graph of the student's `Value`s from `ops` and backpropagate (with
+        `split`, the first `split` nodes are made by one request, the rest by another).
 
         Ops (indices refer to earlier ops): ("value", x), ("add", i, j), ("mul", i, j),
         ("sub", i, j), ("neg", i), ("add_const", i, c) for node + c, ("radd_const", c, i)
@@ -165,6 +167,16 @@ class Student(Protocol):
         ("sigmoid" | "log" | "exp" | "tanh" | "relu", i). With `backward_from=None`
         backward is not called.
         """
+        ...
+
+    def graphs(
+        self,
+        programs: Sequence[Sequence[tuple[Any, ...]]],
+        backward_from: int | None = -1,
+        timeout: float | None = None,
+    ) -> list[GraphResult]:
+        """`graph` for several independent programs: all are built, then each in turn is
+        backpropagated and read."""
         ...
 
 

@@ -9,7 +9,7 @@ is a 4-byte big-endian length and a JSON document. Values keep their Python type
 | list / tuple / dict   | {"L": [...]} / {"T": [...]} / {"D": [[key, value], ...]} (str keys) |
 | numpy array / scalar  | {"A": [dtype, shape, base64 bytes]} / {"S": [...same...]} |
 | an object left in the worker | {"H": id, "type": class name}               |
-| a probe function      | {"F": [name, {params}]} (built from a fixed library in the worker) |
+| a probe function      | {"F": name} (the function stays in the grader; see `Probe`) |
 
 Only numeric and boolean dtypes cross; anything else stays behind as a handle.
 This module imports only the standard library and numpy: the worker loads it too.
@@ -21,6 +21,7 @@ import base64
 import json
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ import numpy as np
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_PROBE_POINTS = 10_000  # evaluation points a probe records per call
 ALLOWED_DTYPES = frozenset("|b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 <f2 <f4 <f8".split())
 
 
@@ -48,10 +50,29 @@ class Handle:
 
 @dataclass(frozen=True)
 class Probe:
-    """A scalar function built in the worker from a fixed library (see worker.PROBES)."""
+    """A scalar function of one float64 array that stays in the grader.
+
+    The worker gets a stand-in (worker.probe_function) that asks the grader for f(x)
+    each time student code calls it, so the function itself never exists in the worker
+    and the grader sees every point it is evaluated at. Only `name` crosses the wire;
+    `f`, `shape` and `points` live in the grader.
+    """
 
     name: str
-    params: dict[str, Any] = field(default_factory=dict)
+    f: Callable[[np.ndarray], float] | None = field(default=None, compare=False, repr=False)
+    shape: tuple[int, ...] | None = field(default=None, compare=False)
+    points: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+
+    def evaluate(self, x: Any) -> float:
+        """f(x) for an x the worker sent: a float64 array of `shape`, recorded in `points`
+        (up to MAX_PROBE_POINTS). Raises WireError for anything else."""
+        if self.f is None:
+            raise WireError("this probe has no function")
+        if not isinstance(x, np.ndarray) or x.dtype != np.float64 or x.shape != self.shape:
+            raise WireError(f"the probe takes a float64 array of shape {self.shape}")
+        if len(self.points) < MAX_PROBE_POINTS:
+            self.points.append(x.copy())
+        return float(self.f(x))
 
 
 def encode_value(value: Any, store: Any = None, depth: int = 0) -> Any:
@@ -83,7 +104,7 @@ def encode_value(value: Any, store: Any = None, depth: int = 0) -> Any:
     if isinstance(value, Handle):
         return {"H": value.id, "type": value.type}
     if isinstance(value, Probe):
-        return {"F": [value.name, encode_value(value.params, store, depth + 1)]}
+        return {"F": value.name}
     return _left_behind(value, store)
 
 
@@ -130,13 +151,9 @@ def decode_value(data: Any, resolve: Any = None, depth: int = 0) -> Any:
             raise WireError("malformed handle")
         return resolve(hid) if resolve else Handle(hid, kind[:60])
     if "F" in data:
-        spec = _as_list(data["F"])
-        if len(spec) != 2 or type(spec[0]) is not str:
+        if type(data["F"]) is not str:
             raise WireError("malformed probe")
-        params = decode_value(spec[1], None, depth + 1)
-        if type(params) is not dict:
-            raise WireError("malformed probe parameters")
-        return Probe(spec[0], params)
+        return Probe(data["F"][:60])
     raise WireError("unknown value tag")
 
 

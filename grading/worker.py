@@ -7,11 +7,15 @@ reference solution or the hidden tests: the grader keeps all judging to itself.
 Requests (JSON objects):
   {"op": "call", "target": "layers.dense_forward", "args": [...], "kwargs": {...}}
   {"op": "get", "target": "neuron.AND_THETA"}
-  {"op": "graph", "ops": [[name, ...], ...], "backward_from": -1 | null}
-    (ops are plain JSON lists of an op name, node indices and numbers; the reply's value
-    is {"data": {"values", "known"}, "grad": {...}}, see `number_arrays`)
+  {"op": "graph", "programs": [[[name, ...], ...], ...]} -> a handle id per program
+  {"op": "read", "reads": [{"backward": ..., "graphs": [id, ...]}, ...], "release": [...]}
+    -> {"data": {"values", "known"}, "grad": {...}} (see `number_arrays`)
+    (ops are plain JSON lists of an op name, operands and numbers: the student's `Value`
+    objects are made and combined by Python operators and stay here as handles)
 Replies: {"ok": true, "value": ..., "warnings": [...], "args_after": [...], "seconds": t}
-or {"ok": false, "error": {"type": ..., "message": ...}}.
+or {"ok": false, "error": {"type": ..., "message": ...}}. Every message carries the id of
+the request it belongs to. During a call, a probe (a function the grader handed over)
+asks the grader for f(x): {"op": "callback", "probe": name, "x": array} -> {"value": f}.
 
 This module imports only the standard library, numpy and `wire` (so that it can be
 loaded in a fresh, clean process before any student code).
@@ -41,28 +45,26 @@ PACKAGE = "nnbasics"
 MAX_ERROR_CHARS = 400
 
 
-# -- probes: scalar functions the grader can hand to student code -------------------------
+# -- probes: scalar functions the grader hands to student code ------------------------------
 
 
-def _cubic(params: dict[str, Any]) -> Callable[[np.ndarray], float]:
-    """f(x) = sum(a*x**3 + b*x**2 + c*x), with a, b, c shaped like x."""
-    a, b, c = (np.asarray(params[k], dtype=np.float64) for k in "abc")
+Ask = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def probe_function(probe: wire.Probe, ask: Ask) -> Callable[[np.ndarray], float]:
+    """The stand-in for a grader's function: each call sends x to the grader (`ask`, a
+    callback on the channel) and returns the f(x) it answers. Nothing of f is here."""
+    name = probe.name
 
     def f(x: np.ndarray) -> float:
-        x = np.asarray(x, dtype=np.float64)
-        return float(np.sum(a * x**3 + b * x**2 + c * x))
+        arr = np.array(x, dtype=np.float64)  # a copy: later changes to x do not cross
+        answer = ask({"probe": name, "x": wire.encode_value(arr)})  # the grader's
+        value = answer.get("value")
+        if type(value) is not float:
+            raise ValueError(str(answer.get("error", "the function could not be evaluated"))[:200])
+        return value
 
     return f
-
-
-PROBES: dict[str, Callable[[dict[str, Any]], Callable[[np.ndarray], float]]] = {"cubic": _cubic}
-
-
-def build_probe(probe: wire.Probe) -> Callable[[np.ndarray], float]:
-    """The callable for a probe the grader sent; unknown names are a request error."""
-    if probe.name not in PROBES:
-        raise ValueError(f"unknown probe {probe.name!r}")
-    return PROBES[probe.name](probe.params)
 
 
 # -- graph programs: build Values with the student's class and backpropagate ---------------
@@ -83,9 +85,22 @@ _WITH_CONST = {
 _UNARY = ("sigmoid", "log", "exp", "tanh", "relu")
 
 
-def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> dict[str, Any]:
-    """Execute a graph program (see grading.suite.Student.graph); return data and grads."""
+def apply_ops(
+    value_class: type, ops: list[Any], earlier: Callable[[dict[str, Any]], Any]
+) -> list[Any]:
+    """The nodes of a graph program, each made by one Python operation on the student's
+    objects (`value_class(x)`, `a + b`, `c * a`, `a.tanh()`, ...). An operand is the index
+    of an earlier node of `ops`, or {"H": id, "i": k}: node k of a program an earlier
+    request made (`earlier(operand)`)."""
     nodes: list[Any] = []
+
+    def node(ref: Any) -> Any:
+        if type(ref) is int and ref >= 0:
+            return nodes[ref]  # an IndexError for a node not made yet
+        if type(ref) is dict:
+            return earlier(ref)
+        raise ValueError("malformed graph operand")
+
     for op in ops:
         if type(op) is not list or not op or type(op[0]) is not str:
             raise ValueError("malformed graph op")
@@ -93,19 +108,35 @@ def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> d
         if name == "value":
             nodes.append(value_class(float(rest[0])))
         elif name == "neg":
-            nodes.append(-nodes[rest[0]])
+            nodes.append(-node(rest[0]))
         elif name in _BINARY:
-            nodes.append(_BINARY[name](nodes[rest[0]], nodes[rest[1]]))
+            nodes.append(_BINARY[name](node(rest[0]), node(rest[1])))
         elif name in ("add_const", "mul_const", "sub_const"):
-            nodes.append(_WITH_CONST[name](nodes[rest[0]], float(rest[1])))
+            nodes.append(_WITH_CONST[name](node(rest[0]), float(rest[1])))
         elif name in ("radd_const", "rmul_const", "rsub_const"):
-            nodes.append(_WITH_CONST[name](float(rest[0]), nodes[rest[1]]))
+            nodes.append(_WITH_CONST[name](float(rest[0]), node(rest[1])))
         elif name in _UNARY:
-            nodes.append(getattr(nodes[rest[0]], name)())
+            nodes.append(getattr(node(rest[0]), name)())
         else:
             raise ValueError(f"unknown graph op {name!r}")
+    return nodes
+
+
+def run_graph(value_class: type, ops: list[Any], backward_from: int | None) -> dict[str, Any]:
+    """Build `ops` with `value_class`, call backward on node `backward_from` (None: not at
+    all) and read every node's data and grad. The grader runs the reference `Value` so."""
+    nodes = apply_ops(value_class, ops, _no_handles)
     if backward_from is not None:
         nodes[backward_from].backward()
+    return read_nodes(nodes)
+
+
+def _no_handles(ref: dict[str, Any]) -> Any:
+    raise ValueError("no handles here")
+
+
+def read_nodes(nodes: list[Any]) -> dict[str, list[float | None]]:
+    """`.data` and `.grad` of every node, as floats (None where not a number)."""
     return {
         "data": [_as_number(getattr(n, "data", None)) for n in nodes],
         "grad": [_as_number(getattr(n, "grad", None)) for n in nodes],
@@ -131,16 +162,25 @@ def number_arrays(values: list[float | None]) -> dict[str, np.ndarray]:
 # -- the request loop ----------------------------------------------------------------------
 
 
-class Session:
-    """Student modules, and objects left behind as handles, for one worker's lifetime."""
+def _no_callbacks(message: dict[str, Any]) -> dict[str, Any]:
+    raise RuntimeError("no grader to ask")
 
-    def __init__(self) -> None:
+
+class Session:
+    """Student modules, and objects left behind as handles, for one worker's lifetime.
+
+    `ask(message) -> reply` puts a question to the grader during the current request (the
+    serve loop sets it per request)."""
+
+    def __init__(self, ask: Ask = _no_callbacks) -> None:
         self.handles: dict[int, Any] = {}
+        self._next = 0  # the last handle id given out (ids are never reused)
+        self.ask = ask
 
     def store(self, obj: Any) -> int:
-        hid = len(self.handles) + 1
-        self.handles[hid] = obj
-        return hid
+        self._next += 1
+        self.handles[self._next] = obj
+        return self._next
 
     def resolve(self, hid: int) -> Any:
         if hid not in self.handles:
@@ -159,11 +199,13 @@ class Session:
 
     def decode(self, data: Any) -> Any:
         value = wire.decode_value(data, self.resolve)
-        return build_probe(value) if isinstance(value, wire.Probe) else value
+        return probe_function(value, self.ask) if isinstance(value, wire.Probe) else value
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
         target = str(request.get("target", ""))
+        if op != "graph":
+            gc.enable()
         if op == "call":
             func = self.lookup(target)
             args = [self.decode(a) for a in request.get("args", [])]
@@ -182,25 +224,67 @@ class Session:
             }
         if op == "get":
             return {"ok": True, "value": wire.encode_value(self.lookup(target), self.store)}
-        if op == "graph":
-            value_class = self.lookup("graph.Value")
-            backward_from = request.get("backward_from")
-            ops = request.get("ops")  # plain JSON: [name, index or number, ...] per op
-            if type(ops) is not list:
-                raise ValueError("malformed graph program")
+        if op in ("graph", "read"):
             start = time.perf_counter()
-            # A 10,000-node graph is tens of thousands of new objects: the cyclic garbage
-            # collector would scan them again and again and double the time. The garbage
-            # (bounded by the program's size) is collected after, as usual.
+            # A 10,000-node graph is tens of thousands of new objects, held here from
+            # "graph" to "read": the cyclic garbage collector would scan them again and
+            # again and double the time. It is paused until the nodes are read (any other
+            # request resumes it); their garbage is collected after, as usual.
             gc.disable()
             try:
-                result = run_graph(value_class, ops, backward_from)
+                value = self.graph_step(op, request)
             finally:
-                gc.enable()
+                if op == "read":
+                    gc.enable()
             seconds = time.perf_counter() - start
-            value = {kind: number_arrays(result[kind]) for kind in ("data", "grad")}
             return {"ok": True, "value": wire.encode_value(value), "seconds": seconds}
         raise ValueError(f"unknown request {op!r}")
+
+    def graph_step(self, op: str, request: dict[str, Any]) -> Any:
+        """One step of a graph check, on the student's `Value` objects, which stay here.
+
+        "graph": {"programs": [ops, ...]} makes the nodes of each program and keeps them
+        as one handle each (-> their ids; a later program refers to node k of handle id
+        as {"H": id, "i": k}). "read": {"reads": [{"backward": {"H": id, "i": k} | None,
+        "graphs": [id, ...]}, ...], "release": [id, ...]}: for each read in turn, calls
+        `.backward()` on that node, then takes the data and grads of the nodes of
+        `graphs`, in order; forgets the handles of `release` after.
+        """
+        if op == "graph":
+            programs = request.get("programs")
+            if type(programs) is not list or not all(type(p) is list for p in programs):
+                raise ValueError("malformed graph program")
+            value_class = self.lookup("graph.Value")
+            return [self.store(apply_ops(value_class, ops, self._node)) for ops in programs]
+        reads, release = request.get("reads"), request.get("release")
+        if type(reads) is not list or type(release) is not list:
+            raise ValueError("malformed graph read")
+        results = []
+        for read in reads:
+            if type(read) is not dict or type(read.get("graphs")) is not list:
+                raise ValueError("malformed graph read")
+            backward = read.get("backward")
+            if backward is not None:
+                if type(backward) is not dict:
+                    raise ValueError("malformed graph operand")
+                self._node(backward).backward()
+            found = read_nodes([n for gid in read["graphs"] for n in self._nodes(gid)])
+            results.append({kind: number_arrays(found[kind]) for kind in ("data", "grad")})
+        for gid in release:
+            self.handles.pop(gid, None)
+        return results
+
+    def _nodes(self, gid: Any) -> list[Any]:
+        nodes = self.resolve(gid) if type(gid) is int else None
+        if type(nodes) is not list:
+            raise ValueError("malformed graph handle")
+        return nodes
+
+    def _node(self, ref: dict[str, Any]) -> Any:
+        k = ref.get("i")
+        if type(k) is not int:
+            raise ValueError("malformed graph operand")
+        return self._nodes(ref.get("H"))[k]
 
 
 def _short(text: str) -> str:
@@ -255,12 +339,23 @@ def serve(sock: socket.socket) -> None:
         request = read_message(sock)
         if request is None:
             return
+        rid = request.get("id")
+        session.ask = lambda question, rid=rid: _ask_grader(sock, question, rid)
         try:
             reply = session.handle(request)
-            payload = wire.pack({**reply, "id": request.get("id")})
+            payload = wire.pack({**reply, "id": rid})
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             if isinstance(exc, KeyboardInterrupt):
                 raise
             error = describe_exception(exc)
-            payload = wire.pack({"ok": False, "error": error, "id": request.get("id")})
+            payload = wire.pack({"ok": False, "error": error, "id": rid})
         sock.sendall(payload)
+
+
+def _ask_grader(sock: socket.socket, question: dict[str, Any], rid: Any) -> dict[str, Any]:
+    """Send a callback for request `rid` and wait for the grader's answer."""
+    sock.sendall(wire.pack({**question, "op": "callback", "id": rid}))
+    answer = read_message(sock)
+    if answer is None or answer.get("id") != rid:
+        raise ConnectionError("the grader did not answer")
+    return answer

@@ -10,6 +10,8 @@ from hypothesis.extra import numpy as hnp
 
 from grading import wire
 from grading.client import StudentClient
+from grading.local import LocalStudent
+from grading.paths import SOLUTION_DIR
 from grading.suite import StudentError
 from grading.worker import number_arrays, run_graph
 
@@ -79,15 +81,18 @@ def test_messages_must_be_json_objects():
 
 
 class Replying(StudentClient):
-    """A client whose worker answers every graph program with `value` (a forged reply)."""
+    """A client whose worker builds every graph program (handle 1) and answers every read
+    with `value` (a forged reply)."""
 
     def __init__(self, value: object) -> None:
         super().__init__(seed=0)
         self.value = value
 
-    def _ask(self, target, request, timeout):
+    def _ask(self, target, request, timeout, callback=None):
         wire.unpack_body(wire.pack(request)[4:])  # the request itself is plain JSON
-        return {"ok": True, "value": wire.encode_value(self.value)}
+        if request["op"] == "graph":
+            return {"ok": True, "value": wire.encode_value([1])}
+        return {"ok": True, "value": wire.encode_value([self.value])}
 
 
 OPS = [("value", 2.0), ("value", 3.0), ("mul", 0, 1)]
@@ -128,3 +133,81 @@ def test_malformed_graph_answers_are_refused(value):
     with pytest.raises(StudentError) as info:
         Replying(value).graph(OPS)
     assert info.value.message == "graph.Value: the worker sent a malformed answer"
+
+
+# -- graphs are the student's objects, driven through handles ----------------------------
+
+RECORDING_VALUE = """
+LOG = []
+
+
+class Value:
+    def __init__(self, data):
+        self.data, self.grad = float(data), 0.0
+        LOG.append(["new", self.data])
+
+    def __add__(self, other):
+        LOG.append(["add"])
+        return Value(self.data + (other.data if isinstance(other, Value) else other))
+
+    def __rmul__(self, other):
+        LOG.append(["rmul", other])
+        return Value(other * self.data)
+
+    def backward(self):
+        LOG.append(["backward", self.data])
+        self.grad = 1.0
+
+
+def log():
+    return LOG
+"""
+
+
+class Logging(LocalStudent):
+    """A LocalStudent that records the op of every request it answers."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ops: list[str] = []
+
+    def _ask(self, target, request, timeout, callback=None):
+        self.ops.append(request["op"])
+        return super()._ask(target, request, timeout, callback)
+
+
+@pytest.mark.usefixtures("forget_imported_submissions")
+def test_graph_nodes_are_made_by_python_operations_and_backward_comes_later(tmp_path):
+    """Each node is one operation on the student's objects; with a split, the second request
+    builds on the first's nodes (through handles); backward is called in a later request on
+    the node asked for, and data and grad are read through the handles."""
+    package = tmp_path / "nnbasics"
+    package.mkdir()
+    (package / "graph.py").write_text(RECORDING_VALUE)
+    student = Logging(tmp_path)
+    ops = [("value", 2.0), ("value", 3.0), ("add", 0, 1), ("rmul_const", 10.0, 2)]
+    result = student.graph(ops, backward_from=2, split=3)
+    assert student.ops == ["graph", "graph", "read"]
+    assert result.data == [2.0, 3.0, 5.0, 50.0]
+    assert result.grad == [0.0, 0.0, 1.0, 0.0]  # this Value sets only its own grad
+    assert student.call("graph.log") == [
+        ["new", 2.0],
+        ["new", 3.0],
+        ["add"],
+        ["new", 5.0],
+        ["rmul", 10.0],
+        ["new", 50.0],
+        ["backward", 5.0],
+    ]
+
+
+@pytest.mark.usefixtures("forget_imported_submissions")
+def test_split_and_batched_graphs_give_what_one_graph_gives():
+    from autograder.checks_graph import _conditioned_graph
+
+    student = LocalStudent(SOLUTION_DIR)
+    ops = _conditioned_graph(np.random.default_rng(3))
+    whole = student.graph(ops)
+    assert student.graph(ops, split=len(ops) // 2) == whole
+    assert student.graphs([ops, ops[:5]]) == [whole, student.graph(ops[:5])]
+    assert student.graph(ops, backward_from=None).grad == [0.0] * len(ops)

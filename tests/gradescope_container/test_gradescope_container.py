@@ -260,7 +260,7 @@ def test_a_buggy_sample_scores_as_on_the_host(graded, sample):
         for case in FAST_CASES
     ],
 )
-def test_a_hostile_case_gets_its_honest_score(graded, case):
+def test_a_hostile_case_gets_its_honest_score(graded, case, tmp_path):
     marker = f"nnkit-hostile-{case.name}"
     document, problems = run_problems(graded, case.name, marker)
     if document is not None:
@@ -268,7 +268,8 @@ def test_a_hostile_case_gets_its_honest_score(graded, case):
         seen = [frozenset(t.get("extra_data", {}).get("calls", ())) for t in document["tests"]]
         problems += hostile.check_document(
             document,
-            expected=hostile.expected_passes(
+            expected=hostile.honest_passes(case, tmp_path / "honest", SECRET)
+            or hostile.expected_passes(
                 baseline,
                 hostile.attacked_targets(case, baseline),
                 seen if len(seen) == len(baseline.targets) else None,

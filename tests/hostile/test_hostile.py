@@ -93,6 +93,9 @@ class Case:
     growth under CLEANED_MEMORY_MB: a case that sends hostile text (issue 10, class 4).
     `no_namespaces`: "" (it must hold as root without namespaces too), or the reason it is
     expected to fail there.
+    `honest`: the case's folder has an `honest/` folder with the same modules without the
+    attack (a student's buggy code as it is); the grade must be exactly that code's grade,
+    check by check (for attacks that would turn some, not all, failures into passes).
     """
 
     name: str
@@ -102,6 +105,7 @@ class Case:
     nonroot: str | None = None
     outputs: bool = False
     no_namespaces: str = ""
+    honest: bool = False
 
 
 CASES = [
@@ -166,6 +170,13 @@ CASES = [
     # issue 10, class 8: without namespaces the worker still reads and leaves nothing
     Case("temp_litter", (), cli=True, nonroot=""),
     Case("hunt_everything", (), cli=True, nonroot=""),
+    # issue 10, class 3: a worker that stops reading its channel and forges replies
+    Case("channel_stop_reading", (), nonroot=""),
+    Case("channel_thread_forger", (), nonroot=""),
+    # issue 10, class 9: the worker-side harness as a shortcut
+    Case("harness_evaluator_swap", honest=True, nonroot=""),
+    Case("harness_probe_closure", honest=True, nonroot=""),
+    Case("harness_xor_hardcoded", honest=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -202,17 +213,17 @@ def honest_source(module_file: Path) -> str:
     return "\n".join(ln for ln in lines if not SOLUTION_ONLY.match(ln)) + "\n"
 
 
-def build_submission(dest: Path, case: str | None) -> Path:
-    """`dest/nnbasics/`: the solution's modules, overlaid with the case's files, and for each
-    module the case overrides the solution's one as `_honest_<module>.py` (which the case's
-    file imports; it imports its siblings as the solution does, so the case's modules are
-    the ones it uses)."""
+def build_submission(dest: Path, case: str | None, variant: str = "") -> Path:
+    """`dest/nnbasics/`: the solution's modules, overlaid with the case's files (those of its
+    `variant` subfolder, such as "honest", when given), and for each module the case
+    overrides the solution's one as `_honest_<module>.py` (which the case's file imports; it
+    imports its siblings as the solution does, so the case's modules are the ones it uses)."""
     package = dest / "nnbasics"
     package.mkdir(parents=True)
     for path in sorted(SOLUTION_PACKAGE.glob("*.py")):
         (package / path.name).write_text(honest_source(path))
     if case is not None:
-        files = sorted((CASES_DIR / case).glob("*.py"))
+        files = sorted((CASES_DIR / case / variant).glob("*.py"))
         assert files, f"cases/{case} holds no module"
         for path in files:
             honest = honest_source(SOLUTION_PACKAGE / path.name)
@@ -282,6 +293,14 @@ def expected_passes(
     """Per check: passes unless it called (in the baseline or in this run) an attacked target."""
     seen = seen or [frozenset()] * len(baseline.targets)
     return [not ((b | s) & attacked) for b, s in zip(baseline.targets, seen, strict=True)]
+
+
+def honest_passes(case: Case, dest: Path, secret: str) -> list[bool] | None:
+    """Per check, whether the case's honest variant (`honest/`) passes; None without one."""
+    if not case.honest:
+        return None
+    report = grade(build_submission(dest, case.name, "honest"), secret=secret.encode())
+    return [r.passed for r in report.results]
 
 
 @pytest.fixture(scope="session")
@@ -655,6 +674,7 @@ def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, m
     sub_digest = tree_digest(sub)
     canaries = loot_canaries(secret, disk=not NONROOT)
     attacked = attacked_targets(case, baseline)
+    honest = honest_passes(case, tmp_path / "honest", secret)
     workdir = cli_workdir(case.name) if (case.cli or NONROOT) else None
     folders = watched_folders([tmp_path] + ([workdir] if workdir else []))
     listeners = Listeners(marker, Path("/tmp")) if case.name == "network_loopback" else None
@@ -681,7 +701,8 @@ def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, m
                 written = document
             problems += check_document(
                 written,
-                expected=expected_passes(baseline, attacked, [r.targets for r in report.results]),
+                expected=honest
+                or expected_passes(baseline, attacked, [r.targets for r in report.results]),
                 baseline=baseline,
                 case=case,
                 canaries=canaries,
@@ -712,7 +733,7 @@ def test_hostile_submission(case: Case, mode: str, tmp_path, baseline, secret, m
                     written = json.loads(results_file.read_text(encoding="utf-8"))
                 problems += check_document(
                     written,
-                    expected=expected_passes(baseline, attacked),
+                    expected=honest or expected_passes(baseline, attacked),
                     baseline=baseline,
                     case=case,
                     canaries=canaries,
@@ -757,6 +778,10 @@ def test_every_case_folder_is_declared_and_says_its_attack() -> None:
         for path in (CASES_DIR / folder).glob("*.py"):
             assert path.stem in {p.stem for p in SOLUTION_PACKAGE.glob("*.py")}, path
             assert path.read_text().startswith('"""'), f"{path} should say its attack first"
+        honest = {p.name for p in (CASES_DIR / folder / "honest").glob("*.py")}
+        assert bool(honest) == CASES_BY_NAME[folder].honest, folder
+        if honest:
+            assert honest == {p.name for p in (CASES_DIR / folder).glob("*.py")}, folder
 
 
 KILLED_GRADER_CASES = ("hang_call", "clear_pdeathsig")
