@@ -347,14 +347,13 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     from grading.grader import default_secret
     from grading.grader import grade as grade_submission
     from grading.gradescope import apply_visibility, bundle_secret, load_config, secret_mismatch
+    from grading.privileges import keep_private
     from grading.results import summary_text, to_gradescope
 
     config = load_config(KIT_ROOT)
-    # In a container without namespaces the worker sees the real file system: keep the
-    # hidden tests, the solution and the results readable by root only.
-    for private in (KIT_ROOT, root / "results"):
-        if os.geteuid() == 0 and private.is_dir():
-            private.chmod(0o700)
+    # Where neither namespaces nor Landlock keep the worker out, close the hidden tests, the
+    # solution and the results to it (as `grade` and `grade-all` do).
+    keep_private([KIT_ROOT, root / "results"])
     # The bundle's secret (nnkit.json); outside a bundle, NNKIT_SECRET; else SecretError.
     secret = bundle_secret(config)
     if secret is None:

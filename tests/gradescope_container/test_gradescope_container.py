@@ -52,9 +52,9 @@ KNOWN_FAILURES: dict[str, str] = {}
 JOBS = int(os.environ.get("NNKIT_CONTAINER_JOBS", "3"))  # containers at once, 0.5 CPU each
 MAX_RUN_SECONDS = hostile.MAX_SECONDS
 SCHEMA = hostile.SCHEMA
-# What grading itself changes in the container, beside the files the test put there: the
-# results, the source folder made private (0700, a metadata change), and /tmp, where the
-# grader's scratch folder came and went.
+# What grading itself may change in the container, beside the files the test put there:
+# the results, the source folder closed to other users (a metadata change, only where
+# Landlock is missing), and /tmp, where the grader's scratch folder came and went.
 GRADER_CHANGES = {
     ("A", "/autograder/results"),
     ("A", "/autograder/results/results.json"),
