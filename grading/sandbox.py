@@ -399,15 +399,7 @@ def landlock_wanted() -> bool:
 def hidden_paths(extra: list[str]) -> list[str]:
     """Folders a worker must not see or write: the kit (solution, hidden tests), home
     folders, shared temporary folders and `extra` (/tmp is replaced by the worker's own)."""
-    candidates = [
-        str(KIT_ROOT),
-        "/autograder",
-        "/root",
-        "/home",
-        "/var/tmp",
-        "/dev/shm",
-        *extra,
-    ]
+    candidates = [*forbidden_roots([]), "/root", "/home", "/var/tmp", "/dev/shm", *extra]
     return [p for p in dict.fromkeys(candidates) if os.path.isdir(p)]
 
 
