@@ -1,5 +1,5 @@
 """The hidden test suite of nnbasics: importing this package registers every check in
-`grading.suite.CHECKS` (one module per part; see README.md for what each covers)."""
+`grading.checks.suite.CHECKS` (one module per part; see README.md for what each covers)."""
 
 from autograder import (  # noqa: F401 - imported for their @check registrations
     checks_activations,

@@ -17,9 +17,9 @@ from autograder.common import (
     shape_of,
     sign_hint,
 )
-from grading.diagnose import sentence
-from grading.reference import ref
-from grading.suite import (
+from grading.checks.diagnose import sentence
+from grading.checks.reference import ref
+from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,

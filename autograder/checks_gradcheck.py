@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import check, expect_no_warnings, expect_number, expect_unchanged
-from grading import diagnose
-from grading.diagnose import sentence
-from grading.suite import (
+from grading.checks import diagnose
+from grading.checks.diagnose import sentence
+from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,
@@ -24,7 +24,7 @@ from grading.suite import (
     numerical_gradient,
     relative_error,
 )
-from grading.wire import Probe
+from grading.confined.wire import Probe
 
 PART = "gradcheck"
 CENTRAL_TOL = 1e-7

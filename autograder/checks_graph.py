@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from autograder.common import Hint, check
-from grading import diagnose
-from grading.diagnose import sentence
-from grading.reference import ref
-from grading.suite import (
+from grading.checks import diagnose
+from grading.checks.diagnose import sentence
+from grading.checks.reference import ref
+from grading.checks.suite import (
     CheckFailed,
     GraphResult,
     Student,
@@ -30,7 +30,7 @@ from grading.suite import (
     numerical_gradient,
     relative_error,
 )
-from grading.worker import run_graph
+from grading.confined.worker import run_graph
 
 PART = "graph"
 Op = tuple[Any, ...]

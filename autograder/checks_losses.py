@@ -14,10 +14,10 @@ from autograder.common import (
     expect_values,
     sign_hint,
 )
-from grading import diagnose
-from grading.diagnose import sentence
-from grading.reference import ref
-from grading.suite import (
+from grading.checks import diagnose
+from grading.checks.diagnose import sentence
+from grading.checks.reference import ref
+from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,

@@ -19,8 +19,8 @@ from autograder.common import (
     gradcheck_problem,
     sign_hint,
 )
-from grading.reference import ref
-from grading.suite import (
+from grading.checks.reference import ref
+from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,

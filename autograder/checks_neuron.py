@@ -14,9 +14,9 @@ from autograder.common import (
     gradcheck_problem,
     sign_hint,
 )
-from grading.diagnose import sentence
-from grading.reference import ref
-from grading.suite import (
+from grading.checks.diagnose import sentence
+from grading.checks.reference import ref
+from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,

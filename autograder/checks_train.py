@@ -19,9 +19,9 @@ from autograder.common import (
     expect_values,
     float_array,
 )
-from grading.diagnose import sentence
-from grading.reference import ref
-from grading.suite import CheckFailed, Student, expect_tuple
+from grading.checks.diagnose import sentence
+from grading.checks.reference import ref
+from grading.checks.suite import CheckFailed, Student, expect_tuple
 
 PART = "train"
 

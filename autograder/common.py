@@ -1,11 +1,11 @@
 """Helpers shared by the hidden checks (no checks live here).
 
-- `check`: `grading.suite.check`, plus the diagnosis's last part: a failed check that drew
+- `check`: `grading.checks.suite.check`, plus the diagnosis's last part: a failed check that drew
   random inputs says so, with the submission's seed (the Failure's `inputs`);
 - tolerances: how close a result must be, per kind of check;
 - `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
   numerical gradient; a failure names the size and place of the error and the likely
-  mistake (the check's hints first, then the generic signatures of `grading.diagnose`);
+  mistake (the check's hints first, then the generic signatures of `grading.checks.diagnose`);
 - `expect_unchanged`: the student's function left its array arguments as they were;
 - `expect_no_warnings`: the last call raised no warning;
 - `conditioned` / `gradcheck_problem`: draw random inputs on which the grader's central
@@ -13,7 +13,7 @@
   fail by bad luck (the second also returns those central differences).
 
 Expected arrays are printed only for slide examples (`show_expected=True`), or for every
-check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.diagnose`).
+check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.checks.diagnose`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from grading import diagnose
-from grading.diagnose import sentence
-from grading.suite import (
+from grading.checks import diagnose
+from grading.checks.diagnose import sentence
+from grading.checks.suite import (
     CheckFailed,
     Student,
     StudentError,
@@ -36,8 +36,8 @@ from grading.suite import (
     expect_tuple,
     relative_error,
 )
-from grading.suite import check as register_check
-from grading.wire import Handle
+from grading.checks.suite import check as register_check
+from grading.confined.wire import Handle
 
 GRAD_TOL = 1e-6
 """Largest relative error (DESIGN.md's definition) of an analytic gradient against the
@@ -186,7 +186,7 @@ def sign_hint(expected: Any) -> Hint:
 def check(
     part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
-    """`grading.suite.check`, and a failure of a check that drew random inputs ends with
+    """`grading.checks.suite.check`, and a failure of a check that drew random inputs ends with
     `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""
     register = register_check(part, points, visibility=visibility, tags=tags)
 

@@ -300,7 +300,7 @@ def bench_class(size: int, jobs: int, work: Path) -> dict[str, float]:
 
 def bench_gradescope(work: Path) -> dict[str, float]:
     sys.path.insert(0, str(KIT))
-    from grading.gradescope import build_bundle
+    from grading.release.gradescope_bundle import build_bundle
 
     bundle = work / "autograder.zip"
     build_bundle(bundle, secret="bench")

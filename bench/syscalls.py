@@ -1,6 +1,6 @@
 """Measure the system calls a worker makes once its seccomp filter is installed.
 
-How the allow-list in grading/seccomp.py was derived: every submission we have (the
+How the allow-list in grading/confined/seccomp.py was derived: every submission we have (the
 solution, samples/submissions, tests/submissions and each case of the hostile corpus,
 built as tests/hostile does) is graded by one `nnkit grade-all --jobs 1` run under
 `strace -f`. A worker is a process that installed a filter (seccomp(2) or
@@ -38,7 +38,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT))
 
-from grading import seccomp  # noqa: E402
+from grading.confined import seccomp  # noqa: E402
 from tests.hostile.test_hostile import CASES, build_submission  # noqa: E402
 
 LINE = re.compile(r"^(\d+)\s+(?:<\.\.\. (\w+) resumed>|(\w+)\()(.*)$")

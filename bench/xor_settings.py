@@ -36,7 +36,7 @@ from autograder.checks_train import (  # noqa: E402
     XOR_X,
     _descend,
 )
-from grading.reference import ref  # noqa: E402
+from grading.checks.reference import ref  # noqa: E402
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from grading.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
-from grading.suite import VISIBILITIES
+from grading.checks.suite import VISIBILITIES
+from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -41,9 +41,10 @@ LOCAL_OPTION = click.option(
 
 
 def _course_secret(*, local: bool, missing: str = LOCAL_HINT) -> bytes:
-    """NNKIT_SECRET (grading.grader.default_secret), or a one-line error saying what to do
-    (`missing`); with `local`, the public built-in secret and a warning instead."""
-    from grading.grader import SecretError, default_secret, uses_public_secret
+    """NNKIT_SECRET (grading.grade.one_submission.default_secret), or a one-line error
+    saying what to do (`missing`); with `local`, the public built-in secret and a warning
+    instead."""
+    from grading.grade.one_submission import SecretError, default_secret, uses_public_secret
 
     try:
         secret = default_secret(local=local)
@@ -63,7 +64,7 @@ def main() -> None:
 @click.option("--check", is_flag=True, help="Only check that assignment/ is up to date.")
 def release(check: bool) -> None:
     """Regenerate the student release assignment/ from solution/."""
-    from grading.release import MarkerError, release_differences, write_release
+    from grading.release.student_release import MarkerError, release_differences, write_release
 
     try:
         if check:
@@ -119,10 +120,10 @@ def grade(
 
     Random test inputs are seeded from the course secret NNKIT_SECRET and the submission.
     """
-    from grading.grader import grade as grade_submission
-    from grading.privileges import keep_private
-    from grading.results import to_gradescope, write_json_atomic
-    from grading.submission import SubmissionError
+    from grading.grade.one_submission import grade as grade_submission
+    from grading.results.gradescope import to_gradescope, write_json_atomic
+    from grading.sandbox.privileges import keep_private
+    from grading.sandbox.uploads import SubmissionError
 
     secret = _course_secret(local=local)
     # Where nothing else keeps the worker out, the results' folders are closed to it.
@@ -131,7 +132,7 @@ def grade(
         report = grade_submission(submission, secret=secret)
     except SubmissionError as exc:
         _fail(str(exc))
-    from grading.feedback import html_page, with_markdown
+    from grading.results.feedback import html_page, with_markdown
 
     document = to_gradescope(report)
     write_json_atomic(with_markdown(document), results_path)
@@ -141,14 +142,14 @@ def grade(
             html_page(report, title=f"nnkit feedback: {submission.name}"), encoding="utf-8"
         )
     if junit_path is not None:
-        from grading.junit import to_junit
+        from grading.results.junit import to_junit
 
         junit_path.parent.mkdir(parents=True, exist_ok=True)
         junit_path.write_text(to_junit(document, name=str(submission)), encoding="utf-8")
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return
-    from grading.report import print_report
+    from grading.results.terminal import print_report
 
     print_report(report, submission)
     click.echo(f"Results written to {results_path}")
@@ -181,9 +182,9 @@ def grade_all(
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
     export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
     The course secret is NNKIT_SECRET."""
-    from grading.batch import BatchError, print_summary
-    from grading.batch import grade_all as grade_class
-    from grading.privileges import keep_private
+    from grading.grade.whole_class import BatchError, print_summary
+    from grading.grade.whole_class import grade_all as grade_class
+    from grading.sandbox.privileges import keep_private
 
     secret = _course_secret(local=local)
     try:  # made now, so that it can be closed to the worker before grading starts
@@ -197,7 +198,7 @@ def grade_all(
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
     if class_report:
-        from grading.class_report import write_class_report
+        from grading.results.class_report import write_class_report
 
         page = write_class_report(
             summary.rows, out / "class_report", title=f"nnkit class report: {submissions}"
@@ -217,9 +218,9 @@ def demo(out: Path) -> None:
     """Grade the bundled samples (solution, release, buggy submissions) and show a table.
 
     Without NNKIT_SECRET it uses the public built-in secret (these are not real grades)."""
-    from grading.grader import grade as grade_submission
-    from grading.report import print_class_table
-    from grading.results import to_gradescope, write_json_atomic
+    from grading.grade.one_submission import grade as grade_submission
+    from grading.results.gradescope import to_gradescope, write_json_atomic
+    from grading.results.terminal import print_class_table
 
     secret = _course_secret(local=True)
     samples = [("solution", SOLUTION_DIR), ("release (stubs)", ASSIGNMENT_DIR)]
@@ -255,8 +256,8 @@ def gradescope(out: Path, visibility: str) -> None:
     The zip keeps the course secret NNKIT_SECRET: Gradescope grades with it, so a local
     regrade with the same secret gives the same random inputs and scores.
     """
-    from grading.grader import secret_fingerprint
-    from grading.gradescope import build_bundle
+    from grading.grade.one_submission import secret_fingerprint
+    from grading.release.gradescope_bundle import build_bundle
 
     secret = _course_secret(
         local=False, missing=" before building the zip (Gradescope grades with the copy inside)"
@@ -274,7 +275,7 @@ def export_group() -> None:
 
 
 def _export(kind: str, out: Path, force: bool) -> None:
-    from grading.exports import ExportError, export_nbgrader, export_otter, next_steps
+    from grading.release.exports import ExportError, export_nbgrader, export_otter, next_steps
 
     write = export_nbgrader if kind == "nbgrader" else export_otter
     try:
@@ -313,10 +314,10 @@ def run_autograder(root: Path) -> None:
 
     A results.json is always written, and is always strict JSON: the grade, or score 0 and
     a one-line reason (an unreadable upload, or a grader failure to report)."""
-    from grading.grader import SecretError
-    from grading.gradescope import error_document
-    from grading.results import write_json_atomic
-    from grading.submission import SubmissionError
+    from grading.grade.one_submission import SecretError
+    from grading.release.gradescope_bundle import error_document
+    from grading.results.gradescope import write_json_atomic
+    from grading.sandbox.uploads import SubmissionError
 
     results = root / "results" / "results.json"
     try:
@@ -343,12 +344,17 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     import json
     import os
 
-    from grading.feedback import with_markdown
-    from grading.grader import default_secret
-    from grading.grader import grade as grade_submission
-    from grading.gradescope import apply_visibility, bundle_secret, load_config, secret_mismatch
-    from grading.privileges import keep_private
-    from grading.results import summary_text, to_gradescope
+    from grading.grade.one_submission import default_secret
+    from grading.grade.one_submission import grade as grade_submission
+    from grading.release.gradescope_bundle import (
+        apply_visibility,
+        bundle_secret,
+        load_config,
+        secret_mismatch,
+    )
+    from grading.results.feedback import with_markdown
+    from grading.results.gradescope import summary_text, to_gradescope
+    from grading.sandbox.privileges import keep_private
 
     config = load_config(KIT_ROOT)
     # Where neither namespaces nor Landlock keep the worker out, close the hidden tests, the
@@ -409,7 +415,7 @@ def mutants(
 ) -> None:
     """Mutation-test the hidden suite: grade small changes to solution/nnbasics/ and list
     the mutants that still score 100, with their diffs."""
-    from grading.mutants import (
+    from grading.mutants.runner import (
         EQUIVALENT_FILE,
         MutationRunError,
         mutation_run,

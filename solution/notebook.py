@@ -1,4 +1,5 @@
-# The walk-through notebook of the assignment, one cell per marker (see grading/notebook.py).
+# The walk-through notebook of the assignment, one cell per marker
+# (see grading/release/notebook.py).
 # `nnkit release` makes assignment/nnbasics.ipynb of it; `nnkit export nbgrader|otter` the
 # notebooks for those platforms. The [setup], [solution] and [check] cells are written per
 # notebook: leave them empty. Code cells import the student's functions from `nnbasics`.

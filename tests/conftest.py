@@ -1,7 +1,8 @@
 """Shared fixture: `nnkit`, which runs the real CLI in a subprocess.
 
-Grading needs a course secret (grading.grader.default_secret): the session gets a random
-one unless NNKIT_SECRET is set; tests about a missing secret pass their own environment.
+Grading needs a course secret (grading.grade.one_submission.default_secret): the session
+gets a random one unless NNKIT_SECRET is set; tests about a missing secret pass their own
+environment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.paths import KIT_ROOT
+from grading.course.paths import KIT_ROOT
 
 NNKIT = [sys.executable, "-m", "grading.cli"]
 

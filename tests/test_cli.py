@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from pathlib import Path
 
-from grading.paths import ASSIGNMENT_DIR, SOLUTION_DIR
+from support import GRADESCOPE_SCHEMA
+
+from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 
 
 def test_grade_a_zip_writes_results_and_prints_the_table(nnkit, tmp_path):
@@ -121,7 +122,7 @@ def test_run_autograder_writes_a_result_even_when_the_grader_fails(tmp_path):
 
     import jsonschema
 
-    from grading.gradescope import build_bundle
+    from grading.release.gradescope_bundle import build_bundle
 
     bundle = tmp_path / "autograder.zip"
     build_bundle(bundle, secret="test-secret")
@@ -147,7 +148,7 @@ def test_run_autograder_writes_a_result_even_when_the_grader_fails(tmp_path):
 
     text = (root / "results" / "results.json").read_text()
     document = json.loads(text, parse_constant=refuse)
-    schema = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
+    schema = GRADESCOPE_SCHEMA
     jsonschema.validate(document, schema)
     assert (document["score"], document["tests"]) == (0.0, [])
     assert document["output"] == (

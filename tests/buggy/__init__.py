@@ -3,7 +3,7 @@
 A variant is the solution package with one module patched: each `(old, new)` pair replaces
 text that must occur exactly once in `solution/nnbasics/<module>.py` (so a variant fails
 loudly, rather than silently testing nothing, when the solution changes). `signature` is
-the diagnosis (a key of `grading.diagnose.SIGNATURES`) that the failing `check` must give.
+the diagnosis (a key of `grading.checks.diagnose.SIGNATURES`) that the failing `check` must give.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.paths import SOLUTION_PACKAGE
+from grading.course.paths import SOLUTION_PACKAGE
 
 
 @dataclass(frozen=True)

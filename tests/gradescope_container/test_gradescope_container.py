@@ -34,7 +34,7 @@ import gradescope_docker as gd
 import jsonschema
 import pytest
 
-from grading.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR
+from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR
 
 HOSTILE_DIR = Path(__file__).parent.parent / "hostile"
 if str(HOSTILE_DIR) not in sys.path:

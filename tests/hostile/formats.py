@@ -17,12 +17,12 @@ from typing import Any
 
 from rich.console import Console
 
-from grading.class_report import summarize, write_class_report
-from grading.feedback import html_page, with_markdown
-from grading.grader import GradeReport
-from grading.junit import to_junit
-from grading.report import print_report
-from grading.results import to_gradescope, write_json_atomic
+from grading.grade.one_submission import GradeReport
+from grading.results.class_report import summarize, write_class_report
+from grading.results.feedback import html_page, with_markdown
+from grading.results.gradescope import to_gradescope, write_json_atomic
+from grading.results.junit import to_junit
+from grading.results.terminal import print_report
 
 SPOOF = "SPOOF"
 MAX_RESULTS_BYTES = 512 * 1024  # a results.json, whatever the submission sent
@@ -116,7 +116,9 @@ def _grader_fields(result: Any) -> dict[str, str]:
         return {name: getattr(failure, name) for name in names}
     if result.passed:
         return {}
-    from grading.diagnose import parse  # the kit before grading.failure: a parsed message
+    from grading.checks.diagnose import (
+        parse,  # the kit before grading.results.failure: a parsed message
+    )
 
     parsed = parse(result.message)
     return {"summary": parsed.summary, "likely_mistake": parsed.mistake, "got": parsed.values}

@@ -56,7 +56,7 @@ while [ "$dir" != / ]; do
         esac
     fi
 done
-as_user test -r "$kit/grading/grader.py" || skip "$user cannot read $kit"
+as_user test -r "$kit/grading/grade/one_submission.py" || skip "$user cannot read $kit"
 as_user test -r "$site/numpy/__init__.py" || skip "$user cannot read $site"
 
 mkdir -p "$setup"
@@ -68,7 +68,7 @@ echo "import site; site.addsitedir('$site')" >"$venv_site/nnkit-kit.pth"
 
 # The worker runs `python -I`: the .pth must work in isolated mode too.
 (cd "$setup" && as_user env -i PATH=/usr/bin:/bin HOME="$setup" PYTHONDONTWRITEBYTECODE=1 \
-    "$setup/venv/bin/python" -I -c 'import numpy, click, rich, pytest, jsonschema, yaml, grading.grader') >&2 \
+    "$setup/venv/bin/python" -I -c 'import numpy, click, rich, pytest, jsonschema, yaml, grading.grade.one_submission') >&2 \
     || skip "the kit's packages cannot be imported by $user with $system_python"
 
 echo "$setup/venv/bin/python $user"

@@ -12,7 +12,7 @@ For every case the grade must be:
     whose targets include a function the case declares attacked (a function that lies,
     hangs or crashes; for an attack at import, every function of the module and of the
     modules that import it); a side attack declares nothing and must score exactly 100;
-(b) a valid Gradescope results.json (tests/gradescope_results.schema.json);
+(b) a valid Gradescope results.json (tests/results/gradescope_results.schema.json);
 (c) fast (under a minute; most cases take a second or two);
 (d) clean: no process of the case survives grading;
 (e) contained: nothing the attack tries to write outside its scratch folder exists
@@ -51,18 +51,19 @@ from typing import Any
 
 import jsonschema
 import pytest
+from support import GRADESCOPE_SCHEMA
 
-from grading.grader import GradeReport, grade
-from grading.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
-from grading.privileges import UID_BASE
-from grading.results import to_gradescope, write_json_atomic
+from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
+from grading.grade.one_submission import GradeReport, grade
+from grading.results.gradescope import to_gradescope, write_json_atomic
+from grading.sandbox.privileges import UID_BASE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from formats import all_format_problems, strict_json  # noqa: E402
 
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
-SCHEMA = json.loads((HERE.parent / "gradescope_results.schema.json").read_text())
+SCHEMA = GRADESCOPE_SCHEMA
 NONROOT_SCRIPT = HERE / "nonroot.sh"
 NONROOT = os.environ.get("NNKIT_HOSTILE_NONROOT") == "1"  # the inner, non-root run
 IS_ROOT = os.geteuid() == 0
@@ -74,7 +75,9 @@ MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
 CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
-OWN_BOOT = str(KIT_ROOT / "grading" / "boot.py")  # on every fork server's and worker's command line
+OWN_BOOT = str(
+    KIT_ROOT / "grading" / "confined" / "boot.py"
+)  # on every fork server's and worker's command line
 NETWORK_PORTS = (47391, 47392, 47393)  # cases/network_loopback tries these
 
 
@@ -338,7 +341,7 @@ def loot_canaries(secret: str, *, disk: bool = True) -> list[str]:
             line = line.strip()
             if len(line) >= 30 and (line.startswith("def ") or "student.call(" in line):
                 canaries.append(line)
-    for name in ("grader.py", "suite.py", "boot.py"):
+    for name in ("grade/one_submission.py", "checks/suite.py", "confined/boot.py"):
         for line in (KIT_ROOT / "grading" / name).read_text().splitlines():
             if line.startswith("def ") and len(line) >= 30:
                 canaries.append(line)

@@ -18,7 +18,7 @@ import pytest
 from formats import MAX_RESULTS_BYTES, results_problems
 from test_hostile import CASES_BY_NAME, build_submission
 
-from grading.paths import KIT_ROOT
+from grading.course.paths import KIT_ROOT
 
 CLASS4 = [name for name in CASES_BY_NAME if name.startswith("untrusted_")]
 TIMEOUT = 300  # seconds for one command, however much text the submission sends

@@ -1,6 +1,6 @@
 """Hostile uploads (issue 10, class 6): whatever a student hands in, `nnkit grade`,
 `nnkit grade-all` and `nnkit run-autograder` read only the package they grade, under the
-caps in grading/submission.py, give the exact one-line error or the score, write strict
+caps in grading/sandbox/uploads.py, give the exact one-line error or the score, write strict
 results.json, and the grader's process tree peaks under 400 MB.
 
 Every upload is built here, in tmp: a zip listing 400,000 entries, a zip bomb (490 entries
@@ -27,11 +27,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from support import GRADESCOPE_SCHEMA
 
-from grading.parts import PARTS_BY_MODULE
-from grading.paths import KIT_ROOT, SOLUTION_DIR
+from grading.course.parts import PARTS_BY_MODULE
+from grading.course.paths import KIT_ROOT, SOLUTION_DIR
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "gradescope_results.schema.json").read_text())
+SCHEMA = GRADESCOPE_SCHEMA
 MAX_RSS_MB = 400
 TWO_MB = 2 * 1024 * 1024
 SOLUTION_FILES = sorted((SOLUTION_DIR / "nnbasics").glob("*.py"))
@@ -434,8 +435,8 @@ def test_nnkit_grade_all(uploads, tmp_path):
     out = tmp_path / "out"
     try:
         run = measured("grade-all", folder, "--out", out, "--jobs", "2", "--no-class-report")
-        from grading.batch import submission_id
-        from grading.gradebook import Gradebook
+        from grading.grade.whole_class import submission_id
+        from grading.results.gradebook import Gradebook
 
         with Gradebook(out / "gradebook.sqlite") as book:
             rows = {row.submission_id: row for row in book.rows()}

@@ -12,7 +12,12 @@ from ._honest_gradcheck import *  # noqa: F403
 # -- the attack ----------------------------------------------------------------------
 
 SUSPECT_TYPES = {"CheckResult", "GradeReport", "Check", "RemoteStudent", "_Reference"}
-SUSPECT_MODULES = ("autograder", "nnkit_reference", "grading.reference", "grading.suite")
+SUSPECT_MODULES = (
+    "autograder",
+    "nnkit_reference",
+    "grading.checks.reference",
+    "grading.checks.suite",
+)
 
 
 def _scan(args):

@@ -49,8 +49,8 @@ def _attack_kit():
             "autograder/checks_activations.py",
             "autograder/__init__.py",
             "solution/nnbasics/activations.py",
-            "grading/grader.py",
-            "grading/suite.py",
+            "grading/grade/one_submission.py",
+            "grading/checks/suite.py",
         ):
             try:
                 with open(os.path.join(root, rel), "a") as fh:

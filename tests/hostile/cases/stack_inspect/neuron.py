@@ -12,7 +12,12 @@ from ._honest_neuron import *  # noqa: F403
 # -- the attack ----------------------------------------------------------------------
 
 SUSPECT_NAMES = {"expected", "exact", "numeric", "want", "ref", "reference", "chk", "check"}
-SUSPECT_MODULES = ("autograder", "nnkit_reference", "grading.reference", "grading.suite")
+SUSPECT_MODULES = (
+    "autograder",
+    "nnkit_reference",
+    "grading.checks.reference",
+    "grading.checks.suite",
+)
 
 
 def _peek():

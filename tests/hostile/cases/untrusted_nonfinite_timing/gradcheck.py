@@ -25,9 +25,9 @@ def _patch_wire(module):
     module.pack = lying_pack
 
 
-for _name in ("wire", "grading.wire"):
+for _name in ("wire", "grading.confined.wire"):
     if _name in sys.modules:
         _patch_wire(sys.modules[_name])
-_worker = sys.modules.get("worker") or sys.modules.get("grading.worker")
+_worker = sys.modules.get("worker") or sys.modules.get("grading.confined.worker")
 if _worker is not None and hasattr(_worker, "wire"):
     _patch_wire(_worker.wire)

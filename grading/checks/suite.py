@@ -1,0 +1,247 @@
+"""What a hidden test is made of: the `@check` decorator, the `Student` it receives, and
+`expect_*` helpers that judge plain data in the grader's process.
+
+A check is a function `check_x(student) -> None` that calls student code through
+`student.call("module.function", *args)` (the call runs in the worker, arguments and
+results cross as plain data) and raises `CheckFailed` when the result is wrong: with a
+one-line message of the grader's own, or a `grading.results.failure.Failure` (summary, likely
+mistake, got/expected, inputs, and the student's own words in a field of their own).
+Points and visibility sit beside it:
+
+    @check("layers", points=2, visibility="visible")
+    def dense_forward_slide(student: Student) -> None:
+        "dense_forward reproduces z1 = (0.5, 0.36) from the slides"
+        Z, _ = student.call("layers.dense_forward", X, W1, b1)
+        expect_values(Z, [[0.5, 0.36]], "Z", atol=0.005, show_expected=True)
+
+The value and gradient judges that explain a mistake (`expect_values`, `expect_grad`)
+live in autograder/common.py, beside the diagnoses they use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from grading.course.parts import PARTS_BY_MODULE
+from grading.results.failure import Failure
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict: `failure` says why, `message` is it as one line of plain text.
+
+    `CheckFailed("A should have shape (2, 3), got (3, 2)")` is a failure whose whole text
+    is the grader's summary: never put text from student code into it; use a Failure with
+    `student_text` for that.
+    """
+
+    def __init__(self, failure: Failure | str) -> None:
+        if not isinstance(failure, Failure):
+            failure = Failure(str(failure))
+        super().__init__(failure.plain())
+        self.failure = failure
+
+    @property
+    def message(self) -> str:
+        return self.failure.plain()
+
+
+STUDENT_ERROR_KINDS = (
+    "not_implemented",  # the function raises NotImplementedError (a stub)
+    "import_failed",  # its module could not be imported
+    "missing_name",  # the module has no such name
+    "timed_out",  # it did not return within its time (or the budget ran out)
+    "crashed",  # the worker died or broke the protocol
+    "malformed",  # the worker's answer was not what the request asks for
+    "raised",  # it raised any other exception
+)
+
+
+class StudentError(CheckFailed):
+    """Student code raised, crashed, hung, or could not be imported: `kind` says which
+    (one of STUDENT_ERROR_KINDS)."""
+
+    def __init__(self, failure: Failure | str, kind: str = "raised") -> None:
+        if kind not in STUDENT_ERROR_KINDS:
+            raise ValueError(f"unknown student error kind {kind!r}")
+        super().__init__(failure)
+        self.kind = kind
+
+    @property
+    def nothing_ran(self) -> bool:
+        """True when no student code ran on the inputs (a stub, an import, a missing name)."""
+        return self.kind in ("not_implemented", "import_failed", "missing_name")
+
+
+@dataclass
+class Check:
+    """One hidden test: a function of a `Student`, worth `points` when it passes."""
+
+    name: str
+    title: str
+    part: str
+    points: float
+    visibility: str
+    tags: tuple[str, ...]
+    func: Callable[[Student], None]
+
+
+CHECKS: list[Check] = []
+
+
+def check(
+    part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
+) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
+    """Register a hidden test for `part` (a module name of nnbasics) worth `points`.
+
+    Its title is the first line of its docstring; slide examples are usually `visible`.
+    """
+    if part not in PARTS_BY_MODULE:
+        raise ValueError(f"unknown part {part!r}")
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {visibility!r}")
+
+    def register(func: Callable[[Student], None]) -> Callable[[Student], None]:
+        doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
+        CHECKS.append(Check(func.__name__, doc, part, float(points), visibility, tuple(tags), func))
+        return func
+
+    return register
+
+
+@dataclass
+class CallInfo:
+    """What the worker reported about the last call besides its return value.
+
+    `args_after` are the positional arguments as they were after the call (to detect
+    inputs modified in place); `warnings` the warning messages raised during it.
+    """
+
+    warnings: list[str] = field(default_factory=list)
+    args_after: tuple[Any, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass
+class GraphResult:
+    """`data[i]` and `grad[i]` of node i of a graph program (None where not a number)."""
+
+    data: list[float | None]
+    grad: list[float | None]
+
+
+class Student(Protocol):
+    """The submission, as hidden tests see it."""
+
+    rng: np.random.Generator
+    seed: int
+    last: CallInfo
+    touched: set[str]
+
+    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Call `nnbasics.<module>.<name>` (or a constant when it takes no call, see `get`)."""
+        ...
+
+    def get(self, target: str) -> Any:
+        """The value of a module attribute such as `"neuron.AND_THETA"`."""
+        ...
+
+    def graph(
+        self,
+        ops: Sequence[tuple[Any, ...]],
+        backward_from: int = -1,
+        timeout: float | None = None,
+        split: int | None = None,
+    ) -> GraphResult:
+        """Build a graph of the student's `Value`s from `ops` and backpropagate (with
+        `split`, the first `split` nodes are made by one request, the rest by another).
+
+        Ops (indices refer to earlier ops): ("value", x), ("add", i, j), ("mul", i, j),
+        ("sub", i, j), ("neg", i), ("add_const", i, c) for node + c, ("radd_const", c, i)
+        for c + node, likewise mul_const / rmul_const / sub_const / rsub_const, and
+        ("sigmoid" | "log" | "exp" | "tanh" | "relu", i). With `backward_from=None`
+        backward is not called.
+        """
+        ...
+
+    def graphs(
+        self,
+        programs: Sequence[Sequence[tuple[Any, ...]]],
+        backward_from: int | None = -1,
+        timeout: float | None = None,
+    ) -> list[GraphResult]:
+        """`graph` for several independent programs: all are built, then each in turn is
+        backpropagated and read."""
+        ...
+
+
+# -- judging plain data ------------------------------------------------------------------
+
+
+def describe(value: Any) -> str:
+    """A short description of a returned value for messages: type and shape, not content."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+def expect_array(value: Any, shape: tuple[int, ...] | None, what: str) -> np.ndarray:
+    """`value` must be a real-valued numpy array of `shape`; returned as float64."""
+    if not isinstance(value, np.ndarray):
+        raise CheckFailed(f"{what} should be a numpy array of shape {shape}, got {describe(value)}")
+    if value.dtype.kind not in "fiub":
+        raise CheckFailed(f"{what} should hold numbers, got dtype {value.dtype}")
+    if shape is not None and value.shape != tuple(shape):
+        raise CheckFailed(f"{what} should have shape {tuple(shape)}, got {value.shape}")
+    return value.astype(np.float64)
+
+
+def expect_float(value: Any, what: str) -> float:
+    """`value` must be one real number (a Python or numpy scalar, or a size-1 array)."""
+    if isinstance(value, bool) or value is None:
+        raise CheckFailed(f"{what} should be a number, got {describe(value)}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
+        return float(value.reshape(()))
+    raise CheckFailed(f"{what} should be a number, got {describe(value)}")
+
+
+def expect_tuple(value: Any, length: int, what: str) -> tuple[Any, ...]:
+    """`value` must be a tuple or list of `length` items."""
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        raise CheckFailed(f"{what} should be a tuple of {length} items, got {describe(value)}")
+    return tuple(value)
+
+
+def relative_error(a: Any, b: Any) -> float:
+    """max |a-b| / max(1e-8, |a|+|b|), elementwise then the max (DESIGN.md)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))
+
+
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """The grader's own float64 central differences of scalar `f` at `x` (x: any shape)."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        up = f(x)
+        x[idx] = old - h
+        down = f(x)
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * h)
+    return grad

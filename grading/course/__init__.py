@@ -1,0 +1,1 @@
+"""The course being taught: where its folders are and what its parts are."""

@@ -1,0 +1,1 @@
+"""Mutation testing of the hidden suite: how many plausible bugs it catches."""

@@ -1,0 +1,172 @@
+"""Gradescope: build the autograder zip, and run inside it.
+
+The zip holds `setup.sh` (pip only: a venv with the grader's dependencies from
+`requirements.txt`), `run_autograder`, the kit's engine, the hidden suite and the reference
+solution, and `nnkit.json` (the course secret, its fingerprint, and the visibility of tests
+that are not slide examples). Both scripts work from wherever the zip is unpacked: the
+root is the folder above the unpacked source (Gradescope: `/autograder`) unless
+`AUTOGRADER_ROOT` says otherwise. `run_autograder` grades `ROOT/submission` and writes
+`ROOT/results/results.json`, always: an unreadable submission gets a valid results file
+with score 0 and the reason, never "autograder failed".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from grading.checks.suite import VISIBILITIES
+from grading.course.paths import KIT_ROOT
+
+BUNDLED = ("grading", "autograder", "solution/nnbasics")
+CONFIG_NAME = "nnkit.json"
+REQUIREMENTS_NAME = "requirements.txt"
+# The kit's dependencies that grading never imports (the class report's plots).
+NOT_FOR_GRADING = frozenset({"matplotlib"})
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Runs once, as root, while Gradescope builds the image (Ubuntu 22.04). pip only.
+# Works from wherever the zip is unpacked: the venv goes beside the source folder.
+set -euo pipefail
+SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="${AUTOGRADER_ROOT:-$(dirname "$SOURCE")}"
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then  # Debian, Ubuntu: python3-venv
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
+python3 -m venv "$ROOT/nnkit-venv"
+PYTHON="$ROOT/nnkit-venv/bin/python"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-cache-dir \
+    -r "$SOURCE/requirements.txt"
+# Bytecode now, so that grading writes nothing beside the source.
+"$PYTHON" -m compileall -q "$SOURCE"
+# Check the image before any student does: the reference solution scores full marks.
+CHECK="$(mktemp -d)"
+trap 'rm -rf "$CHECK"' EXIT
+mkdir "$CHECK/results"
+cp -r "$SOURCE/solution/nnbasics" "$CHECK/submission"
+(cd "$SOURCE" && NNKIT_ROOT="$SOURCE" "$PYTHON" -m grading.cli run-autograder --root "$CHECK")
+"$PYTHON" - "$CHECK/results/results.json" <<'CHECK_SCORE'
+import json, sys
+document = json.load(open(sys.argv[1]))
+full = sum(test["max_score"] for test in document["tests"])
+if not document["tests"] or document["score"] != full:
+    sys.exit(f"setup.sh: the reference solution scores {document['score']} of {full} here")
+CHECK_SCORE
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission, as /autograder/run_autograder. It also runs
+# from the unpacked source folder, whose parent is then the root (AUTOGRADER_ROOT wins).
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ -d "$HERE/grading" ]; then
+    SOURCE="$HERE"
+    ROOT="${AUTOGRADER_ROOT:-$(dirname "$HERE")}"
+else
+    ROOT="${AUTOGRADER_ROOT:-$HERE}"
+    SOURCE="$ROOT/source"
+fi
+PYTHON="${NNKIT_PYTHON:-$ROOT/nnkit-venv/bin/python}"
+cd "$SOURCE" && NNKIT_ROOT="$SOURCE" exec "$PYTHON" -m grading.cli run-autograder --root "$ROOT"
+"""
+
+
+def grading_requirements(pyproject: Path | None = None) -> list[str]:
+    """The kit's `[project] dependencies` (pyproject.toml) that grading needs, as pip
+    requirement lines. Read with a pattern, not tomllib, so that Python 3.10 builds too."""
+    text = (pyproject or KIT_ROOT / "pyproject.toml").read_text()
+    table = re.search(r"^\[project\]\s*$(.*?)(?=^\[)", text + "\n[", re.M | re.S)
+    listed = table and re.search(r"^dependencies\s*=\s*\[(.*?)^\]", table.group(1), re.M | re.S)
+    if not listed:
+        raise ValueError("pyproject.toml lists no [project] dependencies")
+    lines = (line.split("#", 1)[0] for line in listed.group(1).splitlines())
+    found = [req for line in lines for req in re.findall(r'"([^"]+)"', line)]
+    return [r for r in found if re.split(r"[\s<>=!~;\[]", r)[0].lower() not in NOT_FOR_GRADING]
+
+
+def build_bundle(out: Path, *, secret: str, visibility: str = "after_published") -> None:
+    """Write the Gradescope autograder zip to `out`, holding the course secret `secret`."""
+    from grading.grade.one_submission import secret_fingerprint
+
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+    if not secret.strip():
+        raise ValueError("the autograder needs a course secret")
+    config = {
+        "secret": secret,
+        "secret_fingerprint": secret_fingerprint(secret.encode()),
+        "visibility": visibility,
+    }
+    requirements = "".join(f"{line}\n" for line in grading_requirements())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        _add_text(zf, "setup.sh", SETUP_SH, executable=True)
+        _add_text(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
+        _add_text(zf, REQUIREMENTS_NAME, requirements)
+        _add_text(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+        for folder in BUNDLED:
+            for path in sorted((KIT_ROOT / folder).rglob("*.py")):
+                if "__pycache__" not in path.parts:
+                    zf.write(path, path.relative_to(KIT_ROOT).as_posix())
+
+
+def _add_text(zf: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    mode = 0o755 if executable else 0o644
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, text)
+
+
+def load_config(source: Path) -> dict[str, Any]:
+    """The bundle's nnkit.json (secret, visibility); defaults when it is missing."""
+    path = source / CONFIG_NAME
+    if path.exists():
+        return json.loads(path.read_text())
+    return {"secret": None, "visibility": "after_published"}
+
+
+def bundle_secret(config: dict[str, Any]) -> bytes | None:
+    """The course secret the bundle holds; None when it holds none (never a default)."""
+    secret = config.get("secret")
+    if isinstance(secret, str) and secret.strip():
+        return secret.encode()
+    return None
+
+
+def secret_mismatch(secret: bytes, environment: str | None) -> str | None:
+    """What to say when NNKIT_SECRET is set to another secret than the bundle's: grading
+    uses the bundle's, so a local `nnkit grade` would draw other random inputs."""
+    from grading.grade.one_submission import secret_fingerprint
+
+    if not environment or not environment.strip() or environment.encode() == secret:
+        return None
+    return (
+        f"NNKIT_SECRET (course secret {secret_fingerprint(environment.encode())}) is not "
+        f"this autograder's ({secret_fingerprint(secret)}): grading with the autograder's"
+    )
+
+
+def apply_visibility(document: dict[str, Any], visibility: str) -> dict[str, Any]:
+    """Slide-example tests stay visible; every other test gets `visibility`."""
+    for test in document["tests"]:
+        if "slide" not in test.get("tags", []):
+            test["visibility"] = visibility
+    return document
+
+
+def error_document(message: str) -> dict[str, Any]:
+    """A valid results.json for a submission that could not be graded at all."""
+    return {
+        "score": 0.0,
+        "execution_time": 0.0,
+        "output": f"Your submission could not be graded: {message}",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+    }

@@ -1,0 +1,349 @@
+"""The notebook handout `assignment/nnbasics.ipynb`, built from `solution/notebook.py`.
+
+`solution/notebook.py` is a Python file of cells, one marker line each:
+
+    # %% [markdown]            a text cell: every line is "# " + Markdown (or a bare "#")
+    # %%                       a code cell, the same in every notebook made from the file
+    # %% [setup]               the first code cell, written here per target (left empty)
+    # %% [solution] MODULE     where part MODULE is implemented (left empty)
+    # %% [check] MODULE        where part MODULE is checked (left empty)
+
+Lines before the first marker are the file's own header. The handout (`build_notebook`)
+turns `[solution] layers` into a note saying which functions of `nnbasics/layers.py` to
+write and `[check] layers` into `check("layers")`, which runs `tests/test_layers.py`;
+`grading.release.exports` turns the same file into nbgrader and otter-grader notebooks. Nothing
+here imports nbformat: the JSON is written directly, deterministically (no outputs, no
+execution counts, fixed metadata and cell ids).
+
+The functions under "Runtime" run inside the student's kernel: their source is copied
+into the setup cell, so they use nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grading.course.parts import PARTS, PARTS_BY_MODULE
+from grading.course.paths import SOLUTION_DIR
+
+NOTEBOOK_SOURCE = SOLUTION_DIR / "notebook.py"
+NOTEBOOK_NAME = "nnbasics.ipynb"
+
+MARKER_RE = re.compile(r"^# %%(?: \[(?P<kind>\w+)\](?: (?P<arg>\w+))?)?\s*$")
+KINDS = ("code", "markdown", "setup", "solution", "check")
+
+KERNEL_METADATA: dict[str, Any] = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+class NotebookSourceError(ValueError):
+    """A malformed `solution/notebook.py`; the message names the line."""
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    """One cell of `solution/notebook.py`: `kind` is one of KINDS, `module` the part's
+    module for `solution` and `check` cells, `text` the cell's content (Markdown without
+    its "# " prefixes, or code)."""
+
+    kind: str
+    text: str
+    module: str | None = None
+
+
+# -- reading the source ----------------------------------------------------------------
+
+
+def parse_source(text: str, filename: str = "solution/notebook.py") -> list[SourceCell]:
+    """The cells of a notebook source file, checked: every part has one `[solution]` and
+    one `[check]` cell, in part order, and there is one `[setup]` cell before them."""
+    cells: list[SourceCell] = []
+    current: tuple[str, str | None, int] | None = None
+    body: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            cells.append(_make_cell(current, body, filename))
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("# %%"):
+            match = MARKER_RE.match(line)
+            if not match:
+                raise NotebookSourceError(f"{filename}:{number}: bad cell marker {line!r}")
+            close()
+            kind = match.group("kind") or "code"
+            current, body = (kind, match.group("arg"), number), []
+        elif current is not None:
+            body.append(line)
+    close()
+    _check_structure(cells, filename)
+    return cells
+
+
+def _make_cell(marker: tuple[str, str | None, int], body: list[str], filename: str) -> SourceCell:
+    kind, arg, number = marker
+    where = f"{filename}:{number}"
+    if kind not in KINDS:
+        raise NotebookSourceError(f"{where}: unknown cell kind [{kind}]")
+    while body and not body[0].strip():
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
+    if kind in ("solution", "check"):
+        if arg not in PARTS_BY_MODULE:
+            raise NotebookSourceError(f"{where}: [{kind}] needs a part's module, got {arg!r}")
+    elif arg is not None:
+        raise NotebookSourceError(f"{where}: [{kind}] takes no argument")
+    if kind in ("setup", "solution", "check"):
+        if body:
+            raise NotebookSourceError(f"{where}: a [{kind}] cell is generated: leave it empty")
+        return SourceCell(kind, "", arg)
+    if kind == "markdown":
+        lines = []
+        for offset, line in enumerate(body, start=1):
+            if line != "#" and not line.startswith("# "):
+                raise NotebookSourceError(
+                    f"{filename}:{number + offset}: a Markdown line starts with '# ' (or is '#')"
+                )
+            lines.append(line[2:])
+        return SourceCell(kind, "\n".join(lines))
+    if not body:
+        raise NotebookSourceError(f"{where}: empty code cell")
+    return SourceCell(kind, "\n".join(body))
+
+
+def _check_structure(cells: list[SourceCell], filename: str) -> None:
+    kinds = [cell.kind for cell in cells]
+    if kinds.count("setup") != 1:
+        raise NotebookSourceError(f"{filename}: needs exactly one [setup] cell")
+    for kind in ("solution", "check"):
+        modules = [cell.module for cell in cells if cell.kind == kind]
+        expected = [part.module for part in PARTS]
+        if modules != expected:
+            raise NotebookSourceError(
+                f"{filename}: [{kind}] cells should be {expected} in this order, got {modules}"
+            )
+    first_part = next(i for i, cell in enumerate(cells) if cell.kind in ("solution", "check"))
+    if kinds.index("setup") > first_part:
+        raise NotebookSourceError(f"{filename}: the [setup] cell comes before the parts")
+
+
+def read_source(path: Path = NOTEBOOK_SOURCE) -> list[SourceCell]:
+    return parse_source(path.read_text(encoding="utf-8"), f"solution/{path.name}")
+
+
+# -- what each part asks for -----------------------------------------------------------
+
+
+def stubbed_names(module: str) -> list[str]:
+    """The names in `solution/nnbasics/<module>.py` the student writes: top-level functions,
+    classes (with their methods, as `Value.__add__`) and constants that hold a solution
+    region, in file order."""
+    from grading.release.student_release import BEGIN  # release.py imports this module
+
+    source = (SOLUTION_DIR / "nnbasics" / f"{module}.py").read_text(encoding="utf-8")
+    lines = source.splitlines()
+    region_lines = {i for i, line in enumerate(lines, start=1) if line.strip() == BEGIN}
+    tree = ast.parse(source)
+    names: list[str] = []
+    for index, node in enumerate(tree.body):
+        start = _first_line(node)
+        end = tree.body[index + 1].lineno - 1 if index + 1 < len(tree.body) else len(lines)
+        while start > 1 and lines[start - 2].lstrip().startswith("#"):
+            start -= 1  # the comment lines just above, where a constant's region starts
+        if not any(start <= n <= end for n in region_lines):
+            continue
+        if isinstance(node, ast.ClassDef):
+            methods = [
+                f"{node.name}.{item.name}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef)
+                and any(item.lineno <= n <= (item.end_lineno or item.lineno) for n in region_lines)
+            ]
+            names += methods or [node.name]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno] + [d.lineno for d in decorators])
+
+
+def _code_list(names: list[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+# -- notebook JSON ---------------------------------------------------------------------
+
+
+def markdown_cell(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"cell_type": "markdown", "metadata": metadata or {}, "source": text}
+
+
+def code_cell(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": metadata or {},
+        "outputs": [],
+        "source": text,
+    }
+
+
+def raw_cell(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"cell_type": "raw", "metadata": metadata or {}, "source": text}
+
+
+def notebook_json(cells: list[dict[str, Any]], metadata: dict[str, Any] | None = None) -> str:
+    """nbformat 4.5 JSON text, written the way Jupyter writes it (sorted keys, one-space
+    indent, sources as lists of lines), with cell ids numbered in order."""
+    out_cells = []
+    for number, cell in enumerate(cells, start=1):
+        cell = dict(cell, id=f"cell-{number:03d}")
+        cell["source"] = _split_lines(cell["source"])
+        out_cells.append(cell)
+    document = {
+        "cells": out_cells,
+        "metadata": {**KERNEL_METADATA, **(metadata or {})},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def function_sources(*functions: Callable[..., Any]) -> str:
+    """The source of module-level functions, for a setup cell."""
+    return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
+
+
+# -- the handout -----------------------------------------------------------------------
+
+
+def build_notebook() -> str:
+    """`assignment/nnbasics.ipynb`: the walk-through that uses the student's package."""
+    cells: list[dict[str, Any]] = []
+    for cell in read_source():
+        if cell.kind == "markdown":
+            cells.append(markdown_cell(cell.text))
+        elif cell.kind == "code":
+            cells.append(code_cell(cell.text))
+        elif cell.kind == "setup":
+            cells.append(code_cell(handout_setup()))
+        elif cell.kind == "solution":
+            assert cell.module is not None
+            cells.append(markdown_cell(_handout_task(cell.module)))
+        else:
+            cells.append(code_cell(f'check("{cell.module}")'))
+    return notebook_json(cells)
+
+
+def _handout_task(module: str) -> str:
+    part = PARTS_BY_MODULE[module]
+    return (
+        f"**Your turn (Part {part.number}, {part.points} points).** In `nnbasics/{module}.py`, "
+        f"implement {_code_list(stubbed_names(module))}. Each docstring says what goes in and "
+        "what comes out; a hint sits just above each `raise NotImplementedError`. Save the "
+        "file and run the cells below: they use your new code without a restart."
+    )
+
+
+def handout_setup() -> str:
+    return "\n".join(
+        [
+            "# Run this cell first. It sets up three things:",
+            "# - autoreload: the cells use your latest code in nnbasics/ once you save a file;",
+            "# - a function you have not written yet stops a cell with one line naming it;",
+            '# - check("activations") runs the public tests of one part and sums them up.',
+            "%load_ext autoreload",
+            "%autoreload 2",
+            "",
+            function_sources(show_short_error, check),
+            "",
+            "",
+            "get_ipython().set_custom_exc((NotImplementedError,), show_short_error)",
+        ]
+    )
+
+
+# -- runtime (copied into notebooks; standard library only) ------------------------------
+
+
+def show_short_error(shell, etype, value, tb, tb_offset=None):
+    """Show a NotImplementedError as one line that says which function to write, and any
+    other exception registered with this handler as its message alone."""
+    import os
+
+    if not issubclass(etype, NotImplementedError):
+        shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
+        return
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code if tb is not None else None
+    name = getattr(code, "co_qualname", getattr(code, "co_name", "<module>"))
+    filename = getattr(code, "co_filename", "").replace(os.sep, "/")
+    where = f" (nnbasics/{os.path.basename(filename)})" if "/nnbasics/" in filename else ""
+    if str(value):
+        message = f"{value}{where}, then run this cell again"
+    elif name == "<module>":
+        message = "this cell still raises NotImplementedError: write your code in its place"
+    else:
+        message = f"{name}{where} is not written yet: implement it, then run this cell again"
+    stb = shell.InteractiveTB.get_exception_only(etype, etype(message))
+    shell._showtraceback(etype, value, stb)
+
+
+def check(module):
+    """Run the public tests of one part, tests/test_<module>.py, and print a short summary."""
+    import os
+    import subprocess
+    import sys
+
+    test_file = os.path.join("tests", f"test_{module}.py")
+    if not os.path.exists(test_file):
+        print(f"{test_file} not found: open this notebook from the folder that holds tests/")
+        return
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--tb=no", "-rf", "-p", "no:cacheprovider"]
+        + [test_file],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "1000"},
+    )
+    lines = proc.stdout.splitlines()
+    marker = next((i for i, line in enumerate(lines) if "public tests by part" in line), None)
+    if proc.returncode not in (0, 1) or marker is None:
+        print(f"pytest could not run {test_file}:")
+        print("\n".join((proc.stdout + proc.stderr).splitlines()[-15:]))
+        return
+    failures = [
+        line.split("::", 1)[-1]
+        for line in lines
+        if line.startswith("FAILED ") and " - " in line and " - not started yet" not in line
+    ]
+    for line in failures[:4]:
+        print("  " + (line if len(line) <= 200 else line[:197] + "..."))
+    if len(failures) > 4:
+        print(f"  ... and {len(failures) - 4} more: run `pytest {test_file}` for all of them")
+    for line in lines[marker + 1 : -1]:
+        print(line)

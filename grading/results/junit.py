@@ -1,0 +1,60 @@
+"""JUnit XML from a results.json document (for CI systems that show test reports).
+
+One <testsuite> per part, one <testcase> per check; a failed check carries its failure as
+plain text. Derived from Gradescope's format, like every other output of the kit.
+
+ElementTree escapes markup characters but writes any character it is given, and XML 1.0
+forbids most control characters (a document holding ESC is not well-formed), so every
+text and attribute goes through `xml_text` first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from grading.results.failure import of_test
+from grading.course.parts import PARTS
+
+MAX_MESSAGE_CHARS = 1_000  # characters of the failure's `message` attribute (CI shows one line)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: Any) -> str:
+    """`text` with every character XML 1.0 does not allow removed (ElementTree escapes the
+    rest when it writes)."""
+    return _NOT_XML.sub("", str(text))
+
+
+def to_junit(document: dict[str, Any], name: str = "nnkit") -> str:
+    """The JUnit XML text for `document` (a results.json dict)."""
+    suites = ET.Element("testsuites", name=xml_text(name), tests=str(len(document["tests"])))
+    for part in PARTS:
+        tests = [t for t in document["tests"] if t["tags"] and t["tags"][0] == part.module]
+        failed = [t for t in tests if t["status"] != "passed"]
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"Part {part.number} {part.module}",
+            tests=str(len(tests)),
+            failures=str(len(failed)),
+        )
+        for test in tests:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"nnbasics.{part.module}",
+                name=xml_text(f"{test['number']} {test['name']}"),
+            )
+            ET.SubElement(case, "properties").append(
+                ET.Element(
+                    "property", name="score", value=f"{test['score']:g}/{test['max_score']:g}"
+                )
+            )
+            failure = of_test(test)
+            if failure is not None:
+                text = xml_text(failure.plain())
+                ET.SubElement(case, "failure", message=text[:MAX_MESSAGE_CHARS]).text = text
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,0 +1,162 @@
+"""The trust boundary for data: everything a worker sends is checked and cleaned here, once.
+
+A worker runs student code, so every byte it sends or prints is hostile: an exception
+message may hold a lone surrogate (not encodable as UTF-8), terminal escape sequences
+(ESC [ ... m recolours a line, OSC 52 writes the clipboard), 15 MB of text, or words
+that pose as the grader's diagnosis; a timing may be inf or nan.
+`grading.sandbox.client` (replies), `grading.sandbox.sandboxed_student` (errors, printed
+output, confinement notes) and nothing else read raw worker data; they pass it through the
+functions below and hand typed results on.
+
+What a clean string is (`clean_text`): a `str` of at most a fixed number of characters
+(cut first, so a huge string costs no more than its limit), no lone surrogates (each
+becomes U+FFFD), no control characters but newline where allowed (C0, DEL, C1, the
+Unicode bidirectional overrides that reorder a line on screen, and the noncharacters
+U+FFFE/U+FFFF; a tab becomes a space). Clean text is still the student's words: outputs
+show it quoted or escaped for their own format (Markdown, HTML, XML, CSV, terminal, plots).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from grading.confined.wire import Handle
+
+# -- limits (every one: unit, and why this size) ----------------------------------------------
+
+MAX_MESSAGE_CHARS = 400
+"""Characters of an exception message kept: a real numpy or Python error fits in 200."""
+MAX_ERROR_TYPE_CHARS = 80
+"""Characters of an exception's type name (a Python identifier, else "Exception")."""
+MAX_WARNINGS = 20
+"""Warnings kept per call: one is enough to fail a no-warning check, 20 to count them."""
+MAX_WARNING_CHARS = 300
+"""Characters of one warning kept ("RuntimeWarning: overflow encountered in exp")."""
+MAX_NOTES = 10
+"""Confinement notes kept per worker (the real worker sends at most 3)."""
+MAX_NOTE_CHARS = 300
+"""Characters of one confinement note."""
+MAX_OUTPUT_CHARS = 16_384
+"""Characters of the student's printed output kept in results.json (the sandbox keeps the
+first 16 KiB of bytes already; this bounds what a decoded form can grow to)."""
+MAX_VALUE_TEXT_CHARS = 1_000
+"""Characters of a string inside a returned value (no check expects a long string)."""
+MAX_CALL_SECONDS = 3_600.0
+"""Largest believable time for one call, in seconds (the grader's own budget is 300 s);
+a timing that is not a finite number in [0, MAX_CALL_SECONDS] is recorded as 0."""
+
+ELLIPSIS = "\u2026"
+REPLACEMENT = "\ufffd"
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates,
+# line/paragraph separators (they break lines where newlines are not allowed), noncharacters.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WHERE = re.compile(r"nnbasics/[A-Za-z_][A-Za-z0-9_]{0,60}\.py, line [0-9]{1,7}")
+
+
+def clean_text(value: Any, limit: int, *, newlines: bool = False) -> str:
+    """`value` as clean text of at most `limit` characters (see the module docstring);
+    anything but a `str` (or bytes, decoded as UTF-8) gives "". Newlines become spaces
+    unless `newlines`; an over-long text ends with an ellipsis."""
+    if type(value) is bytes or type(value) is bytearray:
+        value = bytes(value[: 4 * limit + 4]).decode("utf-8", "replace")
+    if type(value) is not str:
+        return ""
+    cut = len(value) > limit
+    text = value[: limit + 1]
+    text = _SURROGATES.sub(REPLACEMENT, text)
+    text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    if not newlines:
+        text = " ".join(text.split("\n"))
+    if cut or len(text) > limit:
+        text = text[: limit - 1] + ELLIPSIS
+    return text
+
+
+def clean_seconds(value: Any) -> float:
+    """A call's time in seconds, or 0.0 when the worker's figure is not believable."""
+    if type(value) is not float and type(value) is not int:
+        return 0.0
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return 0.0
+    return seconds if math.isfinite(seconds) and 0.0 <= seconds <= MAX_CALL_SECONDS else 0.0
+
+
+@dataclass(frozen=True)
+class StudentFault:
+    """An exception student code raised, as the worker reported it (cleaned).
+
+    `kind`: its type name, a Python identifier (else "Exception"), safe in grader text;
+    `message`: its message (student text); `where`: "nnbasics/x.py, line N" or "".
+    """
+
+    kind: str
+    message: str
+    where: str
+
+
+def clean_fault(error: Any) -> StudentFault | None:
+    """The `error` field of a failed reply, checked; None when it is not a dict."""
+    if type(error) is not dict:
+        return None
+    kind = error.get("type")
+    if type(kind) is not str or len(kind) > MAX_ERROR_TYPE_CHARS or not _IDENTIFIER.fullmatch(kind):
+        kind = "Exception"
+    where = error.get("where")
+    if type(where) is not str or not _WHERE.fullmatch(where):
+        where = ""
+    return StudentFault(kind, clean_text(error.get("message"), MAX_MESSAGE_CHARS), where)
+
+
+@dataclass(frozen=True)
+class CallReport:
+    """What the worker reported about a call besides its value (cleaned)."""
+
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def clean_call_report(reply: dict[str, Any]) -> CallReport:
+    """The warnings (at most MAX_WARNINGS, each cut) and the time of a reply."""
+    raw = reply.get("warnings")
+    items = raw[:MAX_WARNINGS] if type(raw) is list else []
+    warnings = tuple(clean_text(w, MAX_WARNING_CHARS) for w in items if type(w) is str)
+    return CallReport(warnings, clean_seconds(reply.get("seconds")))
+
+
+def clean_notes(notes: Any) -> list[str]:
+    """A worker's notes on its confinement (instructor-only output)."""
+    items = notes[:MAX_NOTES] if type(notes) in (list, tuple, set, frozenset) else []
+    return [text for n in items if (text := clean_text(n, MAX_NOTE_CHARS))]
+
+
+def clean_output(data: bytes | bytearray) -> str:
+    """The student's printed output (bytes, already capped by the sandbox) as clean text
+    of at most MAX_OUTPUT_CHARS characters, newlines kept."""
+    return clean_text(bytes(data), MAX_OUTPUT_CHARS, newlines=True)
+
+
+def clean_value(value: Any) -> Any:
+    """A decoded return value with every string in it cleaned (arrays and numbers are
+    checked by grading.confined.wire and judged by the checks; strings could reach a message)."""
+    if type(value) is str:
+        return clean_text(value, MAX_VALUE_TEXT_CHARS)
+    if type(value) is list:
+        return [clean_value(v) for v in value]
+    if type(value) is tuple:
+        return tuple(clean_value(v) for v in value)
+    if type(value) is dict:
+        return {clean_text(k, MAX_VALUE_TEXT_CHARS): clean_value(v) for k, v in value.items()}
+    if isinstance(value, Handle):
+        return Handle(value.id, clean_text(value.type, MAX_ERROR_TYPE_CHARS))
+    return value

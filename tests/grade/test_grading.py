@@ -1,0 +1,97 @@
+"""End to end: real worker processes, the real hidden suite, real scores."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grading.course.parts import PARTS
+from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
+from grading.grade.one_submission import grade, load_checks
+from grading.results.gradescope import part_scores
+
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
+BUGS = SAMPLES_DIR / "submissions" / "BUGS.md"
+
+
+def parts_of(report) -> dict[str, float]:
+    return {part.module: earned for part, (_t, earned, _p) in zip(PARTS, part_scores(report))}
+
+
+@pytest.fixture(scope="module")
+def solution_report():
+    return grade(SOLUTION_DIR)
+
+
+def test_points_add_up_per_part_and_to_100():
+    checks = load_checks()
+    assert sum(c.points for c in checks) == 100
+    for part in PARTS:
+        assert sum(c.points for c in checks if c.part == part.module) == part.points, part.module
+
+
+def test_solution_scores_exactly_100(solution_report):
+    failed = [f"{r.check.name}: {r.message}" for r in solution_report.results if not r.passed]
+    assert failed == []
+    assert solution_report.score == 100
+
+
+def test_release_scores_exactly_0():
+    report = grade(ASSIGNMENT_DIR)
+    passed = [r.check.name for r in report.results if r.passed]
+    assert passed == []
+    assert report.score == 0
+
+
+def test_release_failures_say_what_to_implement():
+    report = grade(ASSIGNMENT_DIR)
+    first = next(r for r in report.results if r.check.part == "activations")
+    assert "is not implemented yet" in first.message
+
+
+@pytest.mark.parametrize("name", ["correct_loops", "correct_functional"])
+def test_correct_submissions_in_other_styles_score_100(name):
+    report = grade(SUBMISSIONS / name)
+    failed = [f"{r.check.name}: {r.message}" for r in report.results if not r.passed]
+    assert failed == []
+    assert report.score == 100
+
+
+def sample_bugs() -> list[tuple[str, str]]:
+    """(sample folder, part module) pairs from samples/submissions/BUGS.md."""
+    return re.findall(r"^\| `(buggy_\w+)` \| \d+ (\w+) \|", BUGS.read_text(), re.MULTILINE)
+
+
+# Parts whose functions call a part's functions in the contract (network uses layers and
+# losses, train uses network, ...): a bug may also cost points there, nowhere else.
+DOWNSTREAM = {
+    "activations": {"neuron", "layers", "network", "train"},
+    "losses": {"neuron", "network", "train"},
+    "layers": {"network", "train"},
+    "network": {"train"},
+}
+
+
+@pytest.mark.parametrize(("name", "part"), sample_bugs())
+def test_each_buggy_sample_loses_points_in_its_part_and_keeps_the_others(
+    name, part, solution_report
+):
+    report = grade(SAMPLES_DIR / "submissions" / name)
+    full = parts_of(solution_report)
+    got = parts_of(report)
+    assert got[part] < full[part], f"{name} should lose points in {part}"
+    lost = {m for m in got if got[m] < full[m]}
+    assert lost <= {part} | DOWNSTREAM.get(part, set())
+
+
+def test_grading_is_reproducible_per_submission():
+    a = grade(SUBMISSIONS / "correct_loops")
+    b = grade(SUBMISSIONS / "correct_loops")
+    assert a.seed == b.seed
+    assert [r.passed for r in a.results] == [r.passed for r in b.results]
+
+
+def test_the_seed_depends_on_the_course_secret():
+    assert grade(SOLUTION_DIR, secret=b"one").seed != grade(SOLUTION_DIR, secret=b"two").seed

@@ -1,0 +1,84 @@
+"""The student release: in sync with solution/, no solution line in it, clear marker errors."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
+from grading.release.student_release import (
+    MarkerError,
+    release_differences,
+    solution_lines,
+    strip_solution,
+)
+
+
+def test_committed_release_is_what_nnkit_release_writes():
+    assert release_differences() == []
+
+
+def test_release_to_a_new_folder_matches(tmp_path):
+    from grading.release.student_release import write_release
+
+    write_release(tmp_path)
+    assert release_differences(tmp_path) == []
+    assert (tmp_path / "nnbasics" / "layers.py").read_text() == (
+        ASSIGNMENT_DIR / "nnbasics" / "layers.py"
+    ).read_text()
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SOLUTION_DIR / "nnbasics").glob("*.py")), ids=lambda p: p.name
+)
+def test_no_solution_line_survives(path):
+    released = (ASSIGNMENT_DIR / "nnbasics" / path.name).read_text()
+    leaked = {line for line in solution_lines(path.read_text()) if line in released}
+    assert leaked == set()
+    assert "BEGIN SOLUTION" not in released and "# STUB:" not in released
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ASSIGNMENT_DIR / "nnbasics").glob("*.py")), ids=lambda p: p.name
+)
+def test_stubs_are_valid_python_that_raise_not_implemented(path):
+    source = path.read_text()
+    ast.parse(source)
+    if path.name != "__init__.py":
+        assert "NotImplementedError" in source
+
+
+def test_strip_solution_replaces_region_by_stub():
+    source = (
+        "def f(x):\n"
+        "    # STUB: # Hint: double it.\n"
+        "    # STUB: raise NotImplementedError('Part 1: f')\n"
+        "    # BEGIN SOLUTION\n"
+        "    return 2 * x\n"
+        "    # END SOLUTION\n"
+    )
+    assert strip_solution(source) == (
+        "def f(x):\n    # Hint: double it.\n    raise NotImplementedError('Part 1: f')\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        (
+            "# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n",
+            "f.py:1: a solution region needs '# STUB: ' lines before it",
+        ),
+        ("# STUB: x = 0\n# BEGIN SOLUTION\nx = 1\n", "f.py: BEGIN SOLUTION is never closed"),
+        ("x = 1\n# END SOLUTION\n", "f.py:2: END SOLUTION without BEGIN SOLUTION"),
+        (
+            "# STUB: x = 0\n# BEGIN SOLUTION\n# BEGIN SOLUTION\n",
+            "f.py:3: BEGIN SOLUTION inside another region",
+        ),
+    ],
+)
+def test_marker_errors_name_file_and_line(source, error):
+    with pytest.raises(MarkerError) as info:
+        strip_solution(source, "f.py")
+    assert str(info.value) == error
