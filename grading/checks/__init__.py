@@ -1,4 +1,4 @@
-"""The API the hidden checks in `autograder/` are written against: registering a check,
-the `Student` handle, diagnoses, the reference solution and an unsandboxed in-process
-student for trusted code (mutants, exports).
+"""The API the hidden checks in `autograder/` are written against: registering a check
+(`suite.py`), the `Student` handle it receives, diagnoses (`diagnose.py`) and the reference
+solution (`reference.py`).
 """

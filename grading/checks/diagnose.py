@@ -13,7 +13,7 @@ A diagnosis is a `grading.results.failure.Failure` built by `compose`, in up to 
   inputs, only when the instructor turns it on: NNKIT_SHOW_EXPECTED=1 in the grader's
   environment, or `with expected_shown():` around grading;
 - the inputs ("random, seed S"), added by `with_inputs` when the check drew random inputs
-  (S is the submission's seed; `python -m grading.checks.unsandboxed PACKAGE` with that
+  (S is the submission's seed; `python -m grading.grade.unsandboxed PACKAGE` with that
   seed reproduces them).
 
 `SIGNATURES` holds the sentence of every known mistake; hints and tests use those exact

@@ -12,7 +12,7 @@ conditions and `break`/`continue` swaps. Each mutant is the original file with e
 one expression or statement replaced, so its diff is that one line.
 
 `run()` grades mutants with the hidden suite in parallel worker processes
-(`grading.checks.unsandboxed.LocalStudent`, in-process: mutants are our own trusted
+(`grading.grade.unsandboxed.LocalStudent`, in-process: mutants are our own trusted
 code), each with a timeout, checks of the mutated part first, stopping at the first failed check. A
 mutant
 is *killed* when it loses points (a failed check, an error, a timeout or a crash all
@@ -497,8 +497,8 @@ def _on_alarm(_signum: int, _frame: Any) -> None:
 def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: float) -> Outcome:
     """Grade one mutant in this process: the checks of its part first, stopping at the
     first one that fails."""
-    from grading.checks.unsandboxed import LocalStudent
     from grading.grade.one_submission import load_checks, run_checks
+    from grading.grade.unsandboxed import LocalStudent
 
     checks = _CHECKS or load_checks()
     ordered = [c for c in checks if c.part == module] + [c for c in checks if c.part != module]

@@ -8,7 +8,7 @@ Both exports are generated from the kit's single sources, never from copies kept
   marker rules; `# STUB:` hints stay as comments, the platform writes its own stub);
 - per part, one test cell with the public tests of `solution/tests/test_<part>.py` (worth
   0 points: they are the student's feedback), and the hidden suite of `autograder/`, run
-  through `grading.checks.unsandboxed.LocalStudent` against the notebook's functions and worth the
+  through `grading.grade.unsandboxed.LocalStudent` against the notebook's functions and worth the
   part's points from `grading/course/parts.py` (100 in all, check by check as `nnkit grade`).
 
 The hidden tests import the kit from a copy next to the export, `nnkit_hidden/` (the
@@ -632,7 +632,7 @@ def _run_checks(env: dict[str, Any], checks: list[Any], seed: int) -> list[Any]:
 def _notebook_student(env: dict[str, Any], seed: int) -> Iterator[Any]:
     """A LocalStudent whose `nnbasics` is the notebook's functions (in-process: no
     isolation at all, which is what the platforms offer)."""
-    from grading.checks.unsandboxed import LocalStudent
+    from grading.grade.unsandboxed import LocalStudent
 
     saved = {k: v for k, v in sys.modules.items() if k == "nnbasics" or k.startswith("nnbasics.")}
     empty = tempfile.mkdtemp(prefix="nnkit-notebook-")

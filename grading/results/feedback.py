@@ -20,8 +20,8 @@ import html
 import re
 from typing import Any
 
-from grading.results.failure import Failure, of_test
 from grading.course.parts import PARTS
+from grading.results.failure import Failure, of_test
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 

@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grading.grade.one_submission import GradeReport
 from grading.course.parts import PARTS
+from grading.grade.one_submission import GradeReport
 
 KIT_VERSION = "0.1.0"
 MAX_OUTPUT_CHARS = 90_000  # Gradescope truncates at 100,000

@@ -14,8 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from grading.results.failure import of_test
 from grading.course.parts import PARTS
+from grading.results.failure import of_test
 
 MAX_MESSAGE_CHARS = 1_000  # characters of the failure's `message` attribute (CI shows one line)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -19,8 +19,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grading.grade.one_submission import GradeReport
 from grading.course.parts import PARTS
+from grading.grade.one_submission import GradeReport
 from grading.results.gradescope import part_scores
 
 _CONTROLS = re.compile(

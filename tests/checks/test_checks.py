@@ -12,9 +12,9 @@ import pytest
 from buggy import BY_NAME, build
 
 from grading.checks.suite import Check
-from grading.checks.unsandboxed import LocalStudent
 from grading.course.paths import SOLUTION_DIR
 from grading.grade.one_submission import load_checks, run_checks
+from grading.grade.unsandboxed import LocalStudent
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
 

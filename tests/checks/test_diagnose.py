@@ -10,8 +10,8 @@ from buggy import BY_NAME, VARIANTS, Variant, build
 
 from grading.checks import diagnose
 from grading.checks.diagnose import SIGNATURES, signature_of
-from grading.checks.unsandboxed import LocalStudent
 from grading.grade.one_submission import CheckResult, grade, load_checks, run_checks
+from grading.grade.unsandboxed import LocalStudent
 from grading.results.failure import Failure
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grading.checks.suite import StudentError
-from grading.checks.unsandboxed import LocalStudent
 from grading.confined import wire
 from grading.confined.worker import number_arrays, run_graph
 from grading.course.paths import SOLUTION_DIR
+from grading.grade.unsandboxed import LocalStudent
 from grading.sandbox.client import StudentClient
 
 

@@ -3,7 +3,6 @@ report with its plots."""
 
 from __future__ import annotations
 
-from support import GRADESCOPE_SCHEMA
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,11 +10,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from buggy import BY_NAME, build
+from support import GRADESCOPE_SCHEMA
 
 from grading.checks.diagnose import SIGNATURES
-from grading.checks.unsandboxed import LocalStudent
 from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 from grading.grade.one_submission import GradeReport, grade, load_checks, run_checks
+from grading.grade.unsandboxed import LocalStudent
 from grading.results.class_report import summarize, write_class_report
 from grading.results.failure import Failure
 from grading.results.feedback import failure_markdown, html_page, md_escape, with_markdown

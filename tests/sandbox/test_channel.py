@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from grading.checks.suite import StudentError
-from grading.checks.unsandboxed import LocalStudent
 from grading.confined.wire import Probe
 from grading.grade.one_submission import sandboxed_student
+from grading.grade.unsandboxed import LocalStudent
 from grading.sandbox.workers import Limits
 
 FAST = Limits(call_timeout=2.0)

@@ -2,7 +2,7 @@
 
 It runs the package in THIS process (no isolation at all), through the same worker
 session and wire format as the sandbox, so a check behaves the same as when graded.
-Never use it on untrusted code. `python -m grading.checks.unsandboxed PACKAGE_PARENT` runs the suite
+Never use it on untrusted code. `python -m grading.grade.unsandboxed PACKAGE_PARENT` runs the suite
 and prints PASS/FAIL per check.
 """
 
