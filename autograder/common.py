@@ -40,7 +40,7 @@ from grading.checks.suite import check as register_check
 from grading.confined.wire import Handle
 
 GRAD_TOL = 1e-6
-"""Largest relative error (DESIGN.md's definition) of an analytic gradient against the
+"""Largest relative error (docs/DESIGN.md's definition) of an analytic gradient against the
 grader's float64 central differences (h = 1e-5). Correct code scores about 1e-9 here (on
 inputs drawn by `conditioned`); every mistake we know of scores above 1e-3."""
 

@@ -20,7 +20,7 @@ recvfrom sendto write); with the hostile corpus, 60. Of the latter, those the co
 needs to be graded honestly are allowed; those only an attack makes (mount, socket,
 socketpair, unshare, vfork, set*id, ...) are not. The list also holds calls this run does
 not make but ordinary standard-library code does (threads, select, temporary files,
-os.walk, clocks: see tests/test_isolation.py's honest standard-library test); this script
+os.walk, clocks: see tests/sandbox/test_isolation.py's honest standard-library test); this script
 prints them as "allowed but not seen".
 """
 

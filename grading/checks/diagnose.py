@@ -4,7 +4,7 @@ the wrong answer matches.
 A diagnosis is a `grading.results.failure.Failure` built by `compose`, in up to four parts:
 
 - the summary names the function, its input shapes (the check's `what`) and the size and
-  place of the error (max absolute error, its index, max relative error as DESIGN.md
+  place of the error (max absolute error, its index, max relative error as docs/DESIGN.md
   defines it), e.g. "<what> is wrong in 12 of 20 entries: the largest error is 0.53 at
   index (2, 1) (relative error 0.98)";
 - the likely mistake, when the answer matches a known wrong one: a check-specific hint, or
@@ -208,7 +208,7 @@ def fmt_index(idx: tuple[int, ...]) -> str:
 
 
 def rel_errors(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Elementwise |a-b| / max(1e-8, |a|+|b|) (DESIGN.md's relative error)."""
+    """Elementwise |a-b| / max(1e-8, |a|+|b|) (docs/DESIGN.md's relative error)."""
     with np.errstate(all="ignore"):
         return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from grading.checks.loader import load_package
 from grading.course.paths import SOLUTION_PACKAGE
-from grading.grade.loader import load_package
 
 PACKAGE = "nnkit_reference"
 

@@ -224,7 +224,7 @@ def expect_tuple(value: Any, length: int, what: str) -> tuple[Any, ...]:
 
 
 def relative_error(a: Any, b: Any) -> float:
-    """max |a-b| / max(1e-8, |a|+|b|), elementwise then the max (DESIGN.md)."""
+    """max |a-b| / max(1e-8, |a|+|b|), elementwise then the max (docs/DESIGN.md)."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))

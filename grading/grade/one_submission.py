@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from grading.checks.loader import load_package
 from grading.checks.suite import CHECKS, Check, CheckFailed, Student
 from grading.course.parts import PARTS_BY_MODULE
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
-from grading.grade.loader import load_package
 from grading.results.failure import Failure
 from grading.sandbox import privileges, untrusted
 from grading.sandbox.sandboxed_student import RemoteStudent

@@ -31,7 +31,7 @@ from grading.course.paths import KIT_ROOT
 BOOT = Path(__file__).resolve().parents[1] / "confined" / "boot.py"
 
 # Standard-library modules a submission may reasonably import; loaded before the worker
-# drops privileges so that honest imports never fail (DESIGN.md, rule 7).
+# drops privileges so that honest imports never fail (docs/DESIGN.md, rule 8).
 PRELOAD = (
     "abc array bisect collections collections.abc contextlib copy dataclasses decimal "
     "enum fractions functools heapq itertools json logging math numbers operator random "
