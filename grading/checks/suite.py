@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from grading.course.parts import PARTS_BY_MODULE
+from grading.course.assignment import AssignmentError, assignment, display_path
 from grading.results.failure import Failure
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -97,16 +97,28 @@ CHECKS: list[Check] = []
 def check(
     part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
-    """Register a hidden test for `part` (a module name of nnbasics) worth `points`.
+    """Register a hidden test for `part` (a part's module, solution/assignment.toml) worth
+    `points`.
 
     Its title is the first line of its docstring; slide examples are usually `visible`.
+    A part the assignment does not list is an AssignmentError naming the check's file.
     """
-    if part not in PARTS_BY_MODULE:
-        raise ValueError(f"unknown part {part!r}")
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
 
     def register(func: Callable[[Student], None]) -> Callable[[Student], None]:
+        course = assignment()
+        if part not in course.modules:
+            where = display_path(func.__code__.co_filename)
+            raise AssignmentError(
+                f"{where}: check {func.__name__} names part {part!r}, which {course.source} "
+                f"does not list (parts: {', '.join(course.modules)})"
+            )
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            where = display_path(func.__code__.co_filename)
+            raise AssignmentError(
+                f"{where}: check {func.__name__}: points should be a number >= 0, got {points!r}"
+            )
         doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
         CHECKS.append(Check(func.__name__, doc, part, float(points), visibility, tuple(tags), func))
         return func

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from grading.checks.loader import load_package
-from grading.checks.suite import CHECKS, Check, CheckFailed, Student
-from grading.course.parts import PARTS_BY_MODULE
+from grading.checks.points import load_suite
+from grading.checks.suite import Check, CheckFailed, Student
+from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.results.failure import Failure
 from grading.sandbox import privileges, untrusted
@@ -88,9 +88,7 @@ class GradeReport:
 def load_checks() -> list[Check]:
     """Import the hidden suite (once) and return its checks in part order."""
     suite_version()  # pinned to the suite as it is imported now
-    load_package("autograder", AUTOGRADER_DIR)  # registers every check
-
-    return sorted(CHECKS, key=lambda c: PARTS_BY_MODULE[c.part].number)
+    return load_suite()  # points checked against solution/assignment.toml
 
 
 @functools.cache
@@ -237,8 +235,9 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     """Run each check with a fresh generator; any grader-side surprise fails only it."""
     results = []
     counters: dict[str, int] = {}
+    course = assignment()
     for chk in checks:
-        part = PARTS_BY_MODULE[chk.part]
+        part = course.part(chk.part)
         counters[chk.part] = counters.get(chk.part, 0) + 1
         number = f"{part.number}.{counters[chk.part]}"
         student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])

@@ -57,7 +57,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from grading.course.parts import PARTS
+from grading.checks.points import scored_parts
 from grading.grade.one_submission import (
     default_secret,
     grade,
@@ -599,7 +599,7 @@ def feedback_markdown(sub: Submission, document: dict[str, Any], error: str = ""
         return "\n".join(lines)
     tests = document.get("tests", [])
     lines += ["| Part | Points | Possible |", "|:--|--:|--:|"]
-    for part in PARTS:
+    for part in scored_parts():
         mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
         earned = sum(float(t.get("score", 0)) for t in mine)
         possible = sum(float(t.get("max_score", 0)) for t in mine) if mine else part.points
@@ -651,9 +651,10 @@ def print_summary(
     """One row per submission of the run (id, name, points per part, total, error), then
     the counts and where the gradebook is. Fits an 80-column terminal."""
     console = console or Console(highlight=False)
+    parts = scored_parts()
     table = Table(
         title=escape(title),
-        caption="Parts: " + ", ".join(f"{p.number} {p.module}" for p in PARTS),
+        caption="Parts: " + ", ".join(f"{p.number} {p.module}" for p in parts),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=0,
@@ -661,8 +662,9 @@ def print_summary(
     widest = max((len(row.submission_id) for row in summary.rows), default=10)
     table.add_column("Submission", overflow="fold", min_width=min(widest, 16))
     table.add_column("Name", ratio=1, overflow="fold", min_width=8)
-    for part in PARTS:
-        table.add_column(f"{part.number}\n/{part.points}", justify="right", no_wrap=True)
+    for part in parts:
+        header = f"{part.number}\n/{format_points(part.points)}"
+        table.add_column(header, justify="right", no_wrap=True)
     possible = max((row.max_total for row in summary.rows), default=100.0)
     table.add_column(f"Total\n/{format_points(possible)}", justify="right", no_wrap=True)
     table.add_column("Error", ratio=2, overflow="fold", min_width=10)

@@ -1,4 +1,4 @@
-"""The notebook handout `assignment/nnbasics.ipynb`, built from `solution/notebook.py`.
+"""The notebook handout `assignment/<package>.ipynb`, built from `solution/notebook.py`.
 
 `solution/notebook.py` is a Python file of cells, one marker line each:
 
@@ -9,7 +9,7 @@
     # %% [check] MODULE        where part MODULE is checked (left empty)
 
 Lines before the first marker are the file's own header. The handout (`build_notebook`)
-turns `[solution] layers` into a note saying which functions of `nnbasics/layers.py` to
+turns `[solution] layers` into a note saying which functions of `<package>/layers.py` to
 write and `[check] layers` into `check("layers")`, which runs `tests/test_layers.py`;
 `grading.release.exports` turns the same file into nbgrader and otter-grader notebooks. Nothing
 here imports nbformat: the JSON is written directly, deterministically (no outputs, no
@@ -30,11 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading.course.parts import PARTS, PARTS_BY_MODULE
+from grading.checks.points import scored_parts
+from grading.course.assignment import assignment
 from grading.course.paths import SOLUTION_DIR
 
 NOTEBOOK_SOURCE = SOLUTION_DIR / "notebook.py"
-NOTEBOOK_NAME = "nnbasics.ipynb"
+
+
+def notebook_name() -> str:
+    """`<package>.ipynb`: the notebook's file name, for the handout and the exports."""
+    return f"{assignment().package}.ipynb"
+
 
 MARKER_RE = re.compile(r"^# %%(?: \[(?P<kind>\w+)\](?: (?P<arg>\w+))?)?\s*$")
 KINDS = ("code", "markdown", "setup", "solution", "check")
@@ -99,7 +105,7 @@ def _make_cell(marker: tuple[str, str | None, int], body: list[str], filename: s
     while body and not body[-1].strip():
         body.pop()
     if kind in ("solution", "check"):
-        if arg not in PARTS_BY_MODULE:
+        if arg not in assignment().modules:
             raise NotebookSourceError(f"{where}: [{kind}] needs a part's module, got {arg!r}")
     elif arg is not None:
         raise NotebookSourceError(f"{where}: [{kind}] takes no argument")
@@ -127,7 +133,7 @@ def _check_structure(cells: list[SourceCell], filename: str) -> None:
         raise NotebookSourceError(f"{filename}: needs exactly one [setup] cell")
     for kind in ("solution", "check"):
         modules = [cell.module for cell in cells if cell.kind == kind]
-        expected = [part.module for part in PARTS]
+        expected = list(assignment().modules)
         if modules != expected:
             raise NotebookSourceError(
                 f"{filename}: [{kind}] cells should be {expected} in this order, got {modules}"
@@ -145,12 +151,12 @@ def read_source(path: Path = NOTEBOOK_SOURCE) -> list[SourceCell]:
 
 
 def stubbed_names(module: str) -> list[str]:
-    """The names in `solution/nnbasics/<module>.py` the student writes: top-level functions,
+    """The names in `solution/<package>/<module>.py` the student writes: top-level functions,
     classes (with their methods, as `Value.__add__`) and constants that hold a solution
     region, in file order."""
     from grading.release.student_release import BEGIN  # release.py imports this module
 
-    source = (SOLUTION_DIR / "nnbasics" / f"{module}.py").read_text(encoding="utf-8")
+    source = (SOLUTION_DIR / assignment().package / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines()
     region_lines = {i for i, line in enumerate(lines, start=1) if line.strip() == BEGIN}
     tree = ast.parse(source)
@@ -241,7 +247,7 @@ def function_sources(*functions: Callable[..., Any]) -> str:
 
 
 def build_notebook() -> str:
-    """`assignment/nnbasics.ipynb`: the walk-through that uses the student's package."""
+    """`assignment/<package>.ipynb`: the walk-through that uses the student's package."""
     cells: list[dict[str, Any]] = []
     for cell in read_source():
         if cell.kind == "markdown":
@@ -259,9 +265,12 @@ def build_notebook() -> str:
 
 
 def _handout_task(module: str) -> str:
-    part = PARTS_BY_MODULE[module]
+    course = assignment()
+    part = course.part(module)
+    points = next(p.points for p in scored_parts() if p.module == module)
     return (
-        f"**Your turn (Part {part.number}, {part.points} points).** In `nnbasics/{module}.py`, "
+        f"**Your turn (Part {part.number}, {points:g} points).** "
+        f"In `{course.package}/{module}.py`, "
         f"implement {_code_list(stubbed_names(module))}. Each docstring says what goes in and "
         "what comes out; a hint sits just above each `raise NotImplementedError`. Save the "
         "file and run the cells below: they use your new code without a restart."
@@ -269,12 +278,14 @@ def _handout_task(module: str) -> str:
 
 
 def handout_setup() -> str:
+    course = assignment()
     return "\n".join(
         [
             "# Run this cell first. It sets up three things:",
-            "# - autoreload: the cells use your latest code in nnbasics/ once you save a file;",
+            f"# - autoreload: the cells use your latest code in {course.package}/ once you save "
+            "a file;",
             "# - a function you have not written yet stops a cell with one line naming it;",
-            '# - check("activations") runs the public tests of one part and sums them up.',
+            f'# - check("{course.modules[0]}") runs the public tests of one part and sums them up.',
             "%load_ext autoreload",
             "%autoreload 2",
             "",
@@ -292,8 +303,6 @@ def handout_setup() -> str:
 def show_short_error(shell, etype, value, tb, tb_offset=None):
     """Show a NotImplementedError as one line that says which function to write, and any
     other exception registered with this handler as its message alone."""
-    import os
-
     if not issubclass(etype, NotImplementedError):
         shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
         return
@@ -301,8 +310,9 @@ def show_short_error(shell, etype, value, tb, tb_offset=None):
         tb = tb.tb_next
     code = tb.tb_frame.f_code if tb is not None else None
     name = getattr(code, "co_qualname", getattr(code, "co_name", "<module>"))
-    filename = getattr(code, "co_filename", "").replace(os.sep, "/")
-    where = f" (nnbasics/{os.path.basename(filename)})" if "/nnbasics/" in filename else ""
+    # "package.module" for the student's package; "__main__" for a notebook cell.
+    module = tb.tb_frame.f_globals.get("__name__", "") if tb is not None else ""
+    where = f" ({module.replace('.', '/')}.py)" if "." in module else ""
     if str(value):
         message = f"{value}{where}, then run this cell again"
     elif name == "<module>":

@@ -20,7 +20,7 @@ import html
 import re
 from typing import Any
 
-from grading.course.parts import PARTS
+from grading.course.assignment import assignment
 from grading.results.failure import Failure, of_test
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
@@ -66,7 +66,7 @@ def summary_markdown(document: dict[str, Any]) -> str:
     """The score per part and the total as a Markdown table, from a results.json document."""
     tests = document.get("tests", [])
     rows = ["| Part | Points | Possible |", "|:--|--:|--:|"]
-    for part in PARTS:
+    for part in assignment().parts:
         mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
         earned = sum(float(t.get("score", 0)) for t in mine)
         possible = sum(float(t.get("max_score", 0)) for t in mine)
@@ -149,7 +149,7 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
     possible = sum(float(t.get("max_score", 0)) for t in tests)
     parts_rows = []
     sections = []
-    for part in PARTS:
+    for part in assignment().parts:
         mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
         earned = sum(float(t.get("score", 0)) for t in mine)
         total = sum(float(t.get("max_score", 0)) for t in mine)

@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from grading.course.parts import PARTS
+from grading.course.assignment import assignment
 
-PART_COLUMNS: tuple[str, ...] = tuple(f"{part.number} {part.module}" for part in PARTS)
+PART_COLUMNS: tuple[str, ...] = tuple(f"{part.number} {part.module}" for part in assignment().parts)
 """Per-part column names, in part order: "1 activations", ..., "8 train"."""
 
 CSV_COLUMNS: tuple[str, ...] = ("id", "name", "email", *PART_COLUMNS, "total", "error")

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grading.course.parts import PARTS
+from grading.course.assignment import assignment
 from grading.grade.one_submission import GradeReport
 
 KIT_VERSION = "0.1.0"
@@ -22,7 +22,7 @@ MAX_OUTPUT_CHARS = 90_000  # Gradescope truncates at 100,000
 def part_scores(report: GradeReport) -> list[tuple[str, float, float]]:
     """`(part title, earned, possible)` for each part, in order."""
     rows = []
-    for part in PARTS:
+    for part in assignment().parts:
         mine = [r for r in report.results if r.check.part == part.module]
         earned = sum(r.score for r in mine)
         possible = sum(r.check.points for r in mine)

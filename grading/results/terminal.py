@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grading.course.parts import PARTS
+from grading.course.assignment import assignment
 from grading.grade.one_submission import GradeReport
 from grading.results.gradescope import part_scores
 
@@ -66,9 +66,12 @@ def print_class_table(
     console = console or Console(highlight=False, width=120)
     table = Table(title="nnkit: sample submissions", box=box.SIMPLE_HEAD)
     table.add_column("Submission", no_wrap=True)
-    for part in PARTS:
-        table.add_column(f"P{part.number}\n/{part.points}", justify="right")
-    table.add_column("Total\n/100", justify="right")
+    # Each part's possible points, from the checks graded (the same for every report).
+    possible = [p for _t, _e, p in part_scores(reports[0][1])] if reports else []
+    for part, points in zip(assignment().parts, possible):
+        table.add_column(f"P{part.number}\n/{points:g}", justify="right")
+    total = reports[0][1].max_score if reports else 0
+    table.add_column(f"Total\n/{total:g}", justify="right")
     table.add_column("Time", justify="right", no_wrap=True)
     for name, report in reports:
         cells = [f"{earned:g}" for _t, earned, _p in part_scores(report)]
@@ -79,4 +82,4 @@ def print_class_table(
             f"{report.seconds:.1f} s",
         )
     console.print(table)
-    console.print("  ".join(f"P{p.number} {p.module}" for p in PARTS))
+    console.print("  ".join(f"P{p.number} {p.module}" for p in assignment().parts))

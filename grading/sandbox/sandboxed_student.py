@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from grading.checks.suite import StudentError
+from grading.course.assignment import assignment
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
 from grading.sandbox.client import Callback, StudentClient
@@ -130,15 +131,16 @@ def student_error(name: str, error: Any) -> StudentError:
     if fault is None:
         return StudentError(f"{name} failed", kind="crashed")
     module, _, attr = name.partition(".")
+    package = assignment().package
     text, where = fault.message, fault.where
     if fault.kind == "NotImplementedError":
         return StudentError(
             Failure(f"{name} is not implemented yet", where=where), kind="not_implemented"
         )
     if fault.kind in IMPORT_ERRORS:
-        summary = f"nnbasics/{module}.py could not be imported: {fault.kind}"
+        summary = f"{package}/{module}.py could not be imported: {fault.kind}"
         return StudentError(Failure(summary, student_text=text, where=where), kind="import_failed")
-    if fault.kind == "AttributeError" and text == f"nnbasics/{module}.py has no {attr!r}":
+    if fault.kind == "AttributeError" and text == f"{package}/{module}.py has no {attr!r}":
         return StudentError(text, kind="missing_name")  # exactly the worker's lookup words
     summary = f"{name} raised {fault.kind}"
     return StudentError(Failure(summary, student_text=text, where=where), kind="raised")

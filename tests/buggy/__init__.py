@@ -12,7 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.course.paths import SOLUTION_PACKAGE
+from grading.course.paths import solution_package
+
+SOLUTION_PACKAGE = solution_package()  # solution/<package>/
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from grading.course.parts import PARTS
+
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.one_submission import grade, load_checks
 from grading.results.gradescope import part_scores

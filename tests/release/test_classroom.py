@@ -12,8 +12,10 @@ import sys
 import pytest
 import yaml
 
-from grading.course.parts import PARTS
+from grading.checks.points import scored_parts
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 WORKFLOW = ASSIGNMENT_DIR / ".github" / "workflows" / "classroom.yml"
 

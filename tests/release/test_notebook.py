@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.course.parts import PARTS
+from grading.checks.points import scored_parts
 from grading.course.paths import SOLUTION_DIR
 from grading.release.notebook import (
     NOTEBOOK_SOURCE,
@@ -21,6 +21,8 @@ from grading.release.notebook import (
     stubbed_names,
 )
 from grading.release.student_release import build_release, solution_lines
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 PLOTS = NOTEBOOK_SOURCE.read_text(encoding="utf-8").count("plt.show()")
 
