@@ -93,8 +93,7 @@ def _files_of(checks: Sequence[Check]) -> str:
     """The checks files that hold `checks`, as the kit names them."""
     files = []
     for chk in checks:
-        source = inspect.getsourcefile(chk.func) or "autograder"
-        name = display_path(source)
+        name = display_path(inspect.unwrap(chk.func).__code__.co_filename)
         if name not in files:
             files.append(name)
     return " and ".join(files)

@@ -20,6 +20,7 @@ live in autograder/common.py, beside the diagnoses they use.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -109,13 +110,13 @@ def check(
     def register(func: Callable[[Student], None]) -> Callable[[Student], None]:
         course = assignment()
         if part not in course.modules:
-            where = display_path(func.__code__.co_filename)
+            where = _file_of(func)
             raise AssignmentError(
                 f"{where}: check {func.__name__} names part {part!r}, which {course.source} "
                 f"does not list (parts: {', '.join(course.modules)})"
             )
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-            where = display_path(func.__code__.co_filename)
+            where = _file_of(func)
             raise AssignmentError(
                 f"{where}: check {func.__name__}: points should be a number >= 0, got {points!r}"
             )
@@ -124,6 +125,11 @@ def check(
         return func
 
     return register
+
+
+def _file_of(func: Callable[..., Any]) -> str:
+    """The file a check is written in (through any decorator), as the kit names it."""
+    return display_path(inspect.unwrap(func).__code__.co_filename)
 
 
 @dataclass

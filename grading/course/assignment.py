@@ -119,11 +119,18 @@ def load_assignment(path: Path) -> Assignment:
     """Read and check an assignment file; AssignmentError (one line) on any mistake."""
     where = display_path(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AssignmentError(f"{where}: not found (the kit needs its assignment file)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AssignmentError(f"{where}: cannot be read: {exc}") from None
+    return parse_assignment(text, where)
+
+
+def parse_assignment(text: str, where: str) -> Assignment:
+    """Check the text of an assignment file (`where` names it in messages)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise AssignmentError(f"{where}: not valid TOML: {exc}") from None
     return _assignment(data, where)
