@@ -162,7 +162,7 @@ class Student(Protocol):
     touched: set[str]
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-        """Call `nnbasics.<module>.<name>` (or a constant when it takes no call, see `get`)."""
+        """Call `<package>.<module>.<name>` (or a constant when it takes no call, see `get`)."""
         ...
 
     def get(self, target: str) -> Any:

@@ -255,7 +255,7 @@ class Session:
             programs = request.get("programs")
             if type(programs) is not list or not all(type(p) is list for p in programs):
                 raise ValueError("malformed graph program")
-            value_class = self.lookup("graph.Value")
+            value_class = self.lookup(str(request.get("target", "")))  # e.g. "graph.Value"
             return [self.store(apply_ops(value_class, ops, self._node)) for ops in programs]
         reads, release = request.get("reads"), request.get("release")
         if type(reads) is not list or type(release) is not list:

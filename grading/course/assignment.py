@@ -54,7 +54,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Course:
-    """The course the assignment belongs to: its code (e.g. "DD2418") and lectures."""
+    """The course the assignment belongs to: its code (e.g. "CS101") and lectures."""
 
     code: str
     lectures: tuple[str, ...]

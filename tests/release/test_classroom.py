@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from grading.checks.points import scored_parts
+from grading.checks.points import scored_parts, total_points
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
 
 PARTS = scored_parts()  # the parts with their points, from the assignment's data
@@ -29,7 +29,7 @@ def test_one_step_per_part_with_its_points():
     steps = grader_steps()
     assert [s["with"]["test-name"] for s in steps] == [f"Part {p.number} {p.module}" for p in PARTS]
     assert [s["with"]["max-score"] for s in steps] == [p.points for p in PARTS]
-    assert sum(s["with"]["max-score"] for s in steps) == 100
+    assert sum(s["with"]["max-score"] for s in steps) == total_points(PARTS)
 
 
 def test_the_reporter_adds_up_every_step():
