@@ -172,10 +172,9 @@ def solution_module(part: NewPart) -> str:
         """Part {part.number}: {part.title}.
 
         TODO: what this part computes, with the shapes of its inputs and outputs. The
-        example below (half the sum of squares and its gradient) shows the conventions:
-        each function a student writes has `# STUB: ` lines (what the release shows
-        instead: a hint and a NotImplementedError naming the part) just before its
-        `# BEGIN SOLUTION` ... `# END SOLUTION` region.
+        example below (half the sum of squares and its gradient) shows the conventions
+        of docs/AUTHORING.md: stub lines (the hint and the NotImplementedError students
+        see) just before each solution region.
         """
 
         import numpy as np
