@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -111,7 +112,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.common import check, expect_grad, expect_values, gradcheck_problem
+from autograder.common import (
+    check,
+    expect_grad,
+    expect_number,
+    expect_values,
+    gradcheck_problem,
+)
 from grading.checks.reference import ref
 from grading.checks.suite import Student, numerical_gradient
 
@@ -123,7 +130,7 @@ def _draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return rng.normal(size=(5, 4)), np.eye(4)[rng.integers(0, 4, 5)]
 
 
-@check(PART, points=1.5, tags=("random",))
+@check(PART, points=1, tags=("random",))
 def softmax_random(student: Student) -> None:
     """softmax: right probabilities on random (5, 4) scores"""
     Z, _ = _draw(student.rng)
@@ -131,7 +138,17 @@ def softmax_random(student: Student) -> None:
     expect_values(P, ref.softmax.softmax(Z), "softmax(Z) for Z of shape (5, 4)")
 
 
-@check(PART, points=1.5, tags=("gradcheck", "random"))
+@check(PART, points=1, tags=("random",))
+def categorical_cross_entropy_random(student: Student) -> None:
+    """categorical_cross_entropy: right value on random (5, 4) probabilities"""
+    Z, Y = _draw(student.rng)
+    P = ref.softmax.softmax(Z)
+    loss = student.call("softmax.categorical_cross_entropy", P, Y)
+    expected = ref.softmax.categorical_cross_entropy(P, Y)
+    expect_number(loss, expected, "categorical_cross_entropy(P, Y) for P of shape (5, 4)", m=5)
+
+
+@check(PART, points=1, tags=("gradcheck", "random"))
 def softmax_cross_entropy_gradient(student: Student) -> None:
     """softmax_cross_entropy_grad: passes the gradient check on random (5, 4) scores"""
 
@@ -180,6 +197,7 @@ def nnkit(kit: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess
     """`nnkit ARGS` on the copy, in a fresh process (the engine reads the copy's files)."""
     env = {**os.environ, "NNKIT_ROOT": str(kit), "NNKIT_SECRET": "walkthrough-secret"}
     env["PYTHONPATH"] = str(kit)
+    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "grading.cli", *args],
         cwd=kit,
@@ -188,6 +206,7 @@ def nnkit(kit: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess
         text=True,
         timeout=900,
     )
+    print(f"nnkit {' '.join(args[:2])}: {time.perf_counter() - started:.1f} s")  # with -s
     if ok:
         assert proc.returncode == 0, f"nnkit {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
     return proc
@@ -200,8 +219,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_the_authoring_guide_walked_through_on_a_copy(tmp_path):
-    kit = kit_copy(tmp_path / "kit")
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory) -> Path:
+    """The copy of the kit after the guide's edits and `nnkit release`."""
+    kit = kit_copy(tmp_path_factory.mktemp("walk") / "kit")
     toml = kit / "solution" / "assignment.toml"
 
     # Adding a part: the scaffold, then the part's real code, tests and checks.
@@ -272,6 +293,11 @@ def test_the_authoring_guide_walked_through_on_a_copy(tmp_path):
     assert "### Part 8: Training with gradient descent (10 points)" in readme
     assert "DD2418" not in (kit / "assignment" / "README.md").read_text().split("## Set up")[1]
     nnkit(kit, "release", "--check")
+    return kit
+
+
+def test_the_walked_kit_grades_exports_bundles_and_mutates(walked, tmp_path):
+    kit = walked
     solution = nnkit(
         kit, "grade", "--local", "--quiet", "--results", str(tmp_path / "s.json"), "solution"
     )
@@ -301,6 +327,7 @@ def test_the_authoring_guide_walked_through_on_a_copy(tmp_path):
     assert re.search(r"^\d+ of \d+ non-equivalent mutants killed", mutants.stdout, re.M), (
         mutants.stdout
     )
+    print(mutants.stdout.splitlines()[-1])
     unknown = nnkit(kit, "mutants", "--part", "sofmax", ok=False)
     assert unknown.stderr.startswith("nnkit: error: solution/assignment.toml: no part has module")
 
@@ -317,6 +344,32 @@ def test_the_authoring_guide_walked_through_on_a_copy(tmp_path):
     assert not [p for p in paths if p.startswith("grading/")]
     outside = [p for p in paths if not any(fnmatch.fnmatch(p, pat) for pat in patterns)]
     assert outside == [], f"edited files docs/AUTHORING.md does not name: {outside}"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("NNKIT_SLOW"), reason="set NNKIT_SLOW=1 to run")
+def test_the_walked_kits_notebook_runs_with_the_new_part(walked, tmp_path):
+    """Slow: 70 to 90 s measured on a loaded 2-core machine (XOR training, plots, a kernel)."""
+    kit = walked
+    # The notebook runs top to bottom on the solution, the new part's check included.
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    handout = tmp_path / "handout"
+    shutil.copytree(kit / "assignment", handout)
+    shutil.rmtree(handout / PACKAGE)
+    shutil.copytree(kit / "solution" / PACKAGE, handout / PACKAGE)
+    notebook = (kit / "assignment" / f"{PACKAGE}.ipynb").read_text(encoding="utf-8")
+    nb = nbformat.reads(notebook, as_version=4)
+    started = time.perf_counter()
+    nbclient.NotebookClient(
+        nb, timeout=300, resources={"metadata": {"path": str(handout)}}
+    ).execute()
+    print(f"the notebook: {time.perf_counter() - started:.1f} s")
+    printed = "".join(
+        out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+    )
+    assert "Part 9 softmax" in printed, printed[-2000:]
 
 
 @pytest.mark.parametrize("pattern", ["solution/assignment.toml", "autograder/checks_*.py"])
