@@ -435,7 +435,7 @@ def mutants(
     parts: tuple[str, ...],
 ) -> None:
     """Mutation-test the hidden suite: grade small changes to the solution package and list
-    the mutants that still score 100, with their diffs."""
+    the mutants that still get full marks, with their diffs."""
     from grading.course.assignment import assignment
     from grading.mutants.runner import (
         EQUIVALENT_FILE,
