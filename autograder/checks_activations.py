@@ -1,4 +1,4 @@
-"""Part 1 (10 points): sigmoid, tanh, ReLU and their derivatives."""
+"""Part 1: sigmoid, tanh, ReLU and their derivatives."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Part 4 (15 points): a scalar `Value` that backpropagates through a computational graph.
+"""Part 4: a scalar `Value` that backpropagates through a computational graph.
 
 Graphs are sent as small programs (see `Student.graph`): ("value", x) makes a leaf, later
 ops refer to earlier nodes by index. The worker makes each node with one Python operation

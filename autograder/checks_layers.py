@@ -1,4 +1,4 @@
-"""Part 5 (15 points): dense and activation layers, forward and backward.
+"""Part 5: dense and activation layers, forward and backward.
 
 Caches are whatever the student's forward functions return: they are handed back to the
 student's backward functions untouched (tests never look inside them).

@@ -1,4 +1,4 @@
-"""Part 2 (10 points): the mean binary cross-entropy and its gradient."""
+"""Part 2: the mean binary cross-entropy and its gradient."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Part 6 (15 points): a feed-forward network, the slide's XOR network, collapsing linear
+"""Part 6: a feed-forward network, the slide's XOR network, collapsing linear
 layers, and backpropagation through many layers."""
 
 from __future__ import annotations

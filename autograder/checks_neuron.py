@@ -1,4 +1,4 @@
-"""Part 3 (12 points): one neuron (binary logistic regression), its loss and gradient, AND."""
+"""Part 3: one neuron (binary logistic regression), its loss and gradient, AND."""
 
 from __future__ import annotations
 

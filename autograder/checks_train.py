@@ -1,4 +1,4 @@
-"""Part 8 (13 points): init_params, predict and train (full-batch gradient descent).
+"""Part 8: init_params, predict and train (full-batch gradient descent).
 
 The order of random draws is the student's choice, so nothing here depends on a
 particular draw: init_params is judged by shapes, zero biases, scale and determinism;
