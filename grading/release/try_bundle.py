@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Set by the scripts themselves or by the try; a value in the caller's environment would
 # make the try differ from Gradescope.
 NOT_PASSED_ON = ("AUTOGRADER_ROOT", "NNKIT_ROOT", "NNKIT_PYTHON", VENV_ENV)
+
+
+# What reading a damaged zip entry raises (zlib's own error for broken deflate data).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 
 
 class TryError(Exception):
@@ -94,7 +99,11 @@ def try_bundle(bundle: Path, submission: Path, *, cache: Path | None = None) -> 
     root = Path(tempfile.mkdtemp(prefix="nnkit-try-"))
     with zipfile.ZipFile(bundle) as zf:
         zf.extractall(root / "source")
-    lay_out_submission(submission, root / "submission")
+    try:
+        lay_out_submission(submission, root / "submission")
+    except TryError:
+        shutil.rmtree(root)  # nothing ran: nothing to keep
+        raise
     (root / "results").mkdir()
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
     secret = bundle_secret(load_config(root / "source"))
@@ -108,15 +117,20 @@ def try_bundle(bundle: Path, submission: Path, *, cache: Path | None = None) -> 
         setup_seconds = _setup(root, env)
         os.utime(venv)  # used now: the newest, for _forget_old_venvs
         started = time.monotonic()
-        proc = subprocess.run(
-            ["bash", str(root / "run_autograder")],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT_SECONDS,
-            check=False,
-        )
+        try:
+            proc = subprocess.run(
+                ["bash", str(root / "run_autograder")],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise TryError(
+                f"run_autograder took more than {RUN_TIMEOUT_SECONDS:g} s (Gradescope's limit)"
+            ) from None
         run_seconds = time.monotonic() - started
         (root / "run_autograder.log").write_text(proc.stdout + proc.stderr)
     _forget_old_venvs(venvs)
@@ -171,6 +185,13 @@ def check_bundle(bundle: Path) -> None:
         raise TryError(f"{bundle} is not a zip file")
     with zipfile.ZipFile(bundle) as zf:
         missing = [name for name in ENTRIES if name not in set(zf.namelist())]
+        for info in [] if missing else zf.infolist():
+            try:
+                with zf.open(info) as entry:
+                    while entry.read(1 << 20):  # checks the CRC at the end
+                        pass
+            except UNREADABLE:
+                raise TryError(f"{bundle} is damaged: {info.filename} cannot be read") from None
     if missing:
         raise TryError(
             f"{bundle} is not an nnkit autograder zip: it has no {', '.join(missing)} "
@@ -184,10 +205,13 @@ def lay_out_submission(submission: Path, dest: Path) -> None:
     if submission.is_dir():
         shutil.copytree(submission, dest, symlinks=True)
         return
-    with zipfile.ZipFile(submission) as zf:
-        if sum(info.file_size for info in zf.infolist()) > MAX_UNPACKED_BYTES:
-            raise TryError(f"{submission} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
-        zf.extractall(dest)
+    try:
+        with zipfile.ZipFile(submission) as zf:
+            if sum(info.file_size for info in zf.infolist()) > MAX_UNPACKED_BYTES:
+                raise TryError(f"{submission} unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
+            zf.extractall(dest)
+    except UNREADABLE as exc:
+        raise TryError(f"{submission} is not a readable zip file ({exc})") from None
 
 
 def venv_key(requirements: bytes) -> str:

@@ -113,8 +113,13 @@ def test_try_on_the_release_scores_0(first_and_second, bundle):
 def test_another_nnkit_secret_is_reported_and_the_zips_is_used(
     nnkit, first_and_second, cache, bundle, tmp_path
 ):
+    """Also: a .zip submission is unpacked into ROOT/submission, as Gradescope does."""
+    handin = tmp_path / "handin.zip"
+    with zipfile.ZipFile(handin, "w") as zf:
+        for path in (SOLUTION_DIR / "nnbasics").glob("*.py"):
+            zf.write(path, f"nnbasics/{path.name}")
     env = environment(cache, tmp_path, NNKIT_SECRET="another-secret")
-    proc = nnkit("gradescope", "--bundle", bundle, "--try", SOLUTION_DIR, env=env)
+    proc = nnkit("gradescope", "--bundle", bundle, "--try", handin, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == (
         f"nnkit: warning: NNKIT_SECRET (course secret {secret_fingerprint(b'another-secret')})"
@@ -122,6 +127,9 @@ def test_another_nnkit_secret_is_reported_and_the_zips_is_used(
         "autograder's\n"
     )
     document = results_of(proc.stdout)
+    assert document["score"] == 100
+    [root] = tmp_path.glob("nnkit-try-*")
+    assert (root / "submission" / "nnbasics" / "layers.py").is_file()
     sha = document["extra_data"]["submission_sha256"]
     assert document["extra_data"]["seed"] == submission_seed(SECRET.encode(), sha)
 
@@ -173,6 +181,40 @@ def test_a_zip_whose_setup_fails_is_a_one_line_error(
         f"100 here; its output is in {root / 'setup.log'}\n"
     )
     assert proc.stdout == ""
+
+
+def damaged(source: Path, out: Path) -> Path:
+    """A copy of the zip `source` whose first entry's data has one byte changed."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as zf:
+        first = zf.infolist()[0]
+    data[first.header_offset + 30 + len(first.filename.encode()) + len(first.extra)] ^= 0xFF
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_damaged_zips_are_one_line_errors(nnkit, bundle, cache, tmp_path):
+    broken = damaged(bundle, tmp_path / "autograder.zip")
+    proc = nnkit("gradescope", "--bundle", broken, "--try", SOLUTION_DIR, env=environment(
+        cache, tmp_path
+    ))  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (2, "")
+    first = zipfile.ZipFile(bundle).namelist()[0]
+    assert proc.stderr == f"nnkit: error: {broken} is damaged: {first} cannot be read\n"
+
+    handin = tmp_path / "handin.zip"
+    with zipfile.ZipFile(handin, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("nnbasics/layers.py", "import numpy as np\n")
+    handin = damaged(handin, tmp_path / "damaged.zip")
+    proc = nnkit("gradescope", "--bundle", bundle, "--try", handin, env=environment(
+        cache, tmp_path
+    ))  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"nnkit: error: {handin} is not a readable zip file (Bad CRC-32 for file "
+        "'nnbasics/layers.py')\n"
+    )
+    assert not list(tmp_path.glob("nnkit-try-*"))
 
 
 @pytest.mark.parametrize(
