@@ -255,6 +255,12 @@ def test_bad_input_is_a_one_line_error(nnkit, cache, tmp_path, args, message):
 SCANNED = ("grading", "autograder", "solution", "tests", "bench")
 NAME = re.compile(r"\bNNKIT_[A-Z][A-Z0-9_]*\b")
 SHELL_READ = re.compile(r"\$\{([A-Z_][A-Z0-9_]*):-")  # the bundle's scripts
+# os.environ.get("X"), os.getenv("X"), os.environ["X"] (not assigned): a read of X.
+ENVIRON_READ = re.compile(
+    r"""(?:environ\.get\(|getenv\(|environ\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["'](?!\]\s*=[^=])"""
+)
+# Read in grading/ but not the kit's: the system's own, documented elsewhere.
+SYSTEM_VARIABLES = {"XDG_CACHE_HOME"}
 TABLE_ROW = re.compile(r"^\| `([A-Z_][A-Z0-9_]*)` \| `([^`]+)` \| (.+) \|$", re.M)
 
 
@@ -282,5 +288,12 @@ def readme_table() -> dict[str, str]:
 def test_the_readme_lists_every_environment_variable_the_kit_reads():
     table = readme_table()
     assert sorted(table) == sorted(variables_in_the_code())
+    read = {
+        name
+        for path in (KIT_ROOT / "grading").rglob("*.py")
+        for name in ENVIRON_READ.findall(path.read_text())
+    }
+    assert "NNKIT_ROOT" in read  # the pattern finds reads
+    assert read - SYSTEM_VARIABLES <= set(table)
     for name, where in table.items():
         assert name in (KIT_ROOT / where).read_text(), f"{name} is not read in {where}"
