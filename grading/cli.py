@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from grading.checks.suite import VISIBILITIES
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
@@ -272,7 +273,8 @@ def gradescope(
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
     The zip keeps the course secret NNKIT_SECRET: Gradescope grades with it, so a local
-    regrade with the same secret gives the same random inputs and scores.
+    regrade with the same secret gives the same random inputs and scores. With --try, the
+    zip's setup.sh and run_autograder then grade SUBMISSION here, as on Gradescope.
     """
     from grading.grade.one_submission import secret_fingerprint
     from grading.release.gradescope_bundle import build_bundle
@@ -280,6 +282,9 @@ def gradescope(
 
     if bundle is not None and try_submission is None:
         _fail("--bundle goes with --try SUBMISSION")
+    given = click.get_current_context().get_parameter_source
+    if bundle is not None and ParameterSource.COMMANDLINE in map(given, ("out", "visibility")):
+        _fail("--out and --visibility build a zip; --bundle tries one already built")
     try:
         if try_submission is not None:
             check_submission(try_submission)

@@ -10,6 +10,10 @@ the cache folder (NNKIT_CACHE, default `~/.cache/nnkit`) under `venvs/KEY`, KEY 
 the zip's `requirements.txt` and of the `python3` it is made with, and `setup.sh` is
 pointed at it with NNKIT_VENV; a second try with the same requirements reuses it, and
 `setup.sh` then only compiles the source and checks that the solution scores full marks.
+
+What differs from Gradescope: the scripts run as the user who runs the try (Gradescope:
+root), on this machine's kernel and `python3`, without Gradescope's memory and CPU limits;
+tests/gradescope_container rebuilds those conditions with docker.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from grading.release.gradescope_bundle import (
 CACHE_ENV = "NNKIT_CACHE"  # the cache folder; default below
 VENV_ENV = "NNKIT_VENV"  # where setup.sh makes (or finds) the venv, and run_autograder's
 KEEP_VENVS = 3
-"""Venvs kept in the cache, count (each is about 150 MB): the most recently used."""
+"""Venvs kept in the cache, count (each over 100 MB, mostly numpy): the most recently used."""
 SETUP_TIMEOUT_SECONDS = 900.0
 """setup.sh, seconds (a first run downloads numpy)."""
 RUN_TIMEOUT_SECONDS = 600.0

@@ -230,6 +230,8 @@ def test_damaged_zips_are_one_line_errors(nnkit, bundle, cache, tmp_path):
          "autograder zip: it has no setup.sh, run_autograder, requirements.txt, nnkit.json "
          "(build one with `nnkit gradescope`)"),
         (("--bundle", "{tmp}/hw.zip"), "--bundle goes with --try SUBMISSION"),
+        (("--bundle", "{tmp}/hw.zip", "--try", "{solution}", "--visibility", "hidden"),
+         "--out and --visibility build a zip; --bundle tries one already built"),
     ],
 )  # fmt: skip
 def test_bad_input_is_a_one_line_error(nnkit, cache, tmp_path, args, message):
@@ -237,17 +239,12 @@ def test_bad_input_is_a_one_line_error(nnkit, cache, tmp_path, args, message):
     with zipfile.ZipFile(tmp_path / "hw.zip", "w") as zf:  # a student's zip, not a bundle
         zf.write(SOLUTION_DIR / "nnbasics" / "layers.py", "nnbasics/layers.py")
     fill = {"tmp": tmp_path, "solution": SOLUTION_DIR}
-    proc = nnkit(
-        "gradescope",
-        "--out",
-        tmp_path / "built.zip",
-        *[a.format(**fill) for a in args],
-        env=environment(cache, tmp_path),
-    )
+    env = environment(cache, tmp_path)
+    proc = nnkit("gradescope", *[a.format(**fill) for a in args], cwd=tmp_path, env=env)
     assert proc.returncode == 2
     assert proc.stderr == f"nnkit: error: {message.format(**fill)}\n"
     assert proc.stdout == ""
-    assert not (tmp_path / "built.zip").exists() and not list(tmp_path.glob("nnkit-try-*"))
+    assert not (tmp_path / "autograder.zip").exists() and not list(tmp_path.glob("nnkit-try-*"))
 
 
 # -- the README's table of environment variables ---------------------------------------------
