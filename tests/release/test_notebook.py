@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kit_copy import kit_copy
 
 from grading.checks import slide_examples
 from grading.course.parts import PARTS
@@ -102,16 +103,10 @@ def test_the_parts_cells_must_come_in_part_order():
 # -- authoring mistakes through the real `nnkit release`, on a copy of the kit ------------
 
 
-def _kit_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "kit"
-    shutil.copytree(SOLUTION_DIR, root / "solution", ignore=shutil.ignore_patterns("__pycache__"))
-    return root
-
-
 def _release_with(nnkit, tmp_path: Path, edit) -> tuple[int, str, int]:
     """`nnkit release` on a kit copy whose notebook source `edit(lines)` changed in place;
     returns the exit code, stderr and the (1-based) line `edit` returned."""
-    root = _kit_copy(tmp_path)
+    root = kit_copy(tmp_path)
     source = root / "solution" / "notebook.py"
     lines = source.read_text(encoding="utf-8").splitlines()
     number = edit(lines)
@@ -189,7 +184,7 @@ def test_release_names_a_missing_stub(nnkit, tmp_path):
 
 def test_release_names_a_part_without_a_solution_region(nnkit, tmp_path):
     module = PARTS[0].module
-    root = _kit_copy(tmp_path)
+    root = kit_copy(tmp_path)
     path = root / "solution" / "nnbasics" / f"{module}.py"
     kept = [
         line
