@@ -62,7 +62,7 @@ def _dense_backward(student: Student, dZ: np.ndarray, cache: object, what: str) 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def layers_dense_forward_slide(student: Student) -> None:
-    """dense_forward: the slide's θ1 and θ2 (no biases) give its z1 and z2"""
+    """dense_forward: the slide's hidden-layer example gives its z1 and z2"""
     ex, v = slide("hidden_layer")
     x, theta1, theta2 = v["x"], v["theta1"], v["theta2"]
     Z1, _ = _dense_forward(student, x, theta1, v["b1"], "the slide's first layer")
@@ -70,11 +70,11 @@ def layers_dense_forward_slide(student: Student) -> None:
         Z1,
         ex,
         "z1",
-        f"z1 = dense_forward({compact(x)}, θ1, 0)",
+        f"z1 = dense_forward({compact(x)}, θ1, b1)",
         [(x @ theta1, "this is A_prev @ W; the layer computes A_prev @ W.T")],
     )
     Z2, _ = _dense_forward(student, v["a1"], theta2, v["b2"], "the slide's second layer")
-    expect_printed(Z2, ex, "z2", f"z2 = dense_forward(a1, θ2, 0) with a1 = {_exact(v, 'a1')}")
+    expect_printed(Z2, ex, "z2", f"z2 = dense_forward(a1, θ2, b2) with a1 = {_exact(v, 'a1')}")
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))

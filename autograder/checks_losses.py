@@ -79,7 +79,7 @@ def _grad_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def losses_bce_slide(student: Student) -> None:
-    """binary_cross_entropy: the slide's logistic-regression loss, ŷ = h and y = 0"""
+    """binary_cross_entropy: the loss of the slide's logistic-regression example"""
     example, exact = slide("logistic_regression")
     y_hat, y = exact["h"], example.input("y")
     loss = student.call("losses.binary_cross_entropy", y_hat, y)
@@ -94,7 +94,7 @@ def losses_bce_slide(student: Student) -> None:
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def losses_bce_grad_slide(student: Student) -> None:
-    """binary_cross_entropy_grad: the slide's hidden-layer dLoss/da2 from a2 and y = 1"""
+    """binary_cross_entropy_grad: dLoss/da2 of the slide's hidden-layer example"""
     example, exact = slide("hidden_layer")
     a2, y = exact["a2"], example.input("y")
     grad = student.call("losses.binary_cross_entropy_grad", a2, y)

@@ -167,11 +167,11 @@ def network_xor_truth_table(student: Student) -> None:
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def network_hidden_layer_forward(student: Student) -> None:
-    """forward: the slide's hidden-layer example (no biases) gives its a2"""
+    """forward: the slide's hidden-layer example gives its a2"""
     ex, _ = slide("hidden_layer")
     x, _, params, acts = _hidden_layer()
     Y_hat, _ = _forward(student, x, params, acts, "the slide's example")
-    expect_printed(Y_hat, ex, "a2", f"a2 = forward({compact(x)}, [(θ1, 0), (θ2, 0)], {acts})")
+    expect_printed(Y_hat, ex, "a2", f"a2 = forward({compact(x)}, [(θ1, b1), (θ2, b2)], {acts})")
 
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
