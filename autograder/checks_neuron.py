@@ -132,7 +132,7 @@ def neuron_grad_slide(student: Student) -> None:
 
 
 def _slide_call(function: str, example: SlideExample) -> str:
-    """`logistic([[1, 1]], [0], (-0.1, 0.5, -0.3))`: a call on the example's inputs."""
+    """`logistic([[1, 2]], [-0.25, 0.5, 3])`: a call on the example's inputs."""
     names = ["X", "theta"] if function == "logistic" else ["X", "y", "theta"]
     return f"{function}({', '.join(compact(example.input(name)) for name in names)})"
 

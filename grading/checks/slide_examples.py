@@ -90,8 +90,8 @@ class SlideExample:
         return self.printed[name]
 
     def text(self, name: str) -> str:
-        """Printed value or input `name` as the slides write it: `0.5250`, `(0.62, 0.59)`,
-        `((0.01, 0.01), (-0.09, -0.09))` (a single row prints as a vector)."""
+        """Printed value or input `name` as the slides write it: `0.1250`, `(0.25, 0.75)`,
+        `((0.25, 0.75), (-0.5, 1))` (a single row prints as a vector)."""
         if name in self.printed:
             return format_value(self.printed[name], self.decimals)
         return format_value(self.input(name), None)
@@ -136,7 +136,7 @@ def format_value(value: Any, decimals: int | None) -> str:
 
 
 def compact(value: Any) -> str:
-    """An array as a short nested list for messages: `[[1, 1]]`, `[-0.1, 0.5, -0.3]`."""
+    """An array as a short nested list for messages: `[[1, 2]]`, `[-0.25, 0.5, 3]`."""
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim == 0:
         return f"{float(arr):g}"
@@ -144,7 +144,7 @@ def compact(value: Any) -> str:
 
 
 def literal(value: Any) -> str:
-    """`value` as a Python literal for a code cell: `[[1.0, 1.0]]`, `0.1`, `'sigmoid'`."""
+    """`value` as a Python literal for a code cell: `[[1.0, 2.0]]`, `0.25`, `'sigmoid'`."""
     if isinstance(value, np.ndarray):
         return repr(value.tolist())
     if isinstance(value, tuple):

@@ -10,11 +10,13 @@
 
 Lines before the first marker are the file's own header. `{{EXAMPLE.NAME}}` anywhere in a
 cell is a value of the slides' worked examples (`solution/slide_examples.toml`): in a
-Markdown cell or a comment line as the slides print it, `(0.62, 0.59)`, in code as a
-Python literal, `[[0.62, 0.59]]`; `{{EXAMPLE.slides}}` is where the lecture shows it. A mistake in the file is a `NotebookSourceError` whose one-line message
-names the line. The handout (`build_notebook`)
-turns `[solution] layers` into a note saying which functions of `nnbasics/layers.py` to
-write and `[check] layers` into `check("layers")`, which runs `tests/test_layers.py`;
+Markdown cell or a comment line as the slides print it, `(0.25, 0.75)`, in code as a
+Python literal, `[[0.25, 0.75]]`; `{{EXAMPLE.slides}}` is where the lecture shows it. A
+mistake in the file is a `NotebookSourceError` whose one-line message names the line.
+
+The handout (`build_notebook`) turns `[solution] layers` into a note saying which
+functions of `nnbasics/layers.py` to write and `[check] layers` into `check("layers")`,
+which runs `tests/test_layers.py`;
 `grading.release.exports` turns the same file into nbgrader and otter-grader notebooks. Nothing
 here imports nbformat: the JSON is written directly, deterministically (no outputs, no
 execution counts, fixed metadata and cell ids).
