@@ -547,18 +547,18 @@ def _write_export(out: Path, files: dict[str, str], folders: list[str], force: b
 def write_hidden_bundle(dest: Path, prefix: str = "") -> list[str]:
     """Copy what the hidden tests import (the same folders as the Gradescope zip: the
     engine, the hidden suite and the reference solution) to `dest`."""
-    from grading.release.gradescope_bundle import BUNDLED
+    from grading.release.gradescope_bundle import BUNDLED, BUNDLED_FILES
 
     written = []
-    for folder in BUNDLED:
-        for path in sorted((KIT_ROOT / folder).rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            rel = path.relative_to(KIT_ROOT)
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
+    paths = [p for folder in BUNDLED for p in sorted((KIT_ROOT / folder).rglob("*.py"))]
+    for path in paths + [KIT_ROOT / name for name in BUNDLED_FILES]:
+        if "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(KIT_ROOT)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
     (dest / "README.md").write_text(HIDDEN_README, encoding="utf-8")
     written.append(f"{prefix}/README.md" if prefix else "README.md")
     return written
