@@ -65,6 +65,8 @@ def main() -> None:
 @click.option("--check", is_flag=True, help="Only check that assignment/ is up to date.")
 def release(check: bool) -> None:
     """Regenerate the student release assignment/ from solution/."""
+    from grading.checks.slide_examples import SlideExampleError
+    from grading.release.notebook import NotebookSourceError
     from grading.release.student_release import MarkerError, release_differences, write_release
 
     try:
@@ -78,7 +80,7 @@ def release(check: bool) -> None:
             click.echo("assignment/ is up to date.")
             return
         files = write_release()
-    except MarkerError as exc:
+    except (MarkerError, NotebookSourceError, SlideExampleError) as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(files)} files to {ASSIGNMENT_DIR.relative_to(KIT_ROOT)}/.")
 

@@ -197,6 +197,7 @@ def public_test_cell(module: str) -> str:
     body = [
         *lines[:split],
         'env["nnkit"].bind(env)  # `nnbasics` is this notebook\'s functions',
+        'slides = env["nnkit"].slides  # the `slides` argument of the tests',
         *lines[split:],
         "",
         f'env["nnkit"].run_tests(locals(), "{title}")',
@@ -293,12 +294,53 @@ def export_setup() -> str:
             "",
             "",
             *mapping,
+            *slides_setup(),
             "nnkit.bind(globals())",
             "get_ipython().set_custom_exc(",
             "    (NotImplementedError, NotebookHelpers.PublicTestsFailed), show_short_error",
             ")",
         ]
     )
+
+
+def _slide_sources() -> list[str]:
+    """The source of `SlideExample` (and its helper) in solution/tests/conftest.py: what the
+    public tests' `slides` argument holds, so that a notebook builds the same objects."""
+    text = (SOLUTION_DIR / "tests" / "conftest.py").read_text(encoding="utf-8")
+    wanted = ("SlideExample", "_as_array")
+    return [
+        ast.get_source_segment(text, node) or ""
+        for node in ast.parse(text).body
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in wanted
+    ]
+
+
+def slides_setup() -> list[str]:
+    """Setup-cell lines that set `nnkit.slides`, the public tests' `slides` argument, from
+    the data of solution/slide_examples.toml (written into the cell)."""
+    from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE, tomllib
+
+    entries = tomllib.loads(SLIDE_EXAMPLES_FILE.read_text(encoding="utf-8"))["example"]
+    return [
+        "",
+        "",
+        "\n\n\n".join(_slide_sources()),
+        "",
+        "",
+        f"nnkit.slides = {{entry['name']: SlideExample(entry) for entry in {entries!r}}}",
+    ]
+
+
+def notebook_slides() -> dict[str, Any]:
+    """`nnkit.slides` as an exported notebook's setup cell makes it (for tests)."""
+    import numpy as np
+
+    class Holder:
+        slides: dict[str, Any] = {}
+
+    namespace: dict[str, Any] = {"np": np, "nnkit": Holder()}
+    exec("\n".join(slides_setup()), namespace)
+    return namespace["nnkit"].slides
 
 
 def _your_turn(module: str) -> str:
@@ -505,18 +547,18 @@ def _write_export(out: Path, files: dict[str, str], folders: list[str], force: b
 def write_hidden_bundle(dest: Path, prefix: str = "") -> list[str]:
     """Copy what the hidden tests import (the same folders as the Gradescope zip: the
     engine, the hidden suite and the reference solution) to `dest`."""
-    from grading.release.gradescope_bundle import BUNDLED
+    from grading.release.gradescope_bundle import BUNDLED, BUNDLED_FILES
 
     written = []
-    for folder in BUNDLED:
-        for path in sorted((KIT_ROOT / folder).rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            rel = path.relative_to(KIT_ROOT)
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
+    paths = [p for folder in BUNDLED for p in sorted((KIT_ROOT / folder).rglob("*.py"))]
+    for path in paths + [KIT_ROOT / name for name in BUNDLED_FILES]:
+        if "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(KIT_ROOT)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
     (dest / "README.md").write_text(HIDDEN_README, encoding="utf-8")
     written.append(f"{prefix}/README.md" if prefix else "README.md")
     return written
@@ -710,8 +752,14 @@ class NotebookHelpers:
                 axes.append(axis)
             for case in itertools.product(*axes):
                 label = func.__name__ + (f"[{'-'.join(c[0] for c in case)}]" if case else "")
+                kwargs = {k: v for c in case for k, v in c[1].items()}
+                arguments = func.__code__.co_varnames[: func.__code__.co_argcount]
+                # Any other argument is a fixture the cell defines (e.g. `slides`).
+                kwargs.update(
+                    {a: namespace[a] for a in arguments if a not in kwargs and a in namespace}
+                )
                 try:
-                    func(**{k: v for c in case for k, v in c[1].items()})
+                    func(**kwargs)
                 except (KeyboardInterrupt, SystemExit):
                     raise
                 except NotImplementedError as exc:

@@ -23,6 +23,7 @@ from grading.checks.suite import VISIBILITIES
 from grading.course.paths import KIT_ROOT
 
 BUNDLED = ("grading", "autograder", "solution/nnbasics")
+BUNDLED_FILES = ("solution/slide_examples.toml",)  # read by the hidden checks
 CONFIG_NAME = "nnkit.json"
 REQUIREMENTS_NAME = "requirements.txt"
 SCRIPTS = ("setup.sh", "run_autograder")
@@ -123,6 +124,8 @@ def build_bundle(out: Path, *, secret: str, visibility: str = "after_published")
             for path in sorted((KIT_ROOT / folder).rglob("*.py")):
                 if "__pycache__" not in path.parts:
                     zf.write(path, path.relative_to(KIT_ROOT).as_posix())
+        for name in BUNDLED_FILES:
+            zf.write(KIT_ROOT / name, name)
 
 
 def _add_text(zf: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:

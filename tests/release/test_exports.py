@@ -160,6 +160,7 @@ def _namespace(stubbed: bool) -> dict:
         for _, text in module_cells(part.module):
             exec(strip_solution(text + "\n") if stubbed else text, env)
     env["nnkit"] = exports.NotebookHelpers(module_names())
+    env["nnkit"].slides = exports.notebook_slides()
     return env
 
 
