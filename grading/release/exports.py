@@ -198,6 +198,7 @@ def public_test_cell(module: str) -> str:
     body = [
         *lines[:split],
         f'env["nnkit"].bind(env)  # `{assignment().package}` is this notebook\'s functions',
+        'slides = env["nnkit"].slides  # the `slides` argument of the tests',
         *lines[split:],
         "",
         f'env["nnkit"].run_tests(locals(), "{title}")',
@@ -296,12 +297,53 @@ def export_setup() -> str:
             "",
             "",
             *mapping,
+            *slides_setup(),
             "nnkit.bind(globals())",
             "get_ipython().set_custom_exc(",
             "    (NotImplementedError, NotebookHelpers.PublicTestsFailed), show_short_error",
             ")",
         ]
     )
+
+
+def _slide_sources() -> list[str]:
+    """The source of `SlideExample` (and its helper) in solution/tests/conftest.py: what the
+    public tests' `slides` argument holds, so that a notebook builds the same objects."""
+    text = (SOLUTION_DIR / "tests" / "conftest.py").read_text(encoding="utf-8")
+    wanted = ("SlideExample", "_as_array")
+    return [
+        ast.get_source_segment(text, node) or ""
+        for node in ast.parse(text).body
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in wanted
+    ]
+
+
+def slides_setup() -> list[str]:
+    """Setup-cell lines that set `nnkit.slides`, the public tests' `slides` argument, from
+    the data of solution/slide_examples.toml (written into the cell)."""
+    from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE, tomllib
+
+    entries = tomllib.loads(SLIDE_EXAMPLES_FILE.read_text(encoding="utf-8"))["example"]
+    return [
+        "",
+        "",
+        "\n\n\n".join(_slide_sources()),
+        "",
+        "",
+        f"nnkit.slides = {{entry['name']: SlideExample(entry) for entry in {entries!r}}}",
+    ]
+
+
+def notebook_slides() -> dict[str, Any]:
+    """`nnkit.slides` as an exported notebook's setup cell makes it (for tests)."""
+    import numpy as np
+
+    class Holder:
+        slides: dict[str, Any] = {}
+
+    namespace: dict[str, Any] = {"np": np, "nnkit": Holder()}
+    exec("\n".join(slides_setup()), namespace)
+    return namespace["nnkit"].slides
 
 
 def _your_turn(module: str) -> str:
@@ -724,8 +766,14 @@ class NotebookHelpers:
                 axes.append(axis)
             for case in itertools.product(*axes):
                 label = func.__name__ + (f"[{'-'.join(c[0] for c in case)}]" if case else "")
+                kwargs = {k: v for c in case for k, v in c[1].items()}
+                arguments = func.__code__.co_varnames[: func.__code__.co_argcount]
+                # Any other argument is a fixture the cell defines (e.g. `slides`).
+                kwargs.update(
+                    {a: namespace[a] for a in arguments if a not in kwargs and a in namespace}
+                )
                 try:
-                    func(**{k: v for c in case for k, v in c[1].items()})
+                    func(**kwargs)
                 except (KeyboardInterrupt, SystemExit):
                     raise
                 except NotImplementedError as exc:

@@ -8,9 +8,15 @@
     # %% [solution] MODULE     where part MODULE is implemented (left empty)
     # %% [check] MODULE        where part MODULE is checked (left empty)
 
-Lines before the first marker are the file's own header. The handout (`build_notebook`)
-turns `[solution] layers` into a note saying which functions of `<package>/layers.py` to
-write and `[check] layers` into `check("layers")`, which runs `tests/test_layers.py`;
+Lines before the first marker are the file's own header. `{{EXAMPLE.NAME}}` anywhere in a
+cell is a value of the slides' worked examples (`solution/slide_examples.toml`): in a
+Markdown cell or a comment line as the slides print it, `(0.25, 0.75)`, in code as a
+Python literal, `[[0.25, 0.75]]`; `{{EXAMPLE.slides}}` is where the lecture shows it. A
+mistake in the file is a `NotebookSourceError` whose one-line message names the line.
+
+The handout (`build_notebook`) turns `[solution] layers` into a note saying which
+functions of `<package>/layers.py` to write and `[check] layers` into `check("layers")`,
+which runs `tests/test_layers.py`;
 `grading.release.exports` turns the same file into nbgrader and otter-grader notebooks. Nothing
 here imports nbformat: the JSON is written directly, deterministically (no outputs, no
 execution counts, fixed metadata and cell ids).
@@ -25,16 +31,18 @@ import ast
 import inspect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grading.checks.points import scored_parts
+from grading.checks.slide_examples import SlideExample, examples, literal
 from grading.course.assignment import assignment
 from grading.course.paths import SOLUTION_DIR
 
 NOTEBOOK_SOURCE = SOLUTION_DIR / "notebook.py"
+NOTEBOOK_SOURCE_NAME = "solution/notebook.py"
 
 
 def notebook_name() -> str:
@@ -43,6 +51,7 @@ def notebook_name() -> str:
 
 
 MARKER_RE = re.compile(r"^# %%(?: \[(?P<kind>\w+)\](?: (?P<arg>\w+))?)?\s*$")
+PLACEHOLDER_RE = re.compile(r"\{\{\s*(?P<example>\w+)\.(?P<name>\w+)\s*\}\}")
 KINDS = ("code", "markdown", "setup", "solution", "check")
 
 KERNEL_METADATA: dict[str, Any] = {
@@ -52,95 +61,184 @@ KERNEL_METADATA: dict[str, Any] = {
 
 
 class NotebookSourceError(ValueError):
-    """A malformed `solution/notebook.py`; the message names the line."""
+    """A malformed `solution/notebook.py`; the one-line message names the file and line."""
 
 
 @dataclass(frozen=True)
 class SourceCell:
     """One cell of `solution/notebook.py`: `kind` is one of KINDS, `module` the part's
     module for `solution` and `check` cells, `text` the cell's content (Markdown without
-    its "# " prefixes, or code)."""
+    its "# " prefixes, or code, with slide-example values filled in), `line` the line of
+    its marker."""
 
     kind: str
     text: str
     module: str | None = None
+    line: int = 0
 
 
 # -- reading the source ----------------------------------------------------------------
 
 
-def parse_source(text: str, filename: str = "solution/notebook.py") -> list[SourceCell]:
-    """The cells of a notebook source file, checked: every part has one `[solution]` and
-    one `[check]` cell, in part order, and there is one `[setup]` cell before them."""
+def parse_source(
+    text: str,
+    filename: str = "solution/notebook.py",
+    slides: Mapping[str, SlideExample] | None = None,
+) -> list[SourceCell]:
+    """The cells of a notebook source file, checked: one `[setup]` cell before the parts,
+    then per part, in part order, its `[solution]` cell and after it its `[check]` cell.
+    `slides`: the examples `{{EXAMPLE.NAME}}` refers to (default: the kit's)."""
     cells: list[SourceCell] = []
     current: tuple[str, str | None, int] | None = None
-    body: list[str] = []
+    body: list[tuple[int, str]] = []
 
     def close() -> None:
         if current is not None:
-            cells.append(_make_cell(current, body, filename))
+            cells.append(_make_cell(current, body, filename, slides))
 
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("# %%"):
             match = MARKER_RE.match(line)
             if not match:
-                raise NotebookSourceError(f"{filename}:{number}: bad cell marker {line!r}")
+                raise NotebookSourceError(
+                    f"{filename} line {number}: bad cell marker {line!r}; write '# %%' or "
+                    "'# %% [KIND]' with one space before the bracket"
+                )
             close()
             kind = match.group("kind") or "code"
             current, body = (kind, match.group("arg"), number), []
         elif current is not None:
-            body.append(line)
+            body.append((number, line))
     close()
-    _check_structure(cells, filename)
+    _check_structure(cells, filename, len(text.splitlines()))
     return cells
 
 
-def _make_cell(marker: tuple[str, str | None, int], body: list[str], filename: str) -> SourceCell:
+def _make_cell(
+    marker: tuple[str, str | None, int],
+    body: list[tuple[int, str]],
+    filename: str,
+    slides: Mapping[str, SlideExample] | None,
+) -> SourceCell:
     kind, arg, number = marker
-    where = f"{filename}:{number}"
+    where = f"{filename} line {number}"
     if kind not in KINDS:
-        raise NotebookSourceError(f"{where}: unknown cell kind [{kind}]")
-    while body and not body[0].strip():
+        raise NotebookSourceError(
+            f"{where}: unknown cell marker [{kind}]; the markers are '# %%', "
+            "'# %% [markdown]', '# %% [setup]', '# %% [solution] PART', '# %% [check] PART'"
+        )
+    while body and not body[0][1].strip():
         body.pop(0)
-    while body and not body[-1].strip():
+    while body and not body[-1][1].strip():
         body.pop()
     if kind in ("solution", "check"):
+        if arg is None:
+            raise NotebookSourceError(
+                f"{where}: [{kind}] needs a part, e.g. [{kind}] {assignment().modules[0]}"
+            )
         if arg not in assignment().modules:
-            raise NotebookSourceError(f"{where}: [{kind}] needs a part's module, got {arg!r}")
+            raise NotebookSourceError(
+                f"{where}: [{kind}] {arg}: no part {arg!r}; the parts are "
+                + ", ".join(assignment().modules)
+            )
     elif arg is not None:
-        raise NotebookSourceError(f"{where}: [{kind}] takes no argument")
+        raise NotebookSourceError(f"{where}: [{kind}] takes no argument, got {arg!r}")
     if kind in ("setup", "solution", "check"):
         if body:
-            raise NotebookSourceError(f"{where}: a [{kind}] cell is generated: leave it empty")
-        return SourceCell(kind, "", arg)
+            raise NotebookSourceError(
+                f"{filename} line {body[0][0]}: a [{kind}] cell is generated: leave it empty"
+            )
+        return SourceCell(kind, "", arg, number)
+    lines = [(n, _fill_in(line, kind, f"{filename} line {n}", slides)) for n, line in body]
     if kind == "markdown":
-        lines = []
-        for offset, line in enumerate(body, start=1):
+        for n, line in lines:
             if line != "#" and not line.startswith("# "):
                 raise NotebookSourceError(
-                    f"{filename}:{number + offset}: a Markdown line starts with '# ' (or is '#')"
+                    f"{filename} line {n}: a Markdown line starts with '# ' (or is '#')"
                 )
-            lines.append(line[2:])
-        return SourceCell(kind, "\n".join(lines))
-    if not body:
+        return SourceCell(kind, "\n".join(line[2:] for _, line in lines), None, number)
+    if not lines:
         raise NotebookSourceError(f"{where}: empty code cell")
-    return SourceCell(kind, "\n".join(body))
+    return SourceCell(kind, "\n".join(line for _, line in lines), None, number)
 
 
-def _check_structure(cells: list[SourceCell], filename: str) -> None:
-    kinds = [cell.kind for cell in cells]
-    if kinds.count("setup") != 1:
-        raise NotebookSourceError(f"{filename}: needs exactly one [setup] cell")
-    for kind in ("solution", "check"):
-        modules = [cell.module for cell in cells if cell.kind == kind]
-        expected = list(assignment().modules)
-        if modules != expected:
+def _fill_in(line: str, kind: str, where: str, slides: Mapping[str, SlideExample] | None) -> str:
+    """`line` with each `{{EXAMPLE.NAME}}` replaced by that value (see the module doc)."""
+    if "{{" not in line:
+        return line
+    found = examples() if slides is None else slides
+
+    def value(match: re.Match[str]) -> str:
+        name, key = match.group("example"), match.group("name")
+        if name not in found:
             raise NotebookSourceError(
-                f"{filename}: [{kind}] cells should be {expected} in this order, got {modules}"
+                f"{where}: no slide example {name!r} in solution/slide_examples.toml "
+                f"(there are {', '.join(found)})"
             )
-    first_part = next(i for i, cell in enumerate(cells) if cell.kind in ("solution", "check"))
-    if kinds.index("setup") > first_part:
-        raise NotebookSourceError(f"{filename}: the [setup] cell comes before the parts")
+        example = found[name]
+        if key == "slides":
+            return example.slides
+        if key not in example.printed and key not in example.inputs:
+            raise NotebookSourceError(
+                f"{where}: slide example {name!r} has no input or printed value {key!r}"
+            )
+        if kind == "markdown" or line.lstrip().startswith("#"):  # prose, or a code comment
+            return example.text(key)
+        return literal(example.printed[key] if key in example.printed else example.input(key))
+
+    filled = PLACEHOLDER_RE.sub(value, line)
+    if "{{" in filled:
+        raise NotebookSourceError(
+            f"{where}: '{{{{' starts no slide-example value; write {{{{EXAMPLE.NAME}}}}"
+        )
+    return filled
+
+
+def _check_structure(cells: list[SourceCell], filename: str, last_line: int) -> None:
+    setups = [cell for cell in cells if cell.kind == "setup"]
+    if len(setups) != 1:
+        where = f"line {setups[1].line}" if setups else f"line {last_line}"
+        raise NotebookSourceError(f"{filename} {where}: needs exactly one [setup] cell")
+    expected = [(kind, module) for module in assignment().modules for kind in ("solution", "check")]
+    position = 0
+    for cell in cells:
+        if cell.kind == "setup" and position:
+            raise NotebookSourceError(
+                f"{filename} line {cell.line}: the [setup] cell comes before the parts' cells"
+            )
+        if cell.kind not in ("solution", "check"):
+            continue
+        where = f"{filename} line {cell.line}: [{cell.kind}] {cell.module}"
+        if cell.line < setups[0].line:
+            raise NotebookSourceError(f"{where} comes before the [setup] cell")
+        want = expected[position] if position < len(expected) else None
+        if (cell.kind, cell.module) == want:
+            position += 1
+            continue
+        if want is None or (cell.kind, cell.module) in expected[:position]:
+            raise NotebookSourceError(f"{where} appears twice")
+        kind, module = want
+        if cell.kind == "check" and cell.module == module:
+            raise NotebookSourceError(
+                f"{where} has no [solution] {module} cell before it (where the student "
+                "is told what to write)"
+            )
+        if kind == "check":
+            raise NotebookSourceError(
+                f"{where} comes before [check] {module}: each part's [check] cell follows "
+                "its [solution] cell"
+            )
+        raise NotebookSourceError(
+            f"{where} is out of order: part {module} comes first (the parts' order is "
+            + ", ".join(assignment().modules)
+            + ")"
+        )
+    if position < len(expected):
+        kind, module = expected[position]
+        raise NotebookSourceError(
+            f"{filename} line {last_line}: no [{kind}] {module} cell: every part has a "
+            "[solution] and then a [check] cell"
+        )
 
 
 def read_source(path: Path = NOTEBOOK_SOURCE) -> list[SourceCell]:
@@ -258,20 +356,28 @@ def build_notebook() -> str:
             cells.append(code_cell(handout_setup()))
         elif cell.kind == "solution":
             assert cell.module is not None
-            cells.append(markdown_cell(_handout_task(cell.module)))
+            cells.append(markdown_cell(_handout_task(cell)))
         else:
             cells.append(code_cell(f'check("{cell.module}")'))
     return notebook_json(cells)
 
 
-def _handout_task(module: str) -> str:
+def _handout_task(cell: SourceCell) -> str:
+    module = str(cell.module)
     course = assignment()
     part = course.part(module)
     points = next(p.points for p in scored_parts() if p.module == module)
+    names = stubbed_names(module)
+    if not names:
+        raise NotebookSourceError(
+            f"{NOTEBOOK_SOURCE_NAME} line {cell.line}: [solution] {module}: "
+            f"solution/{course.package}/{module}.py has no solution region, so there is nothing "
+            "for the student to write"
+        )
     return (
         f"**Your turn (Part {part.number}, {points:g} points).** "
         f"In `{course.package}/{module}.py`, "
-        f"implement {_code_list(stubbed_names(module))}. Each docstring says what goes in and "
+        f"implement {_code_list(names)}. Each docstring says what goes in and "
         "what comes out; a hint sits just above each `raise NotImplementedError`. Save the "
         "file and run the cells below: they use your new code without a restart."
     )

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from grading.checks.points import scored_parts
+from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE
 from grading.course.assignment import Assignment, AssignmentError, assignment
 from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 from grading.release.classroom import classroom_workflow
@@ -84,6 +85,8 @@ def build_release() -> dict[str, str]:
         files[rel] = strip_solution(path.read_text(encoding="utf-8"), f"solution/{rel}")
     for path in sorted((SOLUTION_DIR / "tests").glob("*.py")):
         files[f"tests/{path.name}"] = path.read_text(encoding="utf-8")
+    # The slides' examples, which the public tests read (beside tests/, as in solution/).
+    files["slide_examples.toml"] = SLIDE_EXAMPLES_FILE.read_text(encoding="utf-8")
     files[f"{course.package}.ipynb"] = build_notebook()
     files["README.md"] = student_readme()
     files["pyproject.toml"] = STUDENT_PYPROJECT.format(package=course.package)
@@ -160,7 +163,7 @@ name = "{package}"
 version = "0.1.0"
 description = "Neural-network basics and backpropagation: your implementation."
 requires-python = ">=3.10"
-dependencies = ["numpy>=1.24"]
+dependencies = ["numpy>=1.24", "tomli>=1.1; python_version < '3.11'"]
 
 [project.optional-dependencies]
 test = ["pytest>=8"]

@@ -48,6 +48,7 @@ def test_each_step_command_passes_on_the_solution_and_fails_on_the_release(
     repo = tmp_path / "repo"
     shutil.copytree(folder / "nnbasics", repo / "nnbasics")
     shutil.copytree(folder / "tests", repo / "tests")
+    shutil.copyfile(folder / "slide_examples.toml", repo / "slide_examples.toml")
     for step in grader_steps():
         command = shlex.split(step["with"]["command"])
         assert command[0] == "python"

@@ -164,6 +164,7 @@ def _namespace(stubbed: bool) -> dict:
         for _, text in module_cells(part.module):
             exec(strip_solution(text + "\n") if stubbed else text, env)
     env["nnkit"] = exports.NotebookHelpers(assignment().package, module_names())
+    env["nnkit"].slides = exports.notebook_slides()
     return env
 
 
