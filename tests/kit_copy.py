@@ -1,5 +1,5 @@
-"""A copy of the kit's course side (solution/) in a temporary folder, for tests that run
-the real CLI on it with NNKIT_ROOT, and edits of its slide examples."""
+"""A copy of the kit's course side (solution/, autograder/) in a temporary folder, for
+tests that run the real CLI on it with NNKIT_ROOT, and edits of its slide examples."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import numpy as np
 
 from grading.checks.reference import ref
 from grading.checks.slide_examples import SlideExample, load
-from grading.course.paths import SOLUTION_DIR
+from grading.course.paths import AUTOGRADER_DIR, SOLUTION_DIR
 
 
 def kit_copy(tmp_path: Path) -> Path:
-    """A kit root under `tmp_path` holding a copy of solution/ (set NNKIT_ROOT to it)."""
+    """A kit root under `tmp_path` holding a copy of the course, solution/ and autograder/
+    (whose checks carry the points), to point NNKIT_ROOT at."""
     root = tmp_path / "kit"
-    shutil.copytree(SOLUTION_DIR, root / "solution", ignore=shutil.ignore_patterns("__pycache__"))
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(SOLUTION_DIR, root / "solution", ignore=skip)
+    shutil.copytree(AUTOGRADER_DIR, root / "autograder", ignore=skip)
     return root
 
 

@@ -175,7 +175,7 @@ def guide_patterns() -> list[str]:
     return [re.sub(r"<[a-z]+>", "*", name) + ("*" if name.endswith("/") else "") for name in names]
 
 
-def kit_copy(dest: Path) -> Path:
+def git_copy_of_kit(dest: Path) -> Path:
     """The git-tracked files of the kit, copied to `dest`, as a git repository of its own
     (so that `git diff` shows what the walkthrough changed)."""
     listed = subprocess.run(
@@ -222,7 +222,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory) -> Path:
     """The copy of the kit after the guide's edits and `nnkit release`."""
-    kit = kit_copy(tmp_path_factory.mktemp("walk") / "kit")
+    kit = git_copy_of_kit(tmp_path_factory.mktemp("walk") / "kit")
     toml = kit / "solution" / "assignment.toml"
 
     # Adding a part: the scaffold, then the part's real code, tests and checks.
@@ -276,9 +276,14 @@ def walked(tmp_path_factory) -> Path:
     )
     edit(toml, "points = 13\n", "points = 10\n")
 
+    # The lecture's own logistic-regression example: theta^T x = 0.3 instead of 0.1.
+    examples = kit / "solution" / "slide_examples.toml"
+    edit(examples, "theta = [-0.1, 0.5, -0.3]", "theta = [0.2, 0.4, -0.3]")
+    edit(examples, "h = [0.5250]  # sigma(theta^T x) = sigma(0.1)", "h = [0.5744]")
+    edit(examples, "loss = 0.7444  # -ln(1 - h), since y = 0", "loss = 0.8544")
+    edit(examples, "grad = [0.5250, 0.5250, 0.5250]", "grad = [0.5744, 0.5744, 0.5744]")
+
     # Visibility beside a check, and the course's own data.
-    # TODO(slide examples): change the logistic-regression example in
-    # solution/slide_examples.toml once it is on main; until then, the course data.
     edit(
         train,
         '@check(PART, points=1, tags=("edge",))',
@@ -293,6 +298,7 @@ def walked(tmp_path_factory) -> Path:
     assert "### Part 8: Training with gradient descent (10 points)" in readme
     assert "DD2418" not in (kit / "assignment" / "README.md").read_text().split("## Set up")[1]
     nnkit(kit, "release", "--check")
+    assert "0.8544" in (kit / "assignment" / "slide_examples.toml").read_text(encoding="utf-8")
     return kit
 
 
@@ -306,6 +312,14 @@ def test_the_walked_kit_grades_exports_bundles_and_mutates(walked, tmp_path):
         kit, "grade", "--local", "--quiet", "--results", str(tmp_path / "r.json"), "assignment"
     )
     assert released.stdout.strip() == "0 / 100", released.stdout
+    public = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "solution/tests"],
+        cwd=kit,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert public.returncode == 0, public.stdout[-3000:]
     notebook = (kit / "assignment" / f"{PACKAGE}.ipynb").read_text(encoding="utf-8")
     assert "Part 9, 3 points" in notebook and 'check(\\"softmax\\")' in notebook
 
