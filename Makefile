@@ -26,6 +26,7 @@ bench: export NNKIT_SECRET ?= nnkit-bench-secret
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/xor_settings.py
+	$(BIN)/python bench/public_tests.py
 
 lint: setup
 	$(BIN)/ruff check .
