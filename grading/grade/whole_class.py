@@ -63,6 +63,7 @@ from grading.grade.one_submission import (
     suite_version,
 )
 from grading.grade.process_pool import Lost, run_tasks
+from grading.results.console import make_console
 from grading.results.feedback import html_page
 from grading.results.gradebook import (
     PART_COLUMNS,
@@ -633,7 +634,7 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
         disable=not enabled,
     )
@@ -646,7 +647,7 @@ def print_summary(
 ) -> None:
     """One row per submission of the run (id, name, points per part, total, error), then
     the counts and where the gradebook is. Fits an 80-column terminal."""
-    console = console or Console(highlight=False)
+    console = console or make_console()
     table = Table(
         title=escape(title),
         caption="Parts: " + ", ".join(f"{p.number} {p.module}" for p in PARTS),
