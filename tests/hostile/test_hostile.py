@@ -950,6 +950,8 @@ def test_nonroot_subset(secret) -> None:
             python, "-m", "pytest", str(Path(__file__)), "-q", "-rfEX",
             "-p", "no:cacheprovider", f"--basetemp={setup}/pytest",
         ]  # fmt: skip
+        if os.environ.get("PYTEST_XDIST_WORKER"):  # a parallel run: the inner one too
+            command += ["-n", "2", "--dist", "loadgroup"]
         started = time.monotonic()
         inner = subprocess.run(command, cwd=KIT_ROOT, capture_output=True, text=True, timeout=900)
         seconds = time.monotonic() - started
