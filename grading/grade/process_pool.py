@@ -71,10 +71,17 @@ def run_tasks(
                 if proc.key is None and waiting:
                     _assign(proc, waiting.pop(0), arguments, deadline_seconds)
             while waiting and len(running) < processes:
-                proc = _start(context, task, initializer)
+                key = waiting.pop(0)
+                try:
+                    proc = _start(context, task, initializer)
+                except OSError as exc:  # it died before it read its start-up data
+                    yield key, Lost(f"it died while starting ({type(exc).__name__})")
+                    continue
                 running.append(proc)
-                _assign(proc, waiting.pop(0), arguments, deadline_seconds)
+                _assign(proc, key, arguments, deadline_seconds)
             busy = [p for p in running if p.key is not None]
+            if not busy:  # every task left failed to start
+                continue
             soonest = min(p.deadline for p in busy)
             ready = wait(
                 [p.conn for p in busy] + [p.process.sentinel for p in running],
@@ -101,8 +108,13 @@ def _start(
 ) -> _Process:
     ours, theirs = context.Pipe(duplex=True)
     process = context.Process(target=_serve, args=(theirs, task, initializer), daemon=True)
-    process.start()
-    theirs.close()  # only the child holds its end: its death reads as end-of-file here
+    try:
+        process.start()  # BrokenPipeError if it is killed before it reads what it is sent
+    except OSError:
+        ours.close()
+        raise
+    finally:
+        theirs.close()  # only the child holds its end: its death reads as end-of-file here
     return _Process(process, ours)
 
 
