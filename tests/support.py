@@ -1,9 +1,10 @@
-"""What several test folders share: the tests' own folder, the results.json schema, and
-`run_nnkit`, which runs the real CLI in a subprocess."""
+"""What several test folders share: the tests' own folder, the results.json schema,
+`run_nnkit` (the real CLI in a subprocess) and a look at this process's spawned children."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,3 +28,18 @@ def run_nnkit(
     return subprocess.run(
         [*NNKIT, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+def spawned_children() -> list[int]:
+    """The pids of this process's live children that multiprocessing spawned (pool
+    processes; not its resource tracker, which lives as long as this process)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat_file.read_text().rsplit(")", 1)[1].split()[:2]
+            cmdline = (stat_file.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(parent) == os.getpid() and state != "Z" and b"spawn_main" in cmdline:
+            found.append(int(stat_file.parent.name))
+    return found

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -37,8 +36,6 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +62,8 @@ from grading.grade.one_submission import (
     submission_seed,
     suite_version,
 )
+from grading.grade.process_pool import Lost, run_tasks
+from grading.results.console import make_console
 from grading.results.feedback import html_page
 from grading.results.gradebook import (
     PART_COLUMNS,
@@ -86,6 +85,9 @@ SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submiss
 MAX_ERROR_CHARS = 500  # one error message, characters
 MAX_TEXT_CHARS = 200  # one name or email (all of a group's, joined), characters
 MAX_ID_BYTES = 200  # one submission id, UTF-8 bytes (a folder name may have 255)
+# One submission's whole grading in its pool process, seconds. Each check has its own
+# time limits; this only bounds a grading process that is wedged, so it is generous.
+GRADE_DEADLINE_SECONDS = 900.0
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
 _JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
 
@@ -275,8 +277,8 @@ def grade_all(
     """Grade every submission in `folder` into `out` (see the module docstring), on `jobs`
     processes (default: every core). `secret` defaults to NNKIT_SECRET's.
 
-    The graders are `spawn`ed processes, so a script that calls this must do so under
-    `if __name__ == "__main__":` (as for any ProcessPoolExecutor); `nnkit grade-all` does.
+    The graders are `spawn`ed processes (grading.grade.process_pool), so a script that
+    calls this must do so under `if __name__ == "__main__":`; `nnkit grade-all` does.
     Raises BatchError if `folder` cannot be used."""
     started = time.perf_counter()
     folder, out = Path(folder), Path(out)
@@ -368,43 +370,38 @@ def _reusable(
     return None
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_pool_worker,
-    )
-
-
 def _grade_in_pools(
     paths: dict[str, Path], jobs: int, secret: bytes
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """`(key, outcome)` for every `{key: submission path}`, graded on `jobs` processes, as
-    each finishes. A grading process that dies (killed, out of memory) breaks the whole
-    pool: every submission it left unfinished is graded again alone, in a fresh process,
-    and only one that breaks that too gets an error outcome."""
-    broken: list[str] = []
-    pool = _pool(min(jobs, len(paths)))
-    try:
-        futures = {pool.submit(_grade_one, path, secret): key for key, path in paths.items()}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                broken.append(futures[future])
-                continue
-            except Exception as exc:  # noqa: BLE001 - reported as the submission's error
-                outcome = {"error": _one_line(exc)}
-            yield futures[future], outcome
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    for key in sorted(broken):
-        with _pool(1) as alone:
-            try:
-                outcome = alone.submit(_grade_one, paths[key], secret).result()
-            except Exception as exc:  # noqa: BLE001 - it broke its own process too
-                outcome = {"error": f"the grading process died: {_one_line(exc)}"}
+    each finishes. A grading process that dies (killed, out of memory) or overruns
+    GRADE_DEADLINE_SECONDS costs only the submission it held, which is graded again alone
+    in a fresh process once the others are done; only one that is lost again gets an
+    error outcome."""
+    lost: list[str] = []
+    tasks = {key: (path, secret) for key, path in paths.items()}
+    for key, outcome in _graded(tasks, min(jobs, len(paths))):
+        if isinstance(outcome, Lost):
+            lost.append(key)
+        else:
+            yield key, outcome
+    for key, outcome in _graded({key: tasks[key] for key in sorted(lost)}, 1):
+        if isinstance(outcome, Lost):
+            outcome = {"error": f"the grading process died: {outcome.reason}"}
         yield key, outcome
+
+
+def _graded(
+    tasks: dict[str, tuple[Path, bytes]], processes: int
+) -> Iterator[tuple[str, dict[str, Any] | Lost]]:
+    """`run_tasks` of `_grade_one` on `processes` grading processes."""
+    yield from run_tasks(
+        _grade_one,
+        tasks,
+        processes=processes,
+        deadline_seconds=GRADE_DEADLINE_SECONDS,
+        initializer=_init_pool_worker,
+    )
 
 
 def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:
@@ -637,7 +634,7 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
         disable=not enabled,
     )
@@ -650,7 +647,7 @@ def print_summary(
 ) -> None:
     """One row per submission of the run (id, name, points per part, total, error), then
     the counts and where the gradebook is. Fits an 80-column terminal."""
-    console = console or Console(highlight=False)
+    console = console or make_console()
     parts = scored_parts()
     table = Table(
         title=escape(title),

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from grading.course.assignment import assignment
 from grading.grade.one_submission import GradeReport
+from grading.results.console import make_console
 from grading.results.gradescope import part_scores
 
 _CONTROLS = re.compile(
@@ -36,7 +37,7 @@ def terminal_text(text: str) -> str:
 
 def print_report(report: GradeReport, submission: Path, console: Console | None = None) -> None:
     """Every check with its verdict, then the per-part table and the total."""
-    console = console or Console(highlight=False)
+    console = console or make_console()
     for r in report.results:
         mark = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
         console.print(
@@ -63,7 +64,7 @@ def print_class_table(
     reports: list[tuple[str, GradeReport]], console: Console | None = None
 ) -> None:
     """One row per submission, one column per part (P1..P8, named below), and the total."""
-    console = console or Console(highlight=False, width=120)
+    console = console or make_console(width=120)
     table = Table(title="nnkit: sample submissions", box=box.SIMPLE_HEAD)
     table.add_column("Submission", no_wrap=True)
     # Each part's possible points, from the checks graded (the same for every report).

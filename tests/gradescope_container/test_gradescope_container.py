@@ -41,6 +41,9 @@ if str(HOSTILE_DIR) not in sys.path:
     sys.path.insert(0, str(HOSTILE_DIR))  # as pytest itself imports tests/hostile
 import test_hostile as hostile  # noqa: E402 - the corpus, its submissions and its verdicts
 
+# Builds and runs containers, timing them: alone, after the parallel run (tests/conftest.py).
+pytestmark = pytest.mark.serial
+
 # Fixed, so that an unchanged zip reuses its image; a canary like any course secret.
 SECRET = "nnkit-gradescope-container-canary-5b1f0c2e9d"
 SAMPLES = ("buggy_transposed_dW", "buggy_unstable_sigmoid")

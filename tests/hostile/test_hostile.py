@@ -77,6 +77,7 @@ MAX_SECONDS = 60.0
 GRADER_MEMORY_MB = 256  # the grader's share of Gradescope's 768 MB once a worker has 512
 CLEANED_MEMORY_MB = 100  # growth allowed while a case floods the grader with text (class 4)
 SOLUTION_ONLY = re.compile(r"^\s*# (STUB:.*|BEGIN SOLUTION|END SOLUTION)\s*$")
+_GRADER_ON_CMDLINE = re.compile(r'"grader": (\d+)')  # a fork server's options (boot.py)
 OWN_BOOT = str(
     KIT_ROOT / "grading" / "confined" / "boot.py"
 )  # on every fork server's and worker's command line
@@ -194,6 +195,8 @@ def _params() -> list[Any]:
             if mode == "nonroot" and case.nonroot is None:
                 continue
             marks = [pytest.mark.slow] if case.slow else []
+            if case.name == "network_loopback":  # its listeners bind NETWORK_PORTS
+                marks.append(pytest.mark.xdist_group("loopback_ports"))
             expected_failure = {"nonroot": case.nonroot, "no-namespaces": case.no_namespaces}
             if expected_failure.get(mode):
                 marks.append(pytest.mark.xfail(reason=expected_failure[mode], strict=False))
@@ -407,7 +410,7 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         except OSError:
             continue
         state, ppid, start = fields[0], int(fields[1]), float(fields[19])
-        if state in "ZX":
+        if state in "ZX" or _graded_elsewhere(cmdline, start):
             continue
         recent = start >= since_ticks
         # Only this kit's own: other checkouts grade on the same machine at the same time.
@@ -418,6 +421,38 @@ def survivors(needles: list[str], since_ticks: float) -> list[str]:
         if any(n in cmdline for n in needles) or (recent and (worker_user or forked_worker)):
             found.append(f"pid {pid} uid {uid} state {state}: {cmdline[:160]}")
     return found
+
+
+def _start_ticks(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return float(fh.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _graded_elsewhere(cmdline: str, start: float) -> bool:
+    """Whether a process of this kit belongs to a grader outside this test: another test
+    process of a parallel run (pytest-xdist) grading at the same time. A fork server's
+    command line, which its workers keep (they cannot exec), names its grader's pid
+    (grading/sandbox/workers.py): a grader that still runs, started before the process,
+    and is neither this process nor one of its descendants is someone else's. A grader of
+    this test that has exited (an `nnkit` subprocess) leaves its processes counted."""
+    match = _GRADER_ON_CMDLINE.search(cmdline)
+    if match is None:
+        return False
+    grader = int(match.group(1))
+    grader_start = _start_ticks(grader)
+    if grader_start is None or grader_start > start:  # gone, or its pid was reused since
+        return False
+    pid = grader
+    for _ in range(64):  # up the chain of parents, to this process or to the top
+        if pid == os.getpid():
+            return False
+        if pid <= 1:
+            return True
+        pid = _parent_of(pid)
+    return True
 
 
 def no_survivors(needles: list[str], since_ticks: float, seconds: float = 5.0) -> list[str]:
@@ -895,6 +930,7 @@ def test_a_submission_cannot_touch_another_graded_at_the_same_time(
 
 @pytest.mark.skipif(NONROOT, reason="this is the non-root run")
 @pytest.mark.skipif(not IS_ROOT, reason="run as root to re-run the corpus as a regular user")
+@pytest.mark.xdist_group("nonroot_user")  # nonroot.sh's one user and venv
 def test_nonroot_subset(secret) -> None:
     """The cases marked `nonroot` again, graded by `nnkit grade` as a regular user."""
     setup = Path(tempfile.mkdtemp(prefix="nnkit-hostile-nonroot-", dir="/tmp"))
@@ -916,6 +952,8 @@ def test_nonroot_subset(secret) -> None:
             python, "-m", "pytest", str(Path(__file__)), "-q", "-rfEX",
             "-p", "no:cacheprovider", f"--basetemp={setup}/pytest",
         ]  # fmt: skip
+        if os.environ.get("PYTEST_XDIST_WORKER"):  # a parallel run: the inner one too
+            command += ["-n", "2", "--dist", "loadgroup"]
         started = time.monotonic()
         inner = subprocess.run(command, cwd=KIT_ROOT, capture_output=True, text=True, timeout=900)
         seconds = time.monotonic() - started

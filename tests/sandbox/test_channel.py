@@ -55,6 +55,7 @@ def package(tmp_path: Path, **modules: str) -> Path:
     return tmp_path / "sub"
 
 
+@pytest.mark.serial  # times itself: measured with no other test running
 def test_a_large_request_to_a_worker_that_stopped_reading_ends_by_the_deadline(tmp_path):
     """An 8 MB array cannot sit in the channel's buffer: the grader's send must give up at the
     deadline (it blocked forever before), and the call then runs on a fresh worker."""
@@ -67,6 +68,7 @@ def test_a_large_request_to_a_worker_that_stopped_reading_ends_by_the_deadline(t
     assert FAST.call_timeout <= seconds < 2 * FAST.call_timeout + 2
 
 
+@pytest.mark.serial  # times itself: measured with no other test running
 def test_replies_with_guessed_ids_are_refused(tmp_path):
     """The worker answers a request it never read, with ids 0..999, "1" and null: none is
     taken for the reply; the call runs again on a fresh worker and gets the real answer."""

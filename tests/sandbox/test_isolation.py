@@ -83,6 +83,7 @@ def test_os_exit_kills_the_worker_and_the_next_call_gets_a_new_one(tmp_path):
         assert student.call("activations.g") == 7
 
 
+@pytest.mark.serial  # times itself: measured with no other test running
 def test_an_endless_loop_times_out_and_is_not_called_again(tmp_path):
     sub = package(tmp_path, activations="def f():\n    while True:\n        pass\n")
     with sandboxed_student(sub, limits=Limits(call_timeout=1.0)) as (student, _, _):
@@ -523,6 +524,7 @@ def stub_submission(dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.xdist_group("nonroot_user")  # tests/hostile/nonroot.sh's user and venv
 @pytest.mark.parametrize("mode", ["namespaces", "no-namespaces", "regular-user"])
 def test_an_editable_install_in_compat_mode_keeps_the_kit_out_of_reach(tmp_path, request, mode):
     """With the kit's root on sys.path (a path-based editable install), a submission of
@@ -686,6 +688,7 @@ def kit_mode():
     KIT_ROOT.chmod(mode)
 
 
+@pytest.mark.serial  # closes the kit to other users, which every other test may need
 @pytest.mark.skipif(os.geteuid() != 0, reason="closing folders to the worker needs root")
 def test_without_landlock_or_namespaces_the_kit_is_closed_to_the_worker(
     tmp_path, monkeypatch, kit_mode

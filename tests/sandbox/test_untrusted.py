@@ -7,6 +7,7 @@ import re
 import time
 
 import numpy as np
+import pytest
 
 from grading.confined.wire import Handle
 from grading.results.failure import Failure
@@ -45,6 +46,7 @@ def test_text_is_cut_to_its_limit_with_an_ellipsis():
     assert clean_text("x" * 10, 10) == "x" * 10
 
 
+@pytest.mark.serial  # times itself: measured with no other test running
 def test_a_huge_text_costs_only_its_limit():
     huge = "A warning that never ends " * (15 * 2**20 // 26)
     started = time.perf_counter()
