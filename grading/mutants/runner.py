@@ -33,7 +33,6 @@ import copy
 import difflib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -461,7 +460,6 @@ _CHECKS: list[Any] = []
 
 def _init_worker() -> None:
     """Once per worker: quiet output, a memory cap, the suite and the reference loaded."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.dont_write_bytecode = True
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -628,8 +626,9 @@ def _run_pool(
     stop_early: bool,
 ) -> bool:
     """Grade in one pool until done or broken; True if the pool broke."""
-    context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(width, mp_context=context, initializer=_init_worker)
+    from grading.grade.pool import process_pool
+
+    pool = process_pool(width, _init_worker)
     broken = False
     try:
         if stop_early:  # one at a time: the first to break the pool is the culprit

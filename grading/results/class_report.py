@@ -25,12 +25,11 @@ import html
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grading.checks.diagnose import signature_of
 from grading.results.failure import of_test
 
 TOP_DIAGNOSES = 12
@@ -80,8 +79,11 @@ def _documents(items: Iterable[Any]) -> list[dict[str, Any]]:
     return docs
 
 
-def summarize(items: Iterable[Any]) -> ClassSummary:
-    """Pass rate per test, scores, and the most common diagnoses."""
+def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> ClassSummary:
+    """Pass rate per test, scores, and the most common diagnoses. `titles` maps a known
+    mistake's sentence to its short title (grading.checks.diagnose.mistake_titles); a likely
+    mistake that starts with none of them is its own title (cut to 80 characters)."""
+    titles = titles or {}
     docs = _documents(items)
     graded = [d for d in docs if d.get("tests")]
     scores = [float(d.get("score", 0.0)) for d in docs]
@@ -110,9 +112,9 @@ def summarize(items: Iterable[Any]) -> ClassSummary:
                 continue
             failure = of_test(t)
             mistake = failure.likely_mistake if failure is not None else ""
-            sig = signature_of(mistake) if mistake else None
-            if sig is not None:
-                seen.add((sig.title, sig.sentence))
+            known = next((s for s in titles if mistake and mistake.startswith(s)), None)
+            if known is not None:
+                seen.add((titles[known], known))
             elif mistake:
                 seen.add((mistake[:80], mistake))
         diagnoses.update(seen)
@@ -251,13 +253,16 @@ def _page(summary: ClassSummary, pngs: dict[str, bytes], title: str) -> str:
 
 
 def write_class_report(
-    reports_or_rows: Iterable[Any], out_dir: Path, title: str = "nnkit class report"
+    reports_or_rows: Iterable[Any],
+    out_dir: Path,
+    title: str = "nnkit class report",
+    titles: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the plots, `class_report.html` and `class_report.json` to `out_dir`; returns
-    the HTML page's path."""
+    the HTML page's path. `titles` as for `summarize`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    summary = summarize(reports_or_rows)
+    summary = summarize(reports_or_rows, titles)
     pngs = _plots(summary)
     for name, data in pngs.items():
         (out_dir / name).write_bytes(data)

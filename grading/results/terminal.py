@@ -19,9 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grading.course.parts import PARTS
-from grading.grade.one_submission import GradeReport
-from grading.results.gradescope import part_scores
+from grading.results.model import GradeReport
 
 _CONTROLS = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
@@ -50,8 +48,8 @@ def print_report(report: GradeReport, submission: Path, console: Console | None 
     table.add_column("Part")
     table.add_column("Earned", justify="right")
     table.add_column("Possible", justify="right")
-    for title, earned, possible in part_scores(report):
-        table.add_row(title, f"{earned:g}", f"{possible:g}")
+    for part in report.parts:
+        table.add_row(part.label, f"{part.earned:g}", f"{part.possible:g}")
     table.add_row("[bold]Total[/]", f"[bold]{report.score:g}[/]", f"{report.max_score:g}")
     console.print(table)
     console.print(
@@ -66,12 +64,14 @@ def print_class_table(
     console = console or Console(highlight=False, width=120)
     table = Table(title="nnkit: sample submissions", box=box.SIMPLE_HEAD)
     table.add_column("Submission", no_wrap=True)
-    for part in PARTS:
-        table.add_column(f"P{part.number}\n/{part.points}", justify="right")
-    table.add_column("Total\n/100", justify="right")
+    parts = next((report.parts for _name, report in reports if report.parts), [])
+    for part in parts:
+        table.add_column(f"P{part.number}\n/{part.possible:g}", justify="right")
+    total = max((report.max_score for _name, report in reports), default=0.0)
+    table.add_column(f"Total\n/{total:g}", justify="right")
     table.add_column("Time", justify="right", no_wrap=True)
     for name, report in reports:
-        cells = [f"{earned:g}" for _t, earned, _p in part_scores(report)]
+        cells = [f"{part.earned:g}" for part in report.parts]
         table.add_row(
             escape(terminal_text(name)),
             *cells,
@@ -79,4 +79,4 @@ def print_class_table(
             f"{report.seconds:.1f} s",
         )
     console.print(table)
-    console.print("  ".join(f"P{p.number} {p.module}" for p in PARTS))
+    console.print("  ".join(f"P{p.number} {p.module}" for p in parts))
