@@ -184,7 +184,7 @@ def sign_hint(expected: Any) -> Hint:
 
 
 def check(
-    part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
+    part: str, points: float, *, visibility: str | None = None, tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
     """`grading.checks.suite.check`, and a failure of a check that drew random inputs ends with
     `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""

@@ -10,9 +10,10 @@ from buggy import BY_NAME, VARIANTS, Variant, build
 
 from grading.checks import diagnose
 from grading.checks.diagnose import SIGNATURES, signature_of
-from grading.grade.one_submission import CheckResult, grade, load_checks, run_checks
+from grading.grade.one_submission import grade, load_checks, run_checks
 from grading.grade.unsandboxed import LocalStudent
 from grading.results.failure import Failure
+from grading.results.model import CheckResult
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
 

@@ -10,14 +10,13 @@ import pytest
 from grading.course.parts import PARTS
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.one_submission import grade, load_checks
-from grading.results.gradescope import part_scores
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 BUGS = SAMPLES_DIR / "submissions" / "BUGS.md"
 
 
 def parts_of(report) -> dict[str, float]:
-    return {part.module: earned for part, (_t, earned, _p) in zip(PARTS, part_scores(report))}
+    return {part.module: part.earned for part in report.parts}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from grading.course.paths import SAMPLES_DIR, SOLUTION_DIR
-from grading.grade.one_submission import (
+from grading.grade.secret import (
     DEFAULT_SECRET,
     SecretError,
     default_secret,
