@@ -202,7 +202,7 @@ def check(
                 drew = _rng_state(student) != before
                 failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
                 if isinstance(exc, StudentError):
-                    raise StudentError(failure, exc.kind) from None
+                    raise StudentError(failure, exc.kind, exc.exception) from None
                 raise CheckFailed(failure) from None
 
         register(run)

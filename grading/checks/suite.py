@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Protocol
 
 import numpy as np
@@ -50,31 +51,50 @@ class CheckFailed(AssertionError):
         return self.failure.plain()
 
 
-STUDENT_ERROR_KINDS = (
-    "not_implemented",  # the function raises NotImplementedError (a stub)
-    "import_failed",  # its module could not be imported
-    "missing_name",  # the module has no such name
-    "timed_out",  # it did not return within its time (or the budget ran out)
-    "crashed",  # the worker died or broke the protocol
-    "malformed",  # the worker's answer was not what the request asks for
-    "raised",  # it raised any other exception
+class StudentErrorKind(str, Enum):
+    """What went wrong in student code: checks and renderers test this, never the words."""
+
+    NOT_IMPLEMENTED = "not_implemented"  # the function raises NotImplementedError (a stub)
+    IMPORT_FAILED = "import_failed"  # its module could not be imported
+    MISSING_NAME = "missing_name"  # the module has no such name
+    TIMED_OUT = "timed_out"  # it did not return within its time (or the budget ran out)
+    CRASHED = "crashed"  # the worker died or broke the protocol
+    MALFORMED = "malformed"  # the worker's answer was not what the request asks for
+    RAISED = "raised"  # it raised any other exception
+
+
+NOTHING_RAN = frozenset(
+    {
+        StudentErrorKind.NOT_IMPLEMENTED,
+        StudentErrorKind.IMPORT_FAILED,
+        StudentErrorKind.MISSING_NAME,
+    }
 )
 
 
 class StudentError(CheckFailed):
-    """Student code raised, crashed, hung, or could not be imported: `kind` says which
-    (one of STUDENT_ERROR_KINDS)."""
+    """Student code raised, crashed, hung, or could not be imported: `kind` says which;
+    `exception` is the name of the exception class it raised ("OverflowError"; "" when it
+    raised none), as grading.sandbox.untrusted checked it to be an identifier."""
 
-    def __init__(self, failure: Failure | str, kind: str = "raised") -> None:
-        if kind not in STUDENT_ERROR_KINDS:
-            raise ValueError(f"unknown student error kind {kind!r}")
+    def __init__(
+        self,
+        failure: Failure | str,
+        kind: StudentErrorKind | str = StudentErrorKind.RAISED,
+        exception: str = "",
+    ) -> None:
+        try:
+            kind = StudentErrorKind(kind)
+        except ValueError:
+            raise ValueError(f"unknown student error kind {kind!r}") from None
         super().__init__(failure)
         self.kind = kind
+        self.exception = exception
 
     @property
     def nothing_ran(self) -> bool:
         """True when no student code ran on the inputs (a stub, an import, a missing name)."""
-        return self.kind in ("not_implemented", "import_failed", "missing_name")
+        return self.kind in NOTHING_RAN
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 import time
 from typing import Any
 
-from grading.checks.suite import StudentError
+from grading.checks.suite import StudentError, StudentErrorKind
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
 from grading.sandbox.client import Callback, StudentClient
@@ -43,11 +43,12 @@ class RemoteStudent(StudentClient):
     ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
-            raise StudentError(self._timed_out[target], kind="timed_out")
+            raise StudentError(self._timed_out[target], kind=StudentErrorKind.TIMED_OUT)
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise StudentError(
-                "grading time for this submission ran out before this test", kind="timed_out"
+                "grading time for this submission ran out before this test",
+                kind=StudentErrorKind.TIMED_OUT,
             )
         timeout = min(timeout or self.config.limits.call_timeout, left)
         try:
@@ -56,7 +57,7 @@ class RemoteStudent(StudentClient):
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
             self._timed_out[target] = message
-            raise StudentError(message, kind="timed_out") from None
+            raise StudentError(message, kind=StudentErrorKind.TIMED_OUT) from None
         except WorkerCrashed as exc:
             self._stop_worker()
             raise crash_error(name, str(exc)) from None
@@ -114,9 +115,11 @@ def crash_error(name: str, detail: str) -> StudentError:
     protocol error may quote a bit of the reply (a dtype): anything beyond plain words
     goes in the student's field."""
     if _PLAIN_WORDS.fullmatch(detail):
-        return StudentError(f"{name} crashed the process: {detail}", kind="crashed")
+        return StudentError(f"{name} crashed the process: {detail}", kind=StudentErrorKind.CRASHED)
     said = untrusted.clean_text(detail, untrusted.MAX_MESSAGE_CHARS)
-    return StudentError(Failure(f"{name} crashed the process", student_text=said), kind="crashed")
+    return StudentError(
+        Failure(f"{name} crashed the process", student_text=said), kind=StudentErrorKind.CRASHED
+    )
 
 
 IMPORT_ERRORS = ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError")
@@ -128,17 +131,22 @@ def student_error(name: str, error: Any) -> StudentError:
     as student text, after grading.sandbox.untrusted cleaned it."""
     fault = untrusted.clean_fault(error)
     if fault is None:
-        return StudentError(f"{name} failed", kind="crashed")
+        return StudentError(f"{name} failed", kind=StudentErrorKind.CRASHED)
     module, _, attr = name.partition(".")
     text, where = fault.message, fault.where
     if fault.kind == "NotImplementedError":
         return StudentError(
-            Failure(f"{name} is not implemented yet", where=where), kind="not_implemented"
+            Failure(f"{name} is not implemented yet", where=where),
+            kind=StudentErrorKind.NOT_IMPLEMENTED,
         )
     if fault.kind in IMPORT_ERRORS:
         summary = f"nnbasics/{module}.py could not be imported: {fault.kind}"
-        return StudentError(Failure(summary, student_text=text, where=where), kind="import_failed")
+        failure = Failure(summary, student_text=text, where=where)
+        return StudentError(failure, StudentErrorKind.IMPORT_FAILED, fault.kind)
     if fault.kind == "AttributeError" and text == f"nnbasics/{module}.py has no {attr!r}":
-        return StudentError(text, kind="missing_name")  # exactly the worker's lookup words
+        return StudentError(
+            text, kind=StudentErrorKind.MISSING_NAME
+        )  # exactly the worker's lookup words
     summary = f"{name} raised {fault.kind}"
-    return StudentError(Failure(summary, student_text=text, where=where), kind="raised")
+    failure = Failure(summary, student_text=text, where=where)
+    return StudentError(failure, StudentErrorKind.RAISED, fault.kind)
