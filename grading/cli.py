@@ -333,7 +333,10 @@ def run_autograder(root: Path) -> None:
         return
     except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - still a result
         not_graded(f"the grader failed ({type(exc).__name__}); please tell your instructor")
-        click.echo(f"nnkit: grading failed: {type(exc).__name__}: {exc}"[:500], err=True)
+        from grading.confined.limits import MAX_ERROR_CHARS
+
+        line = f"nnkit: grading failed: {type(exc).__name__}: {exc}"
+        click.echo(line[:MAX_ERROR_CHARS], err=True)
         return
     write_json_atomic(document, results)
     click.echo(summary)

@@ -27,9 +27,12 @@ from typing import Any
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 32
-MAX_PROBE_POINTS = 10_000  # evaluation points a probe records per call
+try:  # loaded as grading.confined.wire in the grader, as a plain module in the sandbox
+    from grading.confined.limits import MAX_MESSAGE_BYTES, MAX_PROBE_POINTS
+    from grading.confined.limits import MAX_WIRE_DEPTH as MAX_DEPTH
+except ImportError:  # pragma: no cover - the sandbox path
+    from limits import MAX_MESSAGE_BYTES, MAX_PROBE_POINTS  # type: ignore[no-redef]
+    from limits import MAX_WIRE_DEPTH as MAX_DEPTH  # type: ignore[no-redef]
 ALLOWED_DTYPES = frozenset("|b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 <f2 <f4 <f8".split())
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from grading.checks.loader import load_package
 from grading.checks.suite import CHECKS, Check, CheckFailed, Student
+from grading.confined.limits import BUDGET_SECONDS
 from grading.course.parts import PARTS, PARTS_BY_MODULE
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.grade.secret import DEFAULT_SECRET
@@ -72,7 +73,7 @@ def sandboxed_student(
     *,
     secret: bytes = DEFAULT_SECRET,
     limits: Limits | None = None,
-    budget_seconds: float = 300.0,
+    budget_seconds: float = BUDGET_SECONDS,
 ) -> Iterator[tuple[RemoteStudent, str, list[str]]]:
     """`(student, submission sha256, notes)` for the submission at `source`, behind a
     sandboxed worker; everything it started and wrote is gone on exit."""
@@ -162,7 +163,7 @@ def grade(
     *,
     secret: bytes = DEFAULT_SECRET,
     limits: Limits | None = None,
-    budget_seconds: float = 300.0,
+    budget_seconds: float = BUDGET_SECONDS,
     checks: list[Check] | None = None,
 ) -> GradeReport:
     """Grade the submission at `source`; raises SubmissionError if it cannot be read."""

@@ -54,6 +54,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from grading.confined.limits import MAX_ERROR_CHARS, MAX_ID_BYTES, MAX_TEXT_CHARS
 from grading.grade.one_submission import (
     assignment_parts,
     could_not_grade,
@@ -80,9 +81,6 @@ METADATA_FILE = "submission_metadata.yml"
 GRADEBOOK_FILE = "gradebook.sqlite"
 CSV_FILE = "gradebook.csv"
 SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submission
-MAX_ERROR_CHARS = 500  # one error message, characters
-MAX_TEXT_CHARS = 200  # one name or email (all of a group's, joined), characters
-MAX_ID_BYTES = 200  # one submission id, UTF-8 bytes (a folder name may have 255)
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
 _JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
 

@@ -44,13 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grading.confined.limits import MUTANT_MEMORY_BYTES, MUTANT_TIMEOUT_SECONDS
 from grading.course.paths import AUTOGRADER_DIR, SOLUTION_PACKAGE
 
 EQUIVALENT_FILE = AUTOGRADER_DIR / "equivalent_mutants.json"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = MUTANT_TIMEOUT_SECONDS
 DEFAULT_SEED = 20240607
-MEMORY_LIMIT = 4 << 30  # bytes of address space per worker process
+MEMORY_LIMIT = MUTANT_MEMORY_BYTES
 
 
 @dataclass(frozen=True)

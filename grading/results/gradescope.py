@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grading.confined.limits import MAX_OUTPUT_CHARS
 from grading.results.feedback import failure_markdown, summary_markdown
 from grading.results.files import write_json_atomic
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES, GradeReport
@@ -20,7 +21,6 @@ from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES, GradeReport
 __all__ = ["KIT_VERSION", "summary_text", "to_gradescope", "write_json_atomic"]
 
 KIT_VERSION = "0.1.0"
-MAX_OUTPUT_CHARS = 90_000  # Gradescope truncates at 100,000
 NOT_GRADED = "Your submission could not be graded: {reason}"
 PER_RUN_FIELDS = ("execution_time", "extra_data.student_seconds")
 """What differs between two gradings of one submission with one secret: the timings."""

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from grading.checks.suite import StudentError, StudentErrorKind
+from grading.confined.limits import BUDGET_SECONDS
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
 from grading.sandbox.client import Callback, StudentClient
@@ -23,7 +24,9 @@ from grading.sandbox.workers import Worker, WorkerConfig, WorkerCrashed, WorkerG
 class RemoteStudent(StudentClient):
     """The submission behind a trust boundary; see grading.checks.suite.Student."""
 
-    def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
+    def __init__(
+        self, config: WorkerConfig, seed: int, budget_seconds: float = BUDGET_SECONDS
+    ) -> None:
         super().__init__(seed)
         self.config = config
         self._output = bytearray()  # raw, as printed: read it through printed_output()
