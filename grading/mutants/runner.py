@@ -45,10 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from grading.confined.limits import MUTANT_MEMORY_BYTES, MUTANT_TIMEOUT_SECONDS
+from grading.course.markers import Region, solution_regions
 from grading.course.paths import AUTOGRADER_DIR, SOLUTION_PACKAGE
 
 EQUIVALENT_FILE = AUTOGRADER_DIR / "equivalent_mutants.json"
-BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 DEFAULT_TIMEOUT = MUTANT_TIMEOUT_SECONDS
 DEFAULT_SEED = 20240607
 MEMORY_LIMIT = MUTANT_MEMORY_BYTES
@@ -80,22 +80,6 @@ class Mutant:
                 n=2,
             )
         )
-
-
-# -- finding the solution regions ---------------------------------------------------------
-
-
-def solution_regions(source: str) -> list[tuple[int, int]]:
-    """(first, last) line numbers strictly inside each `# BEGIN/END SOLUTION` region."""
-    regions, start = [], None
-    for number, line in enumerate(source.splitlines(), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
-            start = number + 1
-        elif marker == END and start is not None:
-            regions.append((start, number - 1))
-            start = None
-    return regions
 
 
 # -- mutation operators ---------------------------------------------------------------------
@@ -311,12 +295,12 @@ class _Scopes(ast.NodeVisitor):
             self._stack.pop()
 
 
-def _inside(node: ast.AST, regions: Sequence[tuple[int, int]]) -> bool:
+def _inside(node: ast.AST, regions: Sequence[Region]) -> bool:
     start = getattr(node, "lineno", None)
     end = getattr(node, "end_lineno", None)
     if start is None or end is None:
         return False
-    return any(lo <= start and end <= hi for lo, hi in regions)
+    return any(start in r.inside and end in r.inside for r in regions)
 
 
 def _in_fstring(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
@@ -344,7 +328,7 @@ def _splice(source: bytes, lines: list[int], node: ast.AST, text: str) -> bytes:
 
 def mutants_of(module: str, source: str) -> list[Mutant]:
     """The mutants of one module's solution regions, in source order."""
-    regions = solution_regions(source)
+    regions = solution_regions(source)  # grading.course.markers: the one parser
     if not regions:
         return []
     tree = ast.parse(source)
@@ -767,11 +751,10 @@ def mutation_run(
 
 
 def write_report(doc: dict[str, Any], path: Path) -> None:
-    """Write the JSON document (atomically enough for a report: write, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the JSON document to `path`, atomically (grading.results.files)."""
+    from grading.results.files import write_json_atomic
+
+    write_json_atomic(doc, path)
 
 
 def summary_line(doc: dict[str, Any]) -> str:

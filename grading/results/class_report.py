@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from grading.results.failure import of_test
+from grading.results.files import write_atomic, write_json_atomic
 
 TOP_DIAGNOSES = 12
 
@@ -266,10 +267,7 @@ def write_class_report(
     pngs = _plots(summary)
     for name, data in pngs.items():
         (out_dir / name).write_bytes(data)
-    (out_dir / "class_report.json").write_text(
-        json.dumps(summary.as_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
+    write_json_atomic(summary.as_dict(), out_dir / "class_report.json")
     page = out_dir / "class_report.html"
-    page.write_text(_page(summary, pngs, title), encoding="utf-8")
+    write_atomic(page, _page(summary, pngs, title))
     return page
