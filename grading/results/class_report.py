@@ -32,6 +32,7 @@ from typing import Any
 
 from grading.results.failure import of_test
 from grading.results.files import write_atomic, write_json_atomic
+from grading.results.model import possible_of
 
 TOP_DIAGNOSES = 12
 
@@ -88,9 +89,7 @@ def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> 
     docs = _documents(items)
     graded = [d for d in docs if d.get("tests")]
     scores = [float(d.get("score", 0.0)) for d in docs]
-    max_score = max(
-        (sum(float(t.get("max_score", 0)) for t in d["tests"]) for d in graded), default=100.0
-    )
+    max_score = max((possible_of(d) for d in graded), default=100.0)
     tests: dict[str, dict[str, Any]] = {}
     diagnoses: Counter[tuple[str, str]] = Counter()
     for d in graded:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grading.results.failure import Failure, of_test
-from grading.results.model import PartScore, parts_of
+from grading.results.model import PartScore, parts_of, possible_of
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 
@@ -101,8 +101,8 @@ def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str
             [*lines, "This submission could not be graded:", "", *_fenced(str(extra["error"])), ""]
         )
     tests = document.get("tests", [])
-    possible = sum(float(t.get("max_score", 0)) for t in tests)
-    lines += [summary_markdown(parts_of(document), float(document.get("score", 0)), possible)]
+    score = float(document.get("score", 0))
+    lines += [summary_markdown(parts_of(document), score, possible_of(document))]
     lines.append("")
     failed = [t for t in tests if of_test(t) is not None]
     if not failed:
@@ -171,7 +171,7 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
     esc = html.escape
     tests = doc.get("tests", [])
     extra = doc.get("extra_data", {}) or {}
-    possible = sum(float(t.get("max_score", 0)) for t in tests)
+    possible = possible_of(doc)
     parts_rows = []
     sections = []
     for part in parts_of(doc):

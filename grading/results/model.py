@@ -168,3 +168,11 @@ def parts_of(document: dict[str, Any]) -> list[PartScore]:
     if type(rows) is not list:
         return []
     return [p for p in map(PartScore.from_dict, rows) if p is not None]
+
+
+def possible_of(document: dict[str, Any]) -> float:
+    """The points a results.json document's tests are worth together."""
+    tests = document.get("tests")
+    if type(tests) is not list:
+        return 0.0
+    return round(sum(float(t.get("max_score", 0)) for t in tests if type(t) is dict), 4)
