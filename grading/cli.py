@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 from grading.results.model import VISIBILITIES
@@ -247,23 +248,62 @@ def demo(out: Path) -> None:
     show_default=True,
     help="Visibility of tests whose checks declare none.",
 )
-def gradescope(out: Path, visibility: str) -> None:
+@click.option(
+    "--try",
+    "try_submission",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="SUBMISSION",
+    help="Then run the zip on SUBMISSION as Gradescope would, in a temporary root "
+    "(setup.sh's venv cached in NNKIT_CACHE), and say where results.json is.",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="ZIP",
+    help="With --try: try this zip instead of building one.",
+)
+def gradescope(
+    out: Path, visibility: str, try_submission: Path | None, bundle: Path | None
+) -> None:
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
     The zip keeps the course secret NNKIT_SECRET: Gradescope grades with it, so a local
-    regrade with the same secret gives the same random inputs and scores.
+    regrade with the same secret gives the same random inputs and scores. With --try, the
+    zip's setup.sh and run_autograder then grade SUBMISSION here, as on Gradescope.
     """
     from grading.grade.secret import secret_fingerprint
     from grading.release.gradescope_bundle import build_bundle
+    from grading.release.try_bundle import TryError, check_submission, describe, try_bundle
 
-    secret = _course_secret(
-        local=False, missing=" before building the zip (Gradescope grades with the copy inside)"
-    )
-    build_bundle(out, secret=secret.decode(), visibility=visibility)
-    click.echo(
-        f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
-        "autograder of a Gradescope programming assignment."
-    )
+    if bundle is not None and try_submission is None:
+        _fail("--bundle goes with --try SUBMISSION")
+    given = click.get_current_context().get_parameter_source
+    if bundle is not None and ParameterSource.COMMANDLINE in map(given, ("out", "visibility")):
+        _fail("--out and --visibility build a zip; --bundle tries one already built")
+    try:
+        if try_submission is not None:
+            check_submission(try_submission)
+        if bundle is None:
+            secret = _course_secret(
+                local=False,
+                missing=" before building the zip (Gradescope grades with the copy inside)",
+            )
+            build_bundle(out, secret=secret.decode(), visibility=visibility)
+            click.echo(
+                f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
+                "autograder of a Gradescope programming assignment."
+            )
+        if try_submission is None:
+            return
+        trial = try_bundle(bundle or out, try_submission)
+    except TryError as exc:
+        _fail(str(exc))
+    click.echo(trial.stderr, err=True, nl=False)  # run_autograder's warnings and errors
+    click.echo("\n".join(describe(trial, bundle or out)))
+    if trial.returncode != 0:
+        sys.exit(2)
 
 
 @main.group(name="export")

@@ -26,21 +26,30 @@ from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 BUNDLED = ("grading", "autograder", "solution/nnbasics")
 CONFIG_NAME = "nnkit.json"
 REQUIREMENTS_NAME = "requirements.txt"
+SCRIPTS = ("setup.sh", "run_autograder")
+# What makes a zip an nnkit autograder (grading.release.try_bundle checks for these).
+ENTRIES = (*SCRIPTS, REQUIREMENTS_NAME, CONFIG_NAME)
 # The kit's dependencies that grading never imports (the class report's plots).
 NOT_FOR_GRADING = frozenset({"matplotlib"})
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Runs once, as root, while Gradescope builds the image (Ubuntu 22.04). pip only.
-# Works from wherever the zip is unpacked: the venv goes beside the source folder.
+# Works from wherever the zip is unpacked: the root is the folder above the source folder
+# unless AUTOGRADER_ROOT says otherwise, and the venv is ROOT/nnkit-venv unless NNKIT_VENV
+# names another (`nnkit gradescope --try` keeps one per requirements there). A venv that
+# is there already is reused, and pip adds only what it lacks.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${AUTOGRADER_ROOT:-$(dirname "$SOURCE")}"
-if ! python3 -c "import ensurepip" >/dev/null 2>&1; then  # Debian, Ubuntu: python3-venv
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+VENV="${NNKIT_VENV:-$ROOT/nnkit-venv}"
+if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    if ! python3 -c "import ensurepip" >/dev/null 2>&1; then  # Debian, Ubuntu: python3-venv
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
+    python3 -m venv --clear "$VENV"
 fi
-python3 -m venv "$ROOT/nnkit-venv"
-PYTHON="$ROOT/nnkit-venv/bin/python"
+PYTHON="$VENV/bin/python"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-cache-dir \
     -r "$SOURCE/requirements.txt"
 # Bytecode now, so that grading writes nothing beside the source.
@@ -56,13 +65,14 @@ import json, sys
 document = json.load(open(sys.argv[1]))
 full = sum(test["max_score"] for test in document["tests"])
 if not document["tests"] or document["score"] != full:
-    sys.exit(f"setup.sh: the reference solution scores {document['score']} of {full} here")
+    sys.exit(f"setup.sh: the reference solution scores {document['score']:g} of {full:g} here")
 CHECK_SCORE
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 # Gradescope runs this for every submission, as /autograder/run_autograder. It also runs
 # from the unpacked source folder, whose parent is then the root (AUTOGRADER_ROOT wins).
+# The grader's Python: NNKIT_PYTHON, else the venv setup.sh made (NNKIT_VENV, as there).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -d "$HERE/grading" ]; then
@@ -72,7 +82,7 @@ else
     ROOT="${AUTOGRADER_ROOT:-$HERE}"
     SOURCE="$ROOT/source"
 fi
-PYTHON="${NNKIT_PYTHON:-$ROOT/nnkit-venv/bin/python}"
+PYTHON="${NNKIT_PYTHON:-${NNKIT_VENV:-$ROOT/nnkit-venv}/bin/python}"
 cd "$SOURCE" && NNKIT_ROOT="$SOURCE" exec "$PYTHON" -m grading.cli run-autograder --root "$ROOT"
 """
 
@@ -105,8 +115,8 @@ def build_bundle(out: Path, *, secret: str, visibility: str = DEFAULT_VISIBILITY
     requirements = "".join(f"{line}\n" for line in grading_requirements())
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        _add_text(zf, "setup.sh", SETUP_SH, executable=True)
-        _add_text(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
+        for name, script in zip(SCRIPTS, (SETUP_SH, RUN_AUTOGRADER), strict=True):
+            _add_text(zf, name, script, executable=True)
         _add_text(zf, REQUIREMENTS_NAME, requirements)
         _add_text(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for folder in BUNDLED:

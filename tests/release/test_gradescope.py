@@ -196,3 +196,19 @@ def test_build_bundle_refuses_an_empty_secret(tmp_path):
     with pytest.raises(ValueError, match="^the autograder needs a course secret$"):
         build_bundle(tmp_path / "a.zip", secret=" ")
     assert not (tmp_path / "a.zip").exists()
+
+
+@pytest.mark.parametrize(("value", "said"), [(None, "not set"), ("", "empty")])
+def test_building_the_zip_without_nnkit_secret_is_a_one_line_error(nnkit, tmp_path, value, said):
+    """Never a random or built-in secret: the zip would grade with other inputs than
+    `nnkit grade` under the course secret."""
+    env = {k: v for k, v in os.environ.items() if k != "NNKIT_SECRET"}
+    if value is not None:
+        env["NNKIT_SECRET"] = value
+    proc = nnkit("gradescope", "--out", tmp_path / "autograder.zip", env=env)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"nnkit: error: NNKIT_SECRET is {said}: set it to your course secret before building "
+        "the zip (Gradescope grades with the copy inside)\n"
+    )
+    assert not (tmp_path / "autograder.zip").exists()
