@@ -13,7 +13,7 @@ import click
 from click.core import ParameterSource
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
-from grading.results.model import VISIBILITIES
+from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -244,7 +244,7 @@ def demo(out: Path) -> None:
 @click.option(
     "--visibility",
     type=click.Choice(VISIBILITIES),
-    default="after_published",
+    default=DEFAULT_VISIBILITY,
     show_default=True,
     help="Visibility of tests whose checks declare none.",
 )

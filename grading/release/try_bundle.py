@@ -34,12 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading.release.gradescope_bundle import (
-    ENTRIES,
-    REQUIREMENTS_NAME,
-    bundle_secret,
-    load_config,
-)
+from grading.grade.secret import bundle_secret, secret_fingerprint
+from grading.release.gradescope_bundle import ENTRIES, REQUIREMENTS_NAME, load_config
 
 CACHE_ENV = "NNKIT_CACHE"  # the cache folder; default below
 VENV_ENV = "NNKIT_VENV"  # where setup.sh makes (or finds) the venv, and run_autograder's
@@ -96,7 +92,6 @@ def try_bundle(bundle: Path, submission: Path, *, cache: Path | None = None) -> 
     """Lay out a temporary root, run the zip's setup.sh (venv cached) and run_autograder on
     `submission` (a folder or a .zip) there, and return what came of it. TryError when the
     submission or the zip cannot be used, or setup.sh fails."""
-    from grading.grade.one_submission import secret_fingerprint
 
     check_submission(submission)
     check_bundle(bundle)

@@ -4,6 +4,7 @@ laid-out AUTOGRADER_ROOT, results.json checked against Gradescope's spec."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path

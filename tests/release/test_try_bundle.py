@@ -17,7 +17,8 @@ from conftest import run_nnkit
 from support import GRADESCOPE_SCHEMA
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
-from grading.grade.one_submission import secret_fingerprint, submission_seed
+from grading.grade.one_submission import submission_seed
+from grading.grade.secret import secret_fingerprint
 from grading.release.gradescope_bundle import build_bundle
 
 SECRET = "try-secret"
