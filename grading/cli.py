@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from grading.confined.limits import MUTANT_TIMEOUT_SECONDS
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
@@ -435,7 +436,7 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1.0),
-    default=30.0,
+    default=MUTANT_TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds one mutant may take before it counts as killed (timeout).",
 )

@@ -44,6 +44,10 @@ MAX_REPLY_BYTES = 16 * 1024 * 1024
 less, and the grader holds it in memory."""
 MAX_REPLY_CONTAINERS = 200_000
 """Lists, tuples and dicts in one reply, count (each costs the grader memory to decode)."""
+MAX_TYPE_NAME_CHARS = 60
+"""Characters of a type or probe name carried on the wire (a Python identifier is short)."""
+MAX_DTYPE_CHARS = 20
+"""Characters of a refused array dtype quoted in a protocol error ("<f8" has 3)."""
 MAX_CALLBACKS = 100_000
 """Questions the worker may ask the grader during one request, count (a probe's calls)."""
 REQUEST_ID_BYTES = 16
@@ -71,6 +75,10 @@ MAX_VALUE_TEXT_CHARS = 1_000
 MAX_CALL_SECONDS = 3_600.0
 """Largest believable time for one call, seconds (the grader's own budget is
 BUDGET_SECONDS); a timing that is not a finite number in [0, MAX_CALL_SECONDS] is 0."""
+
+MAX_REASON_CHARS = 200
+"""Characters of a library's or the grader's own reason quoted in a one-line error (a
+damaged zip, a probe that could not be evaluated): enough for its first sentence."""
 
 # -- reading an upload (grading.sandbox.uploads; each is per submission) --------------------
 
@@ -111,10 +119,23 @@ MAX_TEXT_CHARS = 200
 MAX_ID_BYTES = 200
 """One submission id, UTF-8 bytes (a folder name may have 255; room for a suffix)."""
 
+# -- trying the Gradescope zip here (grading.release.try_bundle) ----------------------------
+
+KEEP_VENVS = 3
+"""Venvs kept in the cache, count (each over 100 MB, mostly numpy): the most recently used."""
+SETUP_TIMEOUT_SECONDS = 900.0
+"""Wall time of setup.sh, seconds (a first run downloads numpy)."""
+RUN_TIMEOUT_SECONDS = 600.0
+"""Wall time of run_autograder, seconds: Gradescope's default limit (10 minutes)."""
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""A submission .zip unpacked into ROOT/submission, bytes (declared sizes, all entries)."""
+
 # -- mutation testing (grading.mutants.runner) -----------------------------------------------
 
 MUTANT_TIMEOUT_SECONDS = 30.0
 """Wall time one mutant may take before it counts as killed (timeout), seconds."""
+MAX_MUTANT_MESSAGE_CHARS = 300
+"""Characters of why a mutant was killed, kept in the mutants report (one failure line)."""
 MUTANT_MEMORY_BYTES = 4 << 30
 """Address space of one mutant-grading process, bytes: a mutant that allocates without
 end is stopped, not the machine."""

@@ -44,7 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grading.confined.limits import MUTANT_MEMORY_BYTES, MUTANT_TIMEOUT_SECONDS
+from grading.confined.limits import (
+    MAX_MUTANT_MESSAGE_CHARS,
+    MUTANT_MEMORY_BYTES,
+    MUTANT_TIMEOUT_SECONDS,
+)
 from grading.course.markers import Region, solution_regions
 from grading.course.paths import AUTOGRADER_DIR, SOLUTION_PACKAGE
 
@@ -502,7 +506,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
                     mutant_id,
                     "killed",
                     chk.name,
-                    result.message[:300],
+                    result.message[:MAX_MUTANT_MESSAGE_CHARS],
                     time.perf_counter() - started,
                 )
         return Outcome(mutant_id, "survived", seconds=time.perf_counter() - started)
@@ -514,7 +518,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
         return Outcome(
             mutant_id,
             "error",
-            message=f"{type(exc).__name__}: {exc}"[:300],
+            message=f"{type(exc).__name__}: {exc}"[:MAX_MUTANT_MESSAGE_CHARS],
             seconds=time.perf_counter() - started,
         )
     finally:

@@ -33,6 +33,7 @@ from grading.confined.limits import (
     MAX_FILE_BYTES,
     MAX_NAME_BYTES,
     MAX_PACKAGE_FILES,
+    MAX_REASON_CHARS,
     MAX_TOTAL_BYTES,
     MAX_ZIP_DIRECTORY_BYTES,
 )
@@ -255,7 +256,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
         # zipfile's messages quote entry names, which the student chose: printable ASCII only
         reason = "".join(c if c.isascii() and c.isprintable() else "?" for c in str(exc))
-        reason = " ".join(reason.split())[:200]
+        reason = " ".join(reason.split())[:MAX_REASON_CHARS]
         raise SubmissionError(f"{archive} is not a readable zip file ({reason})") from None
     except Exception as exc:  # zlib.error, struct.error, ...: a damaged archive
         raise SubmissionError(

@@ -233,7 +233,8 @@ class Worker:
         deadline = time.monotonic() + timeout
         if self.notes is None:
             hello = self._message(deadline + 10)  # start-up is not the student's time
-            self.notes = [str(n)[:300] for n in _as_list(hello.get("notes"))][:10]
+            notes = _as_list(hello.get("notes"))[: limits.MAX_NOTES]
+            self.notes = [str(n)[: limits.MAX_NOTE_CHARS] for n in notes]
         self.requests += 1
         rid = secrets.token_hex(ID_BYTES)
         self._send(wire.pack({**message, "id": rid}), deadline, first=True)
