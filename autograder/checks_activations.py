@@ -1,11 +1,10 @@
-"""Part 1 (10 points): sigmoid, tanh, ReLU and their derivatives."""
+"""Part 1: sigmoid, tanh, ReLU and their derivatives."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from autograder.common import (
-    SLIDE_ATOL,
     away_from_zero,
     check,
     expect_grad,
@@ -16,9 +15,11 @@ from autograder.common import (
     gradcheck_problem,
     shape_of,
     sign_hint,
+    slide,
 )
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
+from grading.checks.slide_examples import format_value
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -55,14 +56,15 @@ def _smooth_problem(
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def activations_sigmoid_slide(student: Student) -> None:
-    """sigmoid: σ(0.5) = 0.62, σ(0.36) = 0.59 and σ(0.48) = 0.62, as on the slides"""
-    z = np.array([0.5, 0.36, 0.48])
+    """sigmoid: the slide's hidden layer, a1 = σ(z1) and a2 = σ(z2) as printed"""
+    hidden, _ = slide("hidden_layer")
+    z = np.concatenate([hidden.value("z1").ravel(), hidden.value("z2").ravel()])
     s = student.call("activations.sigmoid", z)
     expect_values(
         s,
-        [0.62, 0.59, 0.62],
-        "sigmoid([0.5, 0.36, 0.48])",
-        atol=SLIDE_ATOL,
+        np.concatenate([hidden.value("a1").ravel(), hidden.value("a2").ravel()]),
+        f"sigmoid({format_value(z, None)})",
+        atol=hidden.tolerance,
         rtol=0.0,
         show_expected=True,
         hints=[

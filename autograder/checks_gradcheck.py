@@ -1,4 +1,4 @@
-"""Part 7 (10 points): numerical gradients by central differences, and the relative error.
+"""Part 7: numerical gradients by central differences, and the relative error.
 
 numerical_gradient is probed with f(x) = sum(a*x**3 + b*x**2 + c*x), whose exact gradient
 is 3a x² + 2b x + c. f stays in the grader (a `Probe`): each time the student's code calls

@@ -1,4 +1,4 @@
-"""Part 4 (15 points): a scalar `Value` that backpropagates through a computational graph.
+"""Part 4: a scalar `Value` that backpropagates through a computational graph.
 
 Graphs are sent as small programs (see `Student.graph`): ("value", x) makes a leaf, later
 ops refer to earlier nodes by index. The worker makes each node with one Python operation
@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from autograder.common import Hint, check
+from autograder.common import Hint, check, slide
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
+from grading.checks.slide_examples import SlideExample
 from grading.checks.suite import (
     CheckFailed,
     GraphResult,
@@ -34,14 +35,6 @@ from grading.confined.worker import run_graph
 
 PART = "graph"
 Op = tuple[Any, ...]
-
-SLIDE_OPS: list[Op] = [
-    ("value", -2.0),
-    ("value", 5.0),
-    ("value", -4.0),
-    ("add", 0, 1),
-    ("mul", 3, 2),
-]
 
 
 # -- the grader's interpreter of graph programs -------------------------------------------
@@ -286,29 +279,34 @@ def _check_expressions(
         )
 
 
-# -- the slide (7b, 'Backward differentiation') ---------------------------------------------
+# -- the slide's example (solution/slide_examples.toml) ----------------------------------
+
+
+def _slide_graph() -> tuple[SlideExample, list[Op], str]:
+    """The example L = (x + y) * z as a graph program (nodes x, y, z, q, L) and its text."""
+    ex, _ = slide("backward_differentiation")
+    x, y, z = (ex.input(name) for name in ("x", "y", "z"))
+    ops: list[Op] = [("value", x), ("value", y), ("value", z), ("add", 0, 1), ("mul", 3, 2)]
+    return ex, ops, f"L = (x + y) * z, x = {x:g}, y = {y:g}, z = {z:g}"
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def graph_slide_forward(student: Student) -> None:
-    """Value: x = -2, y = 5, z = -4 gives q = x + y = 3 and L = q * z = -12"""
-    result = student.graph(SLIDE_OPS, backward_from=None)
-    _expect_nodes(result, [3, 4], ["q", "L"], [3.0, -12.0], None, "L = (x + y) * z", show=True)
+    """Value: the slide's L = (x + y) * z gives its q = x + y and L"""
+    ex, ops, context = _slide_graph()
+    result = student.graph(ops, backward_from=None)
+    expected = [float(ex.value(name)) for name in ("q", "L")]
+    _expect_nodes(result, [3, 4], ["q", "L"], expected, None, context, show=True)
 
 
 @check(PART, points=2, visibility="visible", tags=("slide",))
 def graph_slide_backward(student: Student) -> None:
-    """Value.backward: L = (x + y) * z gives dL/dx = dL/dy = -4, dL/dz = 3 as on the slides"""
-    result = student.graph(SLIDE_OPS)
-    _expect_nodes(
-        result,
-        [4, 3, 0, 1, 2],
-        ["L", "q", "x", "y", "z"],
-        None,
-        [1.0, -4.0, -4.0, -4.0, 3.0],
-        "L = (x + y) * z, x = -2, y = 5, z = -4",
-        show=True,
-    )
+    """Value.backward: the slide's L = (x + y) * z gives its dL/dq, dL/dx, dL/dy and dL/dz"""
+    ex, ops, context = _slide_graph()
+    result = student.graph(ops)
+    names = ["q", "x", "y", "z"]
+    expected = [1.0] + [float(ex.value(f"dL_d{name}")) for name in names]  # dL/dL = 1
+    _expect_nodes(result, [4, 3, 0, 1, 2], ["L", *names], None, expected, context, show=True)
 
 
 @check(PART, points=0.5, tags=("edge",))

@@ -1,4 +1,4 @@
-"""Part 5 (15 points): dense and activation layers, forward and backward.
+"""Part 5: dense and activation layers, forward and backward.
 
 Caches are whatever the student's forward functions return: they are handed back to the
 student's backward functions untouched (tests never look inside them).
@@ -9,17 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
-    SLIDE_ATOL,
     away_from_zero,
     check,
     expect_grad,
+    expect_printed,
     expect_unchanged,
     expect_values,
     gradcheck_problem,
     sign_hint,
+    slide,
 )
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
+from grading.checks.slide_examples import compact, format_value
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -31,16 +33,6 @@ from grading.checks.suite import (
 
 PART = "layers"
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-
-# The slide's network (7b, 'Backpropagation with a hidden layer'): x = (1, 1), y = 1,
-# no biases, sigmoid on both layers.
-X1 = np.array([[1.0, 1.0]])
-THETA1 = np.array([[0.45, 0.05], [-0.38, 0.74]])
-THETA2 = np.array([[-0.13, 0.95]])
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _dense_forward(
@@ -65,143 +57,81 @@ def _dense_backward(student: Student, dZ: np.ndarray, cache: object, what: str) 
     )
 
 
-# -- the slide -------------------------------------------------------------------------------
-
-
-def _slide_values() -> dict[str, np.ndarray]:
-    """Every number of the slide, computed exactly (the slide prints them rounded)."""
-    z1 = X1 @ THETA1.T
-    a1 = _sigmoid(z1)
-    z2 = a1 @ THETA2.T
-    a2 = _sigmoid(z2)
-    da2 = -1.0 / a2  # y = 1
-    dz2 = da2 * a2 * (1 - a2)
-    da1 = dz2 @ THETA2
-    dz1 = da1 * a1 * (1 - a1)
-    return {"z1": z1, "a1": a1, "z2": z2, "a2": a2, "da2": da2, "dz2": dz2, "da1": da1, "dz1": dz1}
+# -- the slide's hidden-layer example (solution/slide_examples.toml) -----------------------
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def layers_dense_forward_slide(student: Student) -> None:
-    """dense_forward: the slide's θ1, θ2 (no biases) give z1 = (0.5, 0.36) and z2 = 0.48"""
-    v = _slide_values()
-    Z1, _ = _dense_forward(student, X1, THETA1, np.zeros(2), "the slide's first layer")
-    expect_values(
+    """dense_forward: the slide's hidden-layer example gives its z1 and z2"""
+    ex, v = slide("hidden_layer")
+    x, theta1, theta2 = v["x"], v["theta1"], v["theta2"]
+    Z1, _ = _dense_forward(student, x, theta1, v["b1"], "the slide's first layer")
+    expect_printed(
         Z1,
-        [[0.5, 0.36]],
-        "z1 = dense_forward([[1, 1]], θ1, 0)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-        hints=[(X1 @ THETA1, "this is A_prev @ W; the layer computes A_prev @ W.T")],
+        ex,
+        "z1",
+        f"z1 = dense_forward({compact(x)}, θ1, b1)",
+        [(x @ theta1, "this is A_prev @ W; the layer computes A_prev @ W.T")],
     )
-    Z2, _ = _dense_forward(student, v["a1"], THETA2, np.zeros(1), "the slide's second layer")
-    expect_values(
-        Z2,
-        [[0.48]],
-        "z2 = dense_forward(a1, θ2, 0) with a1 = (0.6225, 0.5890)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
+    Z2, _ = _dense_forward(student, v["a1"], theta2, v["b2"], "the slide's second layer")
+    expect_printed(Z2, ex, "z2", f"z2 = dense_forward(a1, θ2, b2) with a1 = {_exact(v, 'a1')}")
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def layers_activation_forward_slide(student: Student) -> None:
-    """activation_forward: sigmoid gives the slide's a1 = (0.62, 0.59) and a2 = 0.62"""
-    v = _slide_values()
-    A1, _ = _activation_forward(student, v["z1"], "sigmoid")
-    expect_values(
-        A1,
-        [[0.62, 0.59]],
-        "a1 = activation_forward(z1, 'sigmoid')",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    A2, _ = _activation_forward(student, v["z2"], "sigmoid")
-    expect_values(
-        A2,
-        [[0.62]],
-        "a2 = activation_forward(z2, 'sigmoid') with z2 = 0.4787",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
+    """activation_forward: sigmoid gives the slide's a1 and a2"""
+    ex, v = slide("hidden_layer")
+    act = v["activation"]
+    A1, _ = _activation_forward(student, v["z1"], act)
+    expect_printed(A1, ex, "a1", f"a1 = activation_forward(z1, {act!r})")
+    A2, _ = _activation_forward(student, v["z2"], act)
+    expect_printed(
+        A2, ex, "a2", f"a2 = activation_forward(z2, {act!r}) with z2 = {_exact(v, 'z2')}"
     )
 
 
 @check(PART, points=2, visibility="visible", tags=("slide",))
 def layers_backward_slide(student: Student) -> None:
     """activation_backward and dense_backward reproduce every gradient of the slide's example"""
-    v = _slide_values()
-    _, cache_a1 = _activation_forward(student, v["z1"], "sigmoid")
-    _, cache_d2 = _dense_forward(student, v["a1"], THETA2, np.zeros(1), "the second layer")
-    _, cache_a2 = _activation_forward(student, v["z2"], "sigmoid")
-    _, cache_d1 = _dense_forward(student, X1, THETA1, np.zeros(2), "the first layer")
+    ex, v = slide("hidden_layer")
+    act = v["activation"]
+    _, cache_a1 = _activation_forward(student, v["z1"], act)
+    _, cache_d2 = _dense_forward(student, v["a1"], v["theta2"], v["b2"], "the second layer")
+    _, cache_a2 = _activation_forward(student, v["z2"], act)
+    _, cache_d1 = _dense_forward(student, v["x"], v["theta1"], v["b1"], "the first layer")
 
-    dz2 = student.call("layers.activation_backward", v["da2"], cache_a2)
-    expect_values(
-        dz2,
-        [[-0.38]],
-        "dLoss/dz2 = activation_backward(dLoss/da2 = -1.62, cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
+    dz2 = student.call("layers.activation_backward", v["dloss_da2"], cache_a2)
+    da2 = ex.text("dloss_da2")
+    expect_printed(
+        dz2, ex, "dloss_dz2", f"dLoss/dz2 = activation_backward(dLoss/da2 = {da2}, cache)"
     )
-    da1, dW2, db2 = _dense_backward(student, v["dz2"], cache_d2, "the second layer")
-    expect_values(
-        da1,
-        [[0.05, -0.36]],
-        "dLoss/da1 from dense_backward(dLoss/dz2 = -0.38, cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    # The slide multiplies rounded numbers for dθ2 (-0.38 * 0.59 = -0.224 printed -0.22);
-    # the exact value is -0.2253, hence 0.006 here.
-    expect_values(
+    da1, dW2, db2 = _dense_backward(student, v["dloss_dz2"], cache_d2, "the second layer")
+    from_dz2 = f"from dense_backward(dLoss/dz2 = {ex.text('dloss_dz2')}, cache)"
+    expect_printed(da1, ex, "dloss_da1", f"dLoss/da1 {from_dz2}")
+    expect_printed(
         dW2,
-        [[-0.24, -0.22]],
-        "dLoss/dθ2 from dense_backward(dLoss/dz2 = -0.38, cache)",
-        atol=0.006,
-        rtol=0.0,
-        show_expected=True,
-        hints=[sign_hint(v["dz2"].T @ v["a1"])],
+        ex,
+        "dloss_dtheta2",
+        f"dLoss/dθ2 {from_dz2}",
+        [sign_hint(v["dloss_dz2"].T @ v["a1"])],
     )
-    expect_values(
-        db2,
-        [-0.38],
-        "dLoss/db2 from dense_backward(dLoss/dz2 = -0.38, cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    dz1 = student.call("layers.activation_backward", v["da1"], cache_a1)
-    expect_values(
+    expect_printed(db2, ex, "dloss_dz2", f"dLoss/db2 {from_dz2}", vector=True)
+    dz1 = student.call("layers.activation_backward", v["dloss_da1"], cache_a1)
+    expect_printed(
         dz1,
-        [[0.01, -0.09]],
-        "dLoss/dz1 = activation_backward(dLoss/da1 = (0.05, -0.36), cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
+        ex,
+        "dloss_dz1",
+        f"dLoss/dz1 = activation_backward(dLoss/da1 = {ex.text('dloss_da1')}, cache)",
     )
-    _, dW1, db1 = _dense_backward(student, v["dz1"], cache_d1, "the first layer")
-    expect_values(
-        dW1,
-        [[0.01, 0.01], [-0.09, -0.09]],
-        "dLoss/dθ1 from dense_backward(dLoss/dz1 = (0.01, -0.09), cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    expect_values(
-        db1,
-        [0.01, -0.09],
-        "dLoss/db1 from dense_backward(dLoss/dz1, cache)",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
+    _, dW1, db1 = _dense_backward(student, v["dloss_dz1"], cache_d1, "the first layer")
+    from_dz1 = f"from dense_backward(dLoss/dz1 = {ex.text('dloss_dz1')}, cache)"
+    expect_printed(dW1, ex, "dloss_dtheta1", f"dLoss/dθ1 {from_dz1}")
+    expect_printed(db1, ex, "dloss_dz1", f"dLoss/db1 {from_dz1}", vector=True)
+
+
+def _exact(values: dict, name: str) -> str:
+    """An unrounded value of the example for a message, to 4 decimals."""
+    return format_value(values[name], 4)
 
 
 # -- dense layer on random batches ---------------------------------------------------------

@@ -1,22 +1,24 @@
-"""Part 2 (10 points): the mean binary cross-entropy and its gradient."""
+"""Part 2: the mean binary cross-entropy and its gradient."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from autograder.common import (
-    SLIDE_ATOL,
     check,
     expect_grad,
     expect_no_warnings,
     expect_number,
+    expect_printed,
     expect_unchanged,
     expect_values,
     sign_hint,
+    slide,
 )
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
+from grading.checks.slide_examples import format_value
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -26,10 +28,6 @@ from grading.checks.suite import (
 )
 
 PART = "losses"
-
-
-def _sigmoid(z: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def _problem(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -81,33 +79,30 @@ def _grad_hints(y_hat: np.ndarray, y: np.ndarray) -> list:
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def losses_bce_slide(student: Student) -> None:
-    """binary_cross_entropy: ŷ = σ(0.1), y = 0 gives the slide's loss 0.7444"""
-    y_hat = np.array([_sigmoid(0.1)])
-    loss = student.call("losses.binary_cross_entropy", y_hat, np.array([0.0]))
-    expect_number(
+    """binary_cross_entropy: the loss of the slide's logistic-regression example"""
+    example, exact = slide("logistic_regression")
+    y_hat, y = exact["h"], example.input("y")
+    loss = student.call("losses.binary_cross_entropy", y_hat, y)
+    expect_printed(
         loss,
-        0.7444,
-        "binary_cross_entropy([σ(0.1)], [0]) = -ln(1 - 0.525)",
-        atol=5e-5,
-        rtol=0.0,
-        show_expected=True,
-        hints=_loss_hints(y_hat, np.zeros(1)),
+        example,
+        "loss",
+        f"binary_cross_entropy([{y_hat[0]:.4f}], {format_value(y, None)}) = -ln(1 - ŷ)",
+        hints=_loss_hints(y_hat, y),
     )
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def losses_bce_grad_slide(student: Student) -> None:
-    """binary_cross_entropy_grad: ŷ = a2 = 0.62, y = 1 gives the slide's dLoss/da2 = -1.62"""
-    a2 = np.array([_sigmoid(-0.13 * _sigmoid(0.5) + 0.95 * _sigmoid(0.36))])
-    y = np.array([1.0])
+    """binary_cross_entropy_grad: dLoss/da2 of the slide's hidden-layer example"""
+    example, exact = slide("hidden_layer")
+    a2, y = exact["a2"], example.input("y")
     grad = student.call("losses.binary_cross_entropy_grad", a2, y)
-    expect_values(
+    expect_printed(
         grad,
-        [-1.62],
-        "binary_cross_entropy_grad([0.6174], [1]) = -1/ŷ",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
+        example,
+        "dloss_da2",
+        f"binary_cross_entropy_grad([[{a2[0, 0]:.4f}]], {y.tolist()}) = -1/ŷ",
         hints=_grad_hints(a2, y),
     )
 

@@ -1,4 +1,4 @@
-"""Part 6 (15 points): a feed-forward network, the slide's XOR network, collapsing linear
+"""Part 6: a feed-forward network, the slide's XOR network, collapsing linear
 layers, and backpropagation through many layers."""
 
 from __future__ import annotations
@@ -6,20 +6,22 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
-    SLIDE_ATOL,
     check,
     conditioned,
     expect_grad,
     expect_number,
     expect_pair_list,
     expect_params,
+    expect_printed,
     expect_unchanged,
     expect_values,
     float_array,
     gradcheck_problem,
     sign_hint,
+    slide,
 )
 from grading.checks.reference import ref
+from grading.checks.slide_examples import compact
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -30,20 +32,6 @@ from grading.checks.suite import (
 )
 
 PART = "network"
-
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([0, 1, 1, 0])
-SLIDE_XOR = [  # 7a, 'Alternative notation'
-    (np.array([[-5.0, 5.0], [5.0, -5.0]]), np.array([-3.0, -3.0])),
-    (np.array([[2.0, 2.0]]), np.array([-1.0])),
-]
-# 7b, 'Backpropagation with a hidden layer': x = (1, 1), y = 1, no biases, sigmoid twice.
-HIDDEN_X = np.array([[1.0, 1.0]])
-HIDDEN_Y = np.array([1.0])
-HIDDEN_PARAMS = [
-    (np.array([[0.45, 0.05], [-0.38, 0.74]]), np.zeros(2)),
-    (np.array([[-0.13, 0.95]]), np.zeros(1)),
-]
 
 # Three-layer nets with every activation somewhere; the last entry of each is the output.
 MIXES = [
@@ -121,14 +109,29 @@ def _expect_grads(
             expect_values(got, want, label, hints=hints, m=m)
 
 
-# -- the slides --------------------------------------------------------------------------------
+# -- the slides' examples (solution/slide_examples.toml) --------------------------------
+
+
+def _xor_network() -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]], list[str]]:
+    """The XOR example's inputs X, its weights as [(θ, b_θ), (λ, b_λ)] and activations."""
+    ex, v = slide("xor_network")
+    params = [(v["theta"], v["b_theta"]), (v["lambda"], v["b_lambda"])]
+    return v["X"], params, list(v["activations"])
+
+
+def _hidden_layer() -> tuple[np.ndarray, np.ndarray, list[tuple], list[str]]:
+    """The hidden-layer example's x, y (one value per example), params and activations."""
+    _, v = slide("hidden_layer")
+    params = [(v["theta1"], v["b1"]), (v["theta2"], v["b2"])]
+    return v["x"], v["y"].ravel(), params, [v["activation"]] * len(params)
 
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def network_xor_params(student: Student) -> None:
-    """XOR_PARAMS: θ = [[-5, 5], [5, -5]], b_θ = (-3, -3), λ = [[2, 2]], b_λ = -1 (slides)"""
+    """XOR_PARAMS: the weights of the slide's XOR network, [(θ, b_θ), (λ, b_λ)]"""
+    _, slide_params, _ = _xor_network()
     params = expect_pair_list(student.get("network.XOR_PARAMS"), 2, "XOR_PARAMS")
-    for i, ((W, b), (W0, b0)) in enumerate(zip(params, SLIDE_XOR), start=1):
+    for i, ((W, b), (W0, b0)) in enumerate(zip(params, slide_params), start=1):
         W = float_array(W, W0.shape, f"W{i} of XOR_PARAMS")
         b = float_array(b, b0.shape, f"b{i} of XOR_PARAMS")
         expect_values(
@@ -144,85 +147,59 @@ def network_xor_params(student: Student) -> None:
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def network_xor_truth_table(student: Student) -> None:
-    """forward: the slide's XOR weights, ["sigmoid", "sigmoid"], thresholded give 0, 1, 1, 0"""
-    acts = ["sigmoid", "sigmoid"]
-    Y_hat, _ = _forward(student, XOR_X, SLIDE_XOR, acts, "the slide's XOR network")
+    """forward: the slide's XOR weights, thresholded at 0.5, give the XOR of each input"""
+    X, params, acts = _xor_network()
+    ex, _ = slide("xor_network")
+    Y_hat, _ = _forward(student, X, params, acts, "the slide's XOR network")
     Y_hat = expect_values(
         Y_hat,
-        ref.network.forward(XOR_X, SLIDE_XOR, acts)[0],
-        "Y_hat of the slide's XOR network on (0,0), (0,1), (1,0), (1,1)",
+        ref.network.forward(X, params, acts)[0],
+        f"Y_hat of the slide's XOR network on {compact(X)}",
         rtol=1e-6,
     )
     labels = (Y_hat[:, 0] > 0.5).astype(int)
-    if not np.array_equal(labels, XOR_Y):
+    if not np.array_equal(labels, ex.value("labels")):
         raise CheckFailed(
             f"the slide's XOR network thresholded at 0.5 gives {labels.tolist()}, "
-            f"expected [0, 1, 1, 0]"
+            f"expected {compact(ex.value('labels'))}"
         )
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def network_hidden_layer_forward(student: Student) -> None:
-    """forward: the slide's hidden-layer example (x = (1, 1), no biases) gives a2 = 0.62"""
-    Y_hat, _ = _forward(
-        student, HIDDEN_X, HIDDEN_PARAMS, ["sigmoid", "sigmoid"], "the slide's example"
-    )
-    expect_values(
-        Y_hat,
-        [[0.62]],
-        "a2 = forward([[1, 1]], [(θ1, 0), (θ2, 0)], ['sigmoid', 'sigmoid'])",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
+    """forward: the slide's hidden-layer example gives its a2"""
+    ex, _ = slide("hidden_layer")
+    x, _, params, acts = _hidden_layer()
+    Y_hat, _ = _forward(student, x, params, acts, "the slide's example")
+    expect_printed(Y_hat, ex, "a2", f"a2 = forward({compact(x)}, [(θ1, b1), (θ2, b2)], {acts})")
 
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def network_hidden_layer_grads(student: Student) -> None:
-    """loss_and_grads: the slide's example gives its dLoss/dθ1 and dLoss/dθ2 (2 decimals)
+    """loss_and_grads: the slide's hidden-layer example gives its dLoss/dθ1 and dLoss/dθ2
 
-    dθ1 = [[0.01, 0.01], [-0.09, -0.09]], dθ2 = (-0.24, -0.22), and db = dz: (0.01, -0.09),
-    -0.38; the loss is -ln(a2).
+    and db = dz for each layer; the loss is the cross-entropy of a2.
     """
-    out = student.call(
-        "network.loss_and_grads", HIDDEN_X, HIDDEN_Y, HIDDEN_PARAMS, ["sigmoid", "sigmoid"]
-    )
+    ex, _ = slide("hidden_layer")
+    x, y, params, acts = _hidden_layer()
+    out = student.call("network.loss_and_grads", x, y, params, acts)
     loss, grads = expect_tuple(out, 2, "loss_and_grads on the slide's example")
-    a2 = ref.network.forward(HIDDEN_X, HIDDEN_PARAMS, ["sigmoid", "sigmoid"])[0][0, 0]
+    a2 = ref.network.forward(x, params, acts)[0].ravel()
+    expected_loss = ref.losses.binary_cross_entropy(a2, y)
     expect_number(
         loss,
-        -np.log(a2),
-        "the loss -ln(a2) of the slide's example (0.4822)",
+        expected_loss,
+        f"the loss of the slide's example ({expected_loss:.4f})",
         atol=5e-5,
         rtol=0.0,
         show_expected=True,
     )
     (dW1, db1), (dW2, db2) = expect_pair_list(grads, 2, "the grads of the slide's example")
     what = "of loss_and_grads on the slide's example"
-    expect_values(
-        dW1,
-        [[0.01, 0.01], [-0.09, -0.09]],
-        f"dLoss/dθ1 {what}",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    # The slide multiplies rounded numbers for dθ2 (-0.38 * 0.59 = -0.224 printed -0.22);
-    # the exact value is -0.2253, hence 0.006 here.
-    expect_values(
-        dW2, [[-0.24, -0.22]], f"dLoss/dθ2 {what}", atol=0.006, rtol=0.0, show_expected=True
-    )
-    expect_values(
-        db1,
-        [0.01, -0.09],
-        f"dLoss/db1 = dLoss/dz1 {what}",
-        atol=SLIDE_ATOL,
-        rtol=0.0,
-        show_expected=True,
-    )
-    expect_values(
-        db2, [-0.38], f"dLoss/db2 = dLoss/dz2 {what}", atol=SLIDE_ATOL, rtol=0.0, show_expected=True
-    )
+    expect_printed(dW1, ex, "dloss_dtheta1", f"dLoss/dθ1 {what}")
+    expect_printed(dW2, ex, "dloss_dtheta2", f"dLoss/dθ2 {what}")
+    expect_printed(db1, ex, "dloss_dz1", f"dLoss/db1 = dLoss/dz1 {what}", vector=True)
+    expect_printed(db2, ex, "dloss_dz2", f"dLoss/db2 = dLoss/dz2 {what}", vector=True)
 
 
 # -- random networks -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Part 3 (12 points): one neuron (binary logistic regression), its loss and gradient, AND."""
+"""Part 3: one neuron (binary logistic regression), its loss and gradient, AND."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from autograder.common import (
     check,
     expect_grad,
     expect_number,
+    expect_printed,
     expect_unchanged,
     expect_values,
     float_array,
     gradcheck_problem,
     sign_hint,
+    slide,
 )
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
+from grading.checks.slide_examples import SlideExample, compact
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -27,9 +30,6 @@ from grading.checks.suite import (
 
 PART = "neuron"
 
-SLIDE_X = np.array([[1.0, 1.0]])
-SLIDE_Y = np.array([0.0])
-SLIDE_THETA = np.array([-0.1, 0.5, -0.3])
 AND_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
@@ -86,54 +86,55 @@ def _call_loss_and_grad(student: Student, X: np.ndarray, y: np.ndarray, theta: n
     return expect_tuple(out, 2, "logistic_loss_and_grad(X, y, theta)")
 
 
-# -- slide example (7b, 'Backpropagation again') ----------------------------------------
+# -- the slides' logistic-regression example ----------------------------------------------
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def neuron_logistic_slide(student: Student) -> None:
-    """logistic: X = [[1, 1]], θ = (-0.1, 0.5, -0.3) gives σ(0.1) = 0.5250 as on the slides"""
-    p = student.call("neuron.logistic", SLIDE_X, SLIDE_THETA)
-    expect_values(
-        p,
-        [0.5250],
-        "logistic([[1, 1]], (-0.1, 0.5, -0.3))",
-        atol=5e-5,
-        rtol=0.0,
-        show_expected=True,
-        hints=_logistic_hints(SLIDE_X, SLIDE_THETA),
-    )
+    """logistic: the slide's logistic-regression example gives its h(x)"""
+    example, _ = slide("logistic_regression")
+    X, theta = example.input("X"), example.input("theta")
+    p = student.call("neuron.logistic", X, theta)
+    expect_printed(p, example, "h", _slide_call("logistic", example), _logistic_hints(X, theta))
 
 
 @check(PART, points=1, visibility="visible", tags=("slide",))
 def neuron_loss_slide(student: Student) -> None:
-    """logistic_loss_and_grad: the slide's example (y = 0) has loss 0.7444"""
-    loss, _ = _call_loss_and_grad(student, SLIDE_X, SLIDE_Y, SLIDE_THETA)
-    expect_number(
+    """logistic_loss_and_grad: the slide's logistic-regression example gives its loss"""
+    example, exact = slide("logistic_regression")
+    X, y, theta = example.input("X"), example.input("y"), example.input("theta")
+    loss, _ = _call_loss_and_grad(student, X, y, theta)
+    h = exact["h"]
+    expect_printed(
         loss,
-        0.7444,
-        "the loss of logistic_loss_and_grad([[1, 1]], [0], (-0.1, 0.5, -0.3))",
-        atol=5e-5,
-        rtol=0.0,
-        show_expected=True,
-        hints=[
-            (-np.log(0.5249792), "this is -ln(ŷ), the loss for y = 1; for y = 0 it is -ln(1 - ŷ)")
-        ],
+        example,
+        "loss",
+        f"the loss of {_slide_call('logistic_loss_and_grad', example)}",
+        [(np.mean(-np.log(h)), "this is -ln(ŷ), the loss for y = 1; for y = 0 it is -ln(1 - ŷ)")]
+        if not np.any(y)
+        else [],
     )
 
 
 @check(PART, points=1.5, visibility="visible", tags=("slide",))
 def neuron_grad_slide(student: Student) -> None:
-    """logistic_loss_and_grad: the slide's example has gradient 0.5250 in every entry"""
-    _, grad = _call_loss_and_grad(student, SLIDE_X, SLIDE_Y, SLIDE_THETA)
-    expect_values(
+    """logistic_loss_and_grad: the slide's logistic-regression example gives its gradient"""
+    example, _ = slide("logistic_regression")
+    X, y, theta = example.input("X"), example.input("y"), example.input("theta")
+    _, grad = _call_loss_and_grad(student, X, y, theta)
+    expect_printed(
         grad,
-        [0.5250] * 3,
-        "the gradient of logistic_loss_and_grad([[1, 1]], [0], (-0.1, 0.5, -0.3))",
-        atol=5e-5,
-        rtol=0.0,
-        show_expected=True,
-        hints=_grad_hints(SLIDE_X, SLIDE_Y, SLIDE_THETA),
+        example,
+        "grad",
+        f"the gradient of {_slide_call('logistic_loss_and_grad', example)}",
+        _grad_hints(X, y, theta),
     )
+
+
+def _slide_call(function: str, example: SlideExample) -> str:
+    """`logistic([[1, 2]], [-0.25, 0.5, 3])`: a call on the example's inputs."""
+    names = ["X", "theta"] if function == "logistic" else ["X", "y", "theta"]
+    return f"{function}({', '.join(compact(example.input(name)) for name in names)})"
 
 
 # -- random batches ----------------------------------------------------------------------

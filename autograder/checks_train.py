@@ -1,4 +1,4 @@
-"""Part 8 (13 points): init_params, predict and train (full-batch gradient descent).
+"""Part 8: init_params, predict and train (full-batch gradient descent).
 
 The order of random draws is the student's choice, so nothing here depends on a
 particular draw: init_params is judged by shapes, zero biases, scale and determinism;
@@ -15,9 +15,11 @@ from autograder.common import (
     check,
     expect_number,
     expect_params,
+    expect_printed,
     expect_unchanged,
     expect_values,
     float_array,
+    slide,
 )
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
@@ -242,18 +244,15 @@ def train_predict(student: Student) -> None:
         rtol=0.0,
         hints=[(1 - expected, "0 and 1 are swapped: 1 where the output is above 0.5")],
     )
-    xor_params = [
-        (np.array([[-5.0, 5.0], [5.0, -5.0]]), np.array([-3.0, -3.0])),
-        (np.array([[2.0, 2.0]]), np.array([-1.0])),
-    ]
-    got = student.call("train.predict", XOR_X, xor_params, ["sigmoid", "sigmoid"])
-    expect_values(
-        float_array(got, (4,), "predict on the slide's XOR network"),
-        [0, 1, 1, 0],
-        "predict(XOR inputs, the slide's XOR weights, ['sigmoid', 'sigmoid'])",
-        atol=0.0,
-        rtol=0.0,
-        show_expected=True,
+    xor, v = slide("xor_network")
+    xor_params = [(v["theta"], v["b_theta"]), (v["lambda"], v["b_lambda"])]
+    acts = list(v["activations"])
+    got = student.call("train.predict", v["X"], xor_params, acts)
+    expect_printed(
+        float_array(got, (len(v["X"]),), "predict on the slide's XOR network"),
+        xor,
+        "labels",
+        f"predict(XOR inputs, the slide's XOR weights, {acts})",
     )
 
 

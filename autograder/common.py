@@ -26,6 +26,8 @@ import numpy as np
 
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
+from grading.checks.slide_examples import SlideExample
+from grading.checks.slide_examples import example as slide_example
 from grading.checks.suite import (
     CheckFailed,
     Student,
@@ -49,8 +51,6 @@ ATOL = 1e-10
 """Tolerances of fixed-value checks against the reference solution on the same inputs:
 any correct way of writing the formula agrees to about 1e-15."""
 
-SLIDE_ATOL = 0.005
-"""The slides print two decimals: a value is right when it rounds to the printed one."""
 
 Hint = tuple[Any, str]
 """(what a typical mistake would return, the sentence that explains that mistake)."""
@@ -177,6 +177,41 @@ def expect_grad(
     if summary:
         raise _failure(summary, arr, numeric, hints, m, m_name, show=False)
     return arr
+
+
+@functools.cache
+def slide(name: str) -> tuple[SlideExample, dict[str, Any]]:
+    """Slide example `name` (solution/slide_examples.toml) and the unrounded value of each of
+    its inputs and computed quantities, by name (its calls run on the reference solution)."""
+    from grading.checks.reference import ref
+
+    example = slide_example(name)
+    return example, example.evaluate(lambda module: getattr(ref, module))
+
+
+def expect_printed(
+    actual: Any,
+    example: SlideExample,
+    name: str,
+    what: str,
+    hints: Sequence[Hint] = (),
+    *,
+    vector: bool = False,
+) -> Any:
+    """`actual` rounds to the value `name` the slides print (within the example's tolerance
+    for it); a failure shows the printed value, which the student has anyway. `vector`:
+    compare with the printed value flattened (a bias gradient against a 1-row dZ)."""
+    printed = example.value(name).ravel() if vector else example.value(name)
+    expect = expect_number if printed.ndim == 0 else expect_values
+    return expect(
+        actual,
+        printed,
+        what,
+        hints=hints,
+        atol=example.tolerance_for(name),
+        rtol=0.0,
+        show_expected=True,
+    )
 
 
 def sign_hint(expected: Any) -> Hint:

@@ -59,15 +59,30 @@ def _course_secret(
     return secret
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Kit(click.Group):
+    """The command group: an authoring mistake anywhere (solution/assignment.toml, a check's
+    points) ends any command with its one-line message."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from grading.course.assignment import AssignmentError
+
+        try:
+            return super().invoke(ctx)
+        except AssignmentError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Kit, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """nnkit: release, grade and demo the neural-network basics assignment."""
+    """nnkit: release, grade and demo the assignment in solution/."""
 
 
 @main.command()
 @click.option("--check", is_flag=True, help="Only check that assignment/ is up to date.")
 def release(check: bool) -> None:
     """Regenerate the student release assignment/ from solution/."""
+    from grading.checks.slide_examples import SlideExampleError
+    from grading.release.notebook import NotebookSourceError
     from grading.release.student_release import MarkerError, release_differences, write_release
 
     try:
@@ -81,7 +96,7 @@ def release(check: bool) -> None:
             click.echo("assignment/ is up to date.")
             return
         files = write_release()
-    except MarkerError as exc:
+    except (MarkerError, NotebookSourceError, SlideExampleError) as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(files)} files to {ASSIGNMENT_DIR.relative_to(KIT_ROOT)}/.")
 
@@ -120,7 +135,7 @@ def grade(
     quiet: bool,
     local: bool,
 ) -> None:
-    """Grade SUBMISSION (a folder holding nnbasics/, the module files, or a .zip).
+    """Grade SUBMISSION (a folder holding the package, its module files, or a .zip).
 
     Random test inputs are seeded from the course secret NNKIT_SECRET and the submission.
     """
@@ -327,7 +342,7 @@ def _export(kind: str, out: Path, force: bool) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite what nnkit writes in OUT; keep the rest.")
 def export_nbgrader_command(out: Path, force: bool) -> None:
-    """Write an nbgrader course folder to OUT (nbgrader_config.py, source/nnbasics/)."""
+    """Write an nbgrader course folder to OUT (nbgrader_config.py, source/<package>/)."""
     _export("nbgrader", out, force)
 
 
@@ -335,7 +350,7 @@ def export_nbgrader_command(out: Path, force: bool) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite what nnkit writes in OUT; keep the rest.")
 def export_otter_command(out: Path, force: bool) -> None:
-    """Write an otter-assign master notebook to OUT (nnbasics.ipynb and what it needs)."""
+    """Write an otter-assign master notebook to OUT (<package>.ipynb and what it needs)."""
     _export("otter", out, force)
 
 
@@ -446,15 +461,24 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     default=None,
     help="Exit 1 when killed / non-equivalent is below this (e.g. 0.95).",
 )
+@click.option(
+    "--part",
+    "parts",
+    multiple=True,
+    metavar="MODULE",
+    help="Mutate only this part's module (repeatable).  [default: every part]",
+)
 def mutants(
     json_path: Path | None,
     jobs: int | None,
     sample: int | None,
     timeout: float,
     fail_under: float | None,
+    parts: tuple[str, ...],
 ) -> None:
-    """Mutation-test the hidden suite: grade small changes to solution/nnbasics/ and list
-    the mutants that still score 100, with their diffs."""
+    """Mutation-test the hidden suite: grade small changes to the solution package and list
+    the mutants that still get full marks, with their diffs."""
+    from grading.course.assignment import assignment
     from grading.mutants.runner import (
         EQUIVALENT_FILE,
         MutationRunError,
@@ -463,8 +487,10 @@ def mutants(
         write_report,
     )
 
+    for module in parts:
+        assignment().part(module)  # an unknown part: a one-line error
     try:
-        doc = mutation_run(sample_size=sample, jobs=jobs, timeout=timeout)
+        doc = mutation_run(sample_size=sample, jobs=jobs, timeout=timeout, parts=parts)
     except MutationRunError as exc:
         _fail(str(exc), 1)
     for survivor in doc["survivors"]:
@@ -479,6 +505,29 @@ def mutants(
         click.echo(f"Report written to {json_path}")
     if fail_under is not None and doc["score"] < fail_under:
         sys.exit(1)
+
+
+@main.command("new-part")
+@click.argument("module")
+@click.option("--title", required=True, help="The part's title, as students see it.")
+@click.option(
+    "--points",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    help="The part's total: its example check's points, declared in assignment.toml.",
+)
+@click.option("--after", metavar="PART", default=None, help="Insert after this part's module.")
+def new_part(module: str, title: str, points: float | None, after: str | None) -> None:
+    """Scaffold a new part MODULE: solution module, public tests, hidden checks, and its
+    entry in solution/assignment.toml."""
+    from grading.release.scaffold import ScaffoldError, scaffold_part
+
+    try:
+        written = scaffold_part(module, title, points=points, after=after)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 # `nnkit release` makes assignment/nnbasics.ipynb of it; `nnkit export nbgrader|otter` the
 # notebooks for those platforms. The [setup], [solution] and [check] cells are written per
 # notebook: leave them empty. Code cells import the student's functions from `nnbasics`.
-# ruff: noqa: E402
+# {{EXAMPLE.NAME}} is a value of the slides' worked examples, solution/slide_examples.toml:
+# in Markdown and comment lines as the slides print it, in code as a Python literal.
+# ruff: noqa: E402, F821 (cells import late; {{...}} is filled in when the notebook is built)
 
 # %% [markdown]
 # # Neural networks from scratch: lectures 7a and 7b, hands on
@@ -66,8 +68,10 @@ def show_points(ax, labels, title):
 # %%
 from nnbasics.activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
 
-# The slides' hidden layer: sigma(0.5) = 0.62, sigma(0.36) = 0.59, sigma(0.48) = 0.62
-print("sigmoid(0.5, 0.36, 0.48) =", sigmoid(np.array([0.5, 0.36, 0.48])))
+# The slides' hidden layer: sigma(z1) = a1 = {{hidden_layer.a1}},
+# sigma(z2) = a2 = {{hidden_layer.a2}}
+z_hidden = np.concatenate([np.ravel({{hidden_layer.z1}}), np.ravel({{hidden_layer.z2}})])
+print(f"sigmoid({z_hidden}) =", sigmoid(z_hidden))
 print("sigmoid(-1000, 0, 1000)  =", sigmoid(np.array([-1000.0, 0.0, 1000.0])))
 print("relu(-2, 0, 3)           =", relu(np.array([-2.0, 0.0, 3.0])))
 
@@ -117,10 +121,16 @@ plt.show()
 # %%
 from nnbasics.losses import binary_cross_entropy, binary_cross_entropy_grad
 
-# 7b, "Backpropagation again": y_hat = sigma(0.1) = 0.5250 and y = 0 cost -ln(1 - 0.5250) = 0.7444
-print("loss =", round(binary_cross_entropy(sigmoid(np.array([0.1])), np.array([0.0])), 4))
-# 7b, "Backpropagation with a hidden layer": y = 1 and a2 = sigma(0.48) = 0.62: dLoss/da2 = -1.62
-print("dLoss/da2 =", binary_cross_entropy_grad(sigmoid(np.array([[0.48]])), np.array([[1.0]])))
+# The slides' logistic regression: y_hat = h(x) = {{logistic_regression.h}}
+# for y = {{logistic_regression.y}} costs {{logistic_regression.loss}}
+theta_slide = np.array({{logistic_regression.theta}})
+x_slide = np.array({{logistic_regression.X}})
+h_slide = sigmoid(theta_slide[0] + x_slide @ theta_slide[1:])
+print("loss =", round(binary_cross_entropy(h_slide, np.array({{logistic_regression.y}})), 4))
+# The slides' hidden layer: y = {{hidden_layer.y}} and a2 = sigma(z2) give
+# dLoss/da2 = -1/a2 = {{hidden_layer.dloss_da2}}
+a2_slide = sigmoid(np.array({{hidden_layer.z2}}))
+print("dLoss/da2 =", binary_cross_entropy_grad(a2_slide, np.array({{hidden_layer.y}})))
 print("y_hat = 0 for y = 1 costs", binary_cross_entropy(np.array([0.0]), np.array([1.0])))
 
 # %% [markdown]
@@ -151,17 +161,18 @@ plt.show()
 # the chain rule gives a short gradient: $\frac{\partial L}{\partial z} = \frac{1}{m}(h(x) - y)$
 # per example, times 1 for $\theta_0$ and times $x_j$ for $\theta_j$.
 #
-# The slide's example: $x = (1, 1)$, $y = 0$ and $\theta = (-0.1, 0.5, -0.3)$ give
-# $h(x) = \sigma(0.1) = 0.5250$, loss $0.7444$ and $0.5250$ in every entry of the gradient.
+# The slide's example ({{logistic_regression.slides}}): $x = {{logistic_regression.X}}$,
+# $y = {{logistic_regression.y}}$ and $\theta = {{logistic_regression.theta}}$ give
+# $h(x) = {{logistic_regression.h}}$, loss ${{logistic_regression.loss}}$ and gradient
+# ${{logistic_regression.grad}}$.
 
 # %% [solution] neuron
 
 # %%
 from nnbasics.neuron import AND_THETA, logistic, logistic_loss_and_grad
 
-theta_slide = np.array([-0.1, 0.5, -0.3])
-x_slide = np.array([[1.0, 1.0]])
-slide_loss, slide_grad = logistic_loss_and_grad(x_slide, np.array([0.0]), theta_slide)
+y_slide = np.array({{logistic_regression.y}})
+slide_loss, slide_grad = logistic_loss_and_grad(x_slide, y_slide, theta_slide)
 print("h(x) =", logistic(x_slide, theta_slide), "  loss =", round(slide_loss, 4))
 print("gradient =", slide_grad)
 print("AND with your AND_THETA:", logistic(X_XOR, AND_THETA).round(3), "for", X_XOR.tolist())
@@ -198,12 +209,15 @@ plt.show()
 # %% [markdown]
 # ## Part 4: Backpropagation on a computational graph
 #
-# *Slides 7b, "Backward differentiation (backpropagation)".* Take $L(x, y, z) = (x + y)z$
-# with $x = -2$, $y = 5$, $z = -4$. The **forward pass** computes $q = x + y = 3$ and
-# $L = qz = -12$. The **backward pass** starts from $\partial L/\partial L = 1$ and
-# multiplies local derivatives along the edges: $\partial L/\partial z = q = 3$,
-# $\partial L/\partial q = z = -4$, and since $\partial q/\partial x = \partial q/\partial y = 1$,
-# also $\partial L/\partial x = \partial L/\partial y = -4$.
+# *Slides {{backward_differentiation.slides}}.* Take $L(x, y, z) = (x + y)z$
+# with $x = {{backward_differentiation.x}}$, $y = {{backward_differentiation.y}}$,
+# $z = {{backward_differentiation.z}}$. The **forward pass** computes
+# $q = x + y = {{backward_differentiation.q}}$ and $L = qz = {{backward_differentiation.L}}$.
+# The **backward pass** starts from $\partial L/\partial L = 1$ and multiplies local
+# derivatives along the edges: $\partial L/\partial z = q = {{backward_differentiation.dL_dz}}$,
+# $\partial L/\partial q = z = {{backward_differentiation.dL_dq}}$, and since
+# $\partial q/\partial x = \partial q/\partial y = 1$, also
+# $\partial L/\partial x = \partial L/\partial y = {{backward_differentiation.dL_dx}}$.
 #
 # `Value` does this for any expression: each operation records its inputs and a small
 # function that passes the gradient back to them; `backward()` calls those functions from
@@ -214,7 +228,9 @@ plt.show()
 # %%
 from nnbasics.graph import Value
 
-x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+x = Value({{backward_differentiation.x}})
+y = Value({{backward_differentiation.y}})
+z = Value({{backward_differentiation.z}})
 q = x + y
 L = q * z
 L.backward()
@@ -252,14 +268,18 @@ plt.show()
 
 # %% [markdown]
 # The same machinery differentiates the neuron of Part 3: the loss
-# $-\ln(1 - \sigma(\theta_0 + \theta_1 + \theta_2))$ at the slide's $\theta$ again gives
-# $0.7444$ and gradients $0.5250$.
+# $-[y \ln h(x) + (1 - y) \ln(1 - h(x))]$ at the slide's $\theta$ again gives
+# ${{logistic_regression.loss}}$ and gradient ${{logistic_regression.grad}}$.
 
 # %%
-t0, t1, t2 = Value(-0.1), Value(0.5), Value(-0.3)
-neuron_loss = -((1 - (t0 + t1 * 1.0 + t2 * 1.0).sigmoid()).log())
+thetas = [Value(float(t)) for t in theta_slide]
+z_neuron = thetas[0]
+for theta, x_j in zip(thetas[1:], x_slide[0]):
+    z_neuron = z_neuron + theta * float(x_j)
+h_neuron, y_label = z_neuron.sigmoid(), float(y_slide[0])
+neuron_loss = -(y_label * h_neuron.log() + (1 - y_label) * (1 - h_neuron).log())
 neuron_loss.backward()
-print(f"loss {neuron_loss.data:.4f}, gradients {t0.grad:.4f} {t1.grad:.4f} {t2.grad:.4f}")
+print(f"loss {neuron_loss.data:.4f}, gradients", [round(t.grad, 4) for t in thetas])
 
 # %% [check] graph
 
@@ -276,30 +296,34 @@ print(f"loss {neuron_loss.data:.4f}, gradients {t0.grad:.4f} {t1.grad:.4f} {t2.g
 #   and $db$ = the sum of the rows of $dZ$; through the activation,
 #   $dZ = dA \odot g'(Z)$.
 #
-# Below: the slide's network ($x = (1, 1)$, $y = 1$, no biases, sigmoid on both layers),
-# one layer at a time, forward and then backward. The slide prints $z_1 = (0.5, 0.36)$,
-# $a_1 = (0.62, 0.59)$, $z_2 = 0.48$, $a_2 = 0.62$; $\partial L/\partial z_2 = -0.38$,
-# $\partial L/\partial \theta_2 = (-0.24, -0.22)$, $\partial L/\partial a_1 = (0.05, -0.36)$,
-# $\partial L/\partial z_1 = (0.01, -0.09)$ and
-# $\partial L/\partial \theta_1 = ((0.01, 0.01), (-0.09, -0.09))$. (The slide multiplies
-# rounded numbers, $-0.38 \cdot 0.59 = -0.22$; unrounded, that entry of
-# $\partial L/\partial \theta_2$ is $-0.2254$.)
+# Below: the slide's network ($x = {{hidden_layer.x}}$, $y = {{hidden_layer.y}}$,
+# $\theta_1 = {{hidden_layer.theta1}}$, $\theta_2 = {{hidden_layer.theta2}}$, no biases,
+# {{hidden_layer.activation}} on both layers), one layer at a time, forward and then backward.
+# The slide prints $z_1 = {{hidden_layer.z1}}$, $a_1 = {{hidden_layer.a1}}$,
+# $z_2 = {{hidden_layer.z2}}$, $a_2 = {{hidden_layer.a2}}$;
+# $\partial L/\partial z_2 = {{hidden_layer.dloss_dz2}}$,
+# $\partial L/\partial \theta_2 = {{hidden_layer.dloss_dtheta2}}$,
+# $\partial L/\partial a_1 = {{hidden_layer.dloss_da1}}$,
+# $\partial L/\partial z_1 = {{hidden_layer.dloss_dz1}}$ and
+# $\partial L/\partial \theta_1 = {{hidden_layer.dloss_dtheta1}}$. (The slide multiplies
+# rounded numbers, so the last digit of $\partial L/\partial \theta_2$ can differ from what
+# your code prints.)
 
 # %% [solution] layers
 
 # %%
 from nnbasics.layers import activation_backward, activation_forward, dense_backward, dense_forward
 
-x_one = np.array([[1.0, 1.0]])
-theta1 = np.array([[0.45, 0.05], [-0.38, 0.74]])
-theta2 = np.array([[-0.13, 0.95]])
-z1, dense1 = dense_forward(x_one, theta1, np.zeros(2))
-a1, act1 = activation_forward(z1, "sigmoid")
-z2, dense2 = dense_forward(a1, theta2, np.zeros(1))
-a2, act2 = activation_forward(z2, "sigmoid")
+x_one = np.array({{hidden_layer.x}})
+theta1 = np.array({{hidden_layer.theta1}})
+theta2 = np.array({{hidden_layer.theta2}})
+z1, dense1 = dense_forward(x_one, theta1, np.array({{hidden_layer.b1}}))
+a1, act1 = activation_forward(z1, {{hidden_layer.activation}})
+z2, dense2 = dense_forward(a1, theta2, np.array({{hidden_layer.b2}}))
+a2, act2 = activation_forward(z2, {{hidden_layer.activation}})
 print("forward:  z1", z1.round(2), " a1", a1.round(2), " z2", z2.round(2), " a2", a2.round(2))
 
-dz2 = activation_backward(binary_cross_entropy_grad(a2, np.ones((1, 1))), act2)
+dz2 = activation_backward(binary_cross_entropy_grad(a2, np.array({{hidden_layer.y}})), act2)
 da1, dtheta2, _ = dense_backward(dz2, dense2)
 dz1 = activation_backward(da1, act1)
 _, dtheta1, _ = dense_backward(dz1, dense1)
@@ -313,10 +337,10 @@ print("          dz1", dz1.round(2), " dtheta1", dtheta1.round(2).tolist())
 #
 # *Slides 7a, "Solving XOR using three neurons", "Alternative notation", "Feed-forward
 # networks".* Stack layers and you get a network: each layer's output is the next one's
-# input, and the backward pass visits the layers in reverse. The slide solves XOR with two
-# hidden sigmoid neurons and one output neuron:
-# $\theta = \begin{pmatrix} -5 & 5 \\ 5 & -5 \end{pmatrix}$, $b_\theta = (-3, -3)$,
-# $\lambda = (2 \;\; 2)$, $b_\lambda = -1$.
+# input, and the backward pass visits the layers in reverse. The slide ({{xor_network.slides}})
+# solves XOR with two hidden sigmoid neurons and one output neuron:
+# $\theta = {{xor_network.theta}}$, $b_\theta = {{xor_network.b_theta}}$,
+# $\lambda = {{xor_network.lambda}}$, $b_\lambda = {{xor_network.b_lambda}}$.
 
 # %% [solution] network
 
@@ -337,9 +361,9 @@ grid_out, _ = forward(GRID_X, XOR_PARAMS, ["sigmoid", "sigmoid"])
 (W1, b1), _ = XOR_PARAMS
 hidden, _ = activation_forward(dense_forward(GRID_X, W1, b1)[0], "sigmoid")
 panels = [
-    (hidden[:, 0], r"hidden neuron 1: $\sigma(-5x_1 + 5x_2 - 3)$"),
-    (hidden[:, 1], r"hidden neuron 2: $\sigma(5x_1 - 5x_2 - 3)$"),
-    (grid_out[:, 0], r"output: $\sigma(2a_1 + 2a_2 - 1)$"),
+    (hidden[:, 0], r"hidden neuron 1: $\sigma(\theta_{1} x + b_{\theta 1})$"),
+    (hidden[:, 1], r"hidden neuron 2: $\sigma(\theta_{2} x + b_{\theta 2})$"),
+    (grid_out[:, 0], r"output: $\sigma(\lambda a + b_\lambda)$"),
 ]
 fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
 for ax, (values, title) in zip(axes, panels):

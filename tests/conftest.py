@@ -9,28 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from grading.course.paths import KIT_ROOT
-
-NNKIT = [sys.executable, "-m", "grading.cli"]
+from support import run_nnkit
 
 if not os.environ.get("NNKIT_SECRET", "").strip():
     os.environ["NNKIT_SECRET"] = f"nnkit-tests-{secrets.token_hex(12)}"
-
-
-def run_nnkit(
-    *args: str | Path, cwd: Path = KIT_ROOT, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `nnkit ARGS` as a user would, in a subprocess (environment `env`, default this
-    process's); returns the finished process."""
-    return subprocess.run(
-        [*NNKIT, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 @pytest.fixture

@@ -63,8 +63,8 @@ def loss_and_grads(X, y, params, activations):
 
 
 XOR_PARAMS: list = []  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
-"""The slide's XOR network (7a, 'Alternative notation'), used with ["sigmoid", "sigmoid"]:
-theta = [[-5, 5], [5, -5]], b_theta = (-3, -3), lambda = [[2, 2]], b_lambda = (-1,).
+"""The slide's XOR network, [(theta, b_theta), (lambda, b_lambda)]: the example
+"xor_network" of slide_examples.toml (its inputs; the activations are listed there too).
 Each W is a float array of shape (n_out, n_in), each b of shape (n_out,)."""
 
 

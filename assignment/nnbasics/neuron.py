@@ -36,8 +36,8 @@ def logistic_loss_and_grad(X, y, theta):
     - loss: float, binary_cross_entropy(logistic(X, theta), y)
     - grad: (n + 1,) d loss / d theta, bias first
 
-    Slide check (7b, 'Backpropagation again'): X = [[1, 1]], y = [0],
-    theta = (-0.1, 0.5, -0.3) gives loss 0.7444 and grad 0.5250 in every entry.
+    Slide check: the example "logistic_regression" of slide_examples.toml (its inputs X,
+    y, theta and the loss and grad the slides print); tests/test_neuron.py runs it.
     """
     # Hint: d loss / d z = (p - y) / m per example (7b, 'Backpropagation again'); the
     # bias gets their sum, theta[1:] a matrix product of X with dz; bias first in grad.

@@ -7,13 +7,15 @@ Run all public tests with `pytest` from the assignment folder, or one part with
 
 These tests are only the slide examples and a few sanity checks; the autograder runs
 more (random inputs, other shapes, gradient checks), so passing here is a good start,
-not a guarantee.
+not a guarantee. The slides' numbers are in `slide_examples.toml`, next to `tests/`; a
+test gets them with its `slides` argument, e.g. `slides["hidden_layer"].printed["a1"]`.
 """
 
 import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 # The folder that holds nnbasics/ (the parent of tests/) goes first on sys.path, so the
@@ -22,6 +24,58 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 if _PACKAGE_ROOT in sys.path:
     sys.path.remove(_PACKAGE_ROOT)
 sys.path.insert(0, _PACKAGE_ROOT)
+
+SLIDE_EXAMPLES = Path(__file__).resolve().parent.parent / "slide_examples.toml"
+
+
+class SlideExample:
+    """One worked example of the slides: `inputs` and `printed` (the values the slides
+    show, rounded as shown) by name, numbers as numpy arrays; `tolerance(name)` is how far
+    a value may be from the printed one and still round to it."""
+
+    def __init__(self, entry):
+        self.name = entry["name"]
+        self.slides = entry["slides"]
+        decimals = entry.get("decimals")
+        self._tolerance = 0.0 if decimals is None else 0.5 * 10.0**-decimals
+        self._tolerance_of = entry.get("tolerance_of", {})
+        self.inputs = {key: _as_array(value) for key, value in entry["inputs"].items()}
+        self.printed = {
+            key: np.array(value, dtype=float) for key, value in entry["printed"].items()
+        }
+
+    def tolerance(self, name):
+        return self._tolerance_of.get(name, self._tolerance)
+
+    def matches(self, actual, name):
+        """True when `actual` has the shape of printed value `name` and rounds to it."""
+        expected = self.printed[name]
+        actual = np.asarray(actual, dtype=float)
+        return actual.shape == expected.shape and bool(
+            np.allclose(actual, expected, rtol=0.0, atol=self.tolerance(name))
+        )
+
+
+def _as_array(value):
+    if isinstance(value, str) or (isinstance(value, list) and isinstance(value[0], str)):
+        return value
+    return np.array(value, dtype=float)
+
+
+@pytest.fixture(scope="session")
+def slides():
+    """The slides' worked examples by name, from slide_examples.toml."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            pytest.exit("the tests need Python 3.11 or newer, or `pip install tomli`", 2)
+    with open(SLIDE_EXAMPLES, "rb") as file:
+        document = tomllib.load(file)
+    return {entry["name"]: SlideExample(entry) for entry in document["example"]}
+
 
 _NOT_STARTED_PART = re.compile(r"Part (\d+) \((\w+)\)")
 

@@ -20,15 +20,18 @@ def test_gradient_of_sum_of_squares():
     assert np.array_equal(x, before), "numerical_gradient should put back every x[i] it changed"
 
 
-def test_slide_logistic_gradient():
-    # 7b, 'Backpropagation again': loss(theta) = -ln(1 - sigma(theta0 + theta1 + theta2)),
-    # its gradient at theta = (-0.1, 0.5, -0.3) is 0.5250 in every entry.
-    def loss(theta):
-        return -np.log(1.0 - 1.0 / (1.0 + np.exp(-np.sum(theta))))
+def test_slide_logistic_gradient(slides):
+    # The slide's logistic regression: the gradient of its loss with respect to theta.
+    ex = slides["logistic_regression"]
+    X, y = ex.inputs["X"], ex.inputs["y"]
 
-    grad = numerical_gradient(loss, np.array([-0.1, 0.5, -0.3]))
-    assert np.allclose(grad, 0.5250, atol=5e-5), (
-        f"the slide's gradient is 0.5250 in every entry, got {np.round(grad, 4)}"
+    def loss(theta):
+        p = 1.0 / (1.0 + np.exp(-(theta[0] + X @ theta[1:])))
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    grad = numerical_gradient(loss, ex.inputs["theta"].copy())
+    assert ex.matches(grad, "grad"), (
+        f"the slide's gradient is {ex.printed['grad']}, got {np.round(grad, 4)}"
     )
 
 

@@ -10,35 +10,37 @@ pytestmark = pytest.mark.part(2, "losses")
 
 
 def _sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
+    return 1.0 / (1.0 + np.exp(-z))
 
 
-def test_slide_logistic_loss():
-    # 7b, 'Backpropagation again': x = (1, 1), y = 0, theta = (-0.1, 0.5, -0.3), so
-    # theta^T x = 0.1 and the loss is -ln(1 - sigma(0.1)) = 0.7444.
-    y_hat = np.array([_sigmoid(0.1)])
-    loss = binary_cross_entropy(y_hat, np.array([0.0]))
+def test_slide_logistic_loss(slides):
+    # The slide's logistic regression: y_hat = sigma(theta^T x).
+    ex = slides["logistic_regression"]
+    X, y, theta = ex.inputs["X"], ex.inputs["y"], ex.inputs["theta"]
+    y_hat = _sigmoid(theta[0] + X @ theta[1:])
+    loss = binary_cross_entropy(y_hat, y)
     assert np.isscalar(loss) or np.ndim(loss) == 0, (
         f"binary_cross_entropy should return one number, got {type(loss).__name__} "
         f"of shape {np.shape(loss)}"
     )
-    assert abs(loss - 0.7444) < 5e-5, (
-        f"for y_hat = sigma(0.1) = 0.5250 and y = 0 the slide's loss is "
-        f"-ln(1 - 0.5250) = 0.7444, got {loss:.4f}"
+    assert ex.matches(loss, "loss"), (
+        f"for y_hat = {np.round(y_hat, 4)} and y = {y} the slide's loss is "
+        f"{ex.printed['loss']:.4f}, got {loss:.4f}"
     )
 
 
-def test_slide_hidden_layer_dloss_da2():
-    # 7b, 'Backpropagation with a hidden layer': y = 1, a2 = sigma(z2) with z2 = 0.48, and
-    # dLoss/da2 = -1/a2 = -1.62.
-    a2 = np.array([[_sigmoid(0.48)]])
-    grad = binary_cross_entropy_grad(a2, np.array([[1.0]]))
+def test_slide_hidden_layer_dloss_da2(slides):
+    # The slide's hidden layer: y = 1 and a2 = sigma(z2), so dLoss/da2 = -1/a2.
+    ex = slides["hidden_layer"]
+    a1 = _sigmoid(ex.inputs["x"] @ ex.inputs["theta1"].T)
+    a2 = _sigmoid(a1 @ ex.inputs["theta2"].T)
+    grad = binary_cross_entropy_grad(a2, ex.inputs["y"])
     assert np.shape(grad) == (1, 1), (
         f"the gradient should be shaped like y_hat, (1, 1), got {np.shape(grad)}"
     )
-    assert abs(float(grad[0, 0]) - (-1.62)) < 5e-3, (
-        f"for y = 1 and y_hat = a2 = 0.62 the slide's dLoss/da2 is -1/a2 = -1.62, "
-        f"got {float(grad[0, 0]):.2f}"
+    assert ex.matches(grad, "dloss_da2"), (
+        f"for y = 1 and y_hat = a2 = {a2[0, 0]:.2f} the slide's dLoss/da2 is -1/a2 = "
+        f"{ex.printed['dloss_da2'][0, 0]:.2f}, got {float(grad[0, 0]):.2f}"
     )
 
 

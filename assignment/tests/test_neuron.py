@@ -6,27 +6,29 @@ from nnbasics.neuron import AND_THETA, logistic, logistic_loss_and_grad
 
 pytestmark = pytest.mark.part(3, "neuron")
 
-# 7b, 'Backpropagation again': x = (1, 1), y = 0, theta = (-0.1, 0.5, -0.3)
-X_SLIDE = np.array([[1.0, 1.0]])
-Y_SLIDE = np.array([0.0])
-THETA_SLIDE = np.array([-0.1, 0.5, -0.3])
 
-
-def test_slide_forward_pass():
-    p = logistic(X_SLIDE, THETA_SLIDE)
-    assert np.shape(p) == (1,), f"logistic should return shape (m,) = (1,), got {np.shape(p)}"
-    assert abs(p[0] - 0.5250) < 5e-5, (
-        f"sigma(-0.1 + 0.5 - 0.3) = sigma(0.1) = 0.5250, got {p[0]:.4f} "
+def test_slide_forward_pass(slides):
+    ex = slides["logistic_regression"]
+    X, theta = ex.inputs["X"], ex.inputs["theta"]
+    p = logistic(X, theta)
+    assert np.shape(p) == (len(X),), (
+        f"logistic should return shape (m,) = ({len(X)},), got {np.shape(p)}"
+    )
+    assert ex.matches(p, "h"), (
+        f"the slide's h(x) for theta = {theta} is {ex.printed['h']}, got {np.round(p, 4)} "
         "(theta[0] is the bias, theta[1:] the weights)"
     )
 
 
-def test_slide_loss_and_grad():
-    loss, grad = logistic_loss_and_grad(X_SLIDE, Y_SLIDE, THETA_SLIDE)
-    assert abs(loss - 0.7444) < 5e-5, f"the slide's loss is 0.7444, got {loss:.4f}"
-    assert np.shape(grad) == (3,), f"grad should have the shape of theta, (3,), got {grad.shape}"
-    assert np.allclose(grad, 0.5250, atol=5e-5), (
-        f"the slide's gradient is 0.5250 in every entry (bias first), got {np.round(grad, 4)}"
+def test_slide_loss_and_grad(slides):
+    ex = slides["logistic_regression"]
+    loss, grad = logistic_loss_and_grad(ex.inputs["X"], ex.inputs["y"], ex.inputs["theta"])
+    assert ex.matches(loss, "loss"), f"the slide's loss is {ex.printed['loss']:.4f}, got {loss:.4f}"
+    assert np.shape(grad) == np.shape(ex.inputs["theta"]), (
+        f"grad should have the shape of theta, {np.shape(ex.inputs['theta'])}, got {np.shape(grad)}"
+    )
+    assert ex.matches(grad, "grad"), (
+        f"the slide's gradient is {ex.printed['grad']} (bias first), got {np.round(grad, 4)}"
     )
 
 

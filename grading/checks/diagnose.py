@@ -287,58 +287,29 @@ def gradient_error(actual: Any, numeric: Any, what: str, *, tol: float) -> str |
 Hint = tuple[Any, str]
 """(what a known mistake would return, the sentence that explains it)."""
 
-SLIDE_NUMBERS = (
-    # 7b 'Backpropagation again' (one neuron): sigma(0.1), the loss, the gradient
-    0.5250,
-    0.7444,
-    # 7b 'Backpropagation with a hidden layer', as printed
-    0.5,
-    0.36,
-    0.62,
-    0.59,
-    0.48,
-    -1.62,
-    -0.38,
-    -0.24,
-    -0.22,
-    0.05,
-    -0.36,
-    0.01,
-    -0.09,
-    0.4822,
-    # 7b 'Backward differentiation': L = (x + y) z
-    -12.0,
-    -4.0,
-    3.0,
-)
-"""Numbers printed on the slides; a random-input answer made only of these is hard-coded."""
+_SLIDE_VALUES: list[float] = []
 
-_SLIDE_EXACT: tuple[float, ...] = ()
+COMMON_NUMBERS = (0.0, 1.0, -1.0)
+"""Answers of their own (labels, all zeros, the gradient of the output with respect to
+itself): never taken as a sign of hard-coded slide values."""
 
 
-def _slide_exact() -> tuple[float, ...]:
-    """The slide numbers plus the exact values they round (computed once)."""
-    global _SLIDE_EXACT
-    if not _SLIDE_EXACT:
+def slide_values() -> tuple[float, ...]:
+    """Every number the slides print (solution/slide_examples.toml) and the unrounded value
+    each stands for, computed by the reference solution from the example's inputs."""
+    if not _SLIDE_VALUES:
+        from grading.checks.reference import ref
+        from grading.checks.slide_examples import examples
 
-        def sig(z: float) -> float:
-            return float(1 / (1 + np.exp(-z)))
-
-        x = np.array([1.0, 1.0])
-        t1 = np.array([[0.45, 0.05], [-0.38, 0.74]])
-        t2 = np.array([-0.13, 0.95])
-        z1 = t1 @ x
-        a1 = 1 / (1 + np.exp(-z1))
-        z2 = float(t2 @ a1)
-        a2 = sig(z2)
-        da2 = -1 / a2
-        dz2 = da2 * a2 * (1 - a2)
-        da1 = dz2 * t2
-        dz1 = da1 * a1 * (1 - a1)
-        exact = [sig(0.1), -np.log(1 - sig(0.1)), *z1, *a1, z2, a2, da2, dz2, *(dz2 * a1)]
-        exact += [*da1, *dz1, *np.outer(dz1, x).ravel(), -np.log(a2)]
-        _SLIDE_EXACT = tuple(float(v) for v in (*SLIDE_NUMBERS, *exact))
-    return _SLIDE_EXACT
+        found: set[float] = set()
+        for example in examples().values():
+            exact = example.evaluate(lambda module: getattr(ref, module))
+            for name, printed in example.printed.items():
+                found.update(float(v) for v in printed.ravel())
+                if name in exact:
+                    found.update(float(v) for v in np.asarray(exact[name], np.float64).ravel())
+        _SLIDE_VALUES.extend(sorted(found - set(COMMON_NUMBERS)))
+    return tuple(_SLIDE_VALUES)
 
 
 def looks_hard_coded(actual: Any, expected: Any) -> bool:
@@ -346,7 +317,7 @@ def looks_hard_coded(actual: Any, expected: Any) -> bool:
     made of slide numbers: the answer does not depend on the input."""
 
     def all_slide(x: np.ndarray) -> bool:
-        values = np.array(_slide_exact())
+        values = np.array(slide_values())
         if x.size == 0 or not np.all(np.isfinite(x)):
             return False
         close = np.abs(x.reshape(-1, 1) - values.reshape(1, -1)) <= 5e-5

@@ -10,18 +10,18 @@ import importlib
 from types import ModuleType
 
 from grading.checks.loader import load_package
-from grading.course.paths import SOLUTION_PACKAGE
+from grading.course.paths import solution_package
 
 PACKAGE = "nnkit_reference"
 
 
 class _Reference:
-    """Attribute access `ref.<module>` imports `solution/nnbasics/<module>.py` on first use."""
+    """Attribute access `ref.<module>` imports `solution/<package>/<module>.py` on first use."""
 
     def __getattr__(self, module: str) -> ModuleType:
         if module.startswith("_"):
             raise AttributeError(module)
-        load_package(PACKAGE, SOLUTION_PACKAGE)
+        load_package(PACKAGE, solution_package())
         return importlib.import_module(f"{PACKAGE}.{module}")
 
 

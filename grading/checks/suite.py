@@ -20,6 +20,7 @@ live in autograder/common.py, beside the diagnoses they use.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,7 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from grading.course.parts import PARTS_BY_MODULE
+from grading.course.assignment import AssignmentError, assignment, display_path
 from grading.results.failure import Failure
 from grading.results.model import VISIBILITIES as VISIBILITIES  # re-exported for checks
 
@@ -120,23 +121,40 @@ def check(
     visibility: str | None = None,
     tags: Sequence[str] = (),
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
-    """Register a hidden test for `part` (a module name of nnbasics) worth `points`.
+    """Register a hidden test for `part` (a part's module, solution/assignment.toml) worth
+    `points`.
 
     Its title is the first line of its docstring; slide examples are usually `visible`.
+    A part the assignment does not list is an AssignmentError naming the check's file.
     Without `visibility` the test takes the policy of whatever writes the results (the
     Gradescope bundle's `--visibility`, else grading.results.model.DEFAULT_VISIBILITY).
     """
-    if part not in PARTS_BY_MODULE:
-        raise ValueError(f"unknown part {part!r}")
     if visibility is not None and visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
 
     def register(func: Callable[[Student], None]) -> Callable[[Student], None]:
+        course = assignment()
+        if part not in course.modules:
+            where = _file_of(func)
+            raise AssignmentError(
+                f"{where}: check {func.__name__} names part {part!r}, which {course.source} "
+                f"does not list (parts: {', '.join(course.modules)})"
+            )
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            where = _file_of(func)
+            raise AssignmentError(
+                f"{where}: check {func.__name__}: points should be a number >= 0, got {points!r}"
+            )
         doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
         CHECKS.append(Check(func.__name__, doc, part, float(points), visibility, tuple(tags), func))
         return func
 
     return register
+
+
+def _file_of(func: Callable[..., Any]) -> str:
+    """The file a check is written in (through any decorator), as the kit names it."""
+    return display_path(inspect.unwrap(func).__code__.co_filename)
 
 
 @dataclass
@@ -169,7 +187,7 @@ class Student(Protocol):
     touched: set[str]
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-        """Call `nnbasics.<module>.<name>` (or a constant when it takes no call, see `get`)."""
+        """Call `<package>.<module>.<name>` (or a constant when it takes no call, see `get`)."""
         ...
 
     def get(self, target: str) -> Any:

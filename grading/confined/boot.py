@@ -360,7 +360,7 @@ def confine_and_serve(config: dict) -> None:
     os.environ["HOME"] = os.environ["TMPDIR"] = os.getcwd()  # the scratch folder
     channel = socket.socket(fileno=config["channel_fd"])
     channel.sendall(wire.pack({"ready": True, "notes": notes}))
-    worker.serve(channel)
+    worker.serve(channel, config["package"])
 
 
 def _in_force(config: dict) -> list[str]:

@@ -90,12 +90,12 @@ MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
 it, whatever entry count the archive claims."""
 MAX_DEPTH = 8
 """Folder levels below the top of the upload searched for the package, count (an honest
-`hw/project/src/nnbasics/` is 4). Also keeps paths far below PATH_MAX (4096 bytes)."""
+`hw/project/src/<package>/` is 4). Also keeps paths far below PATH_MAX (4096 bytes)."""
 MAX_NAME_BYTES = 255
 """One file or folder name, bytes (Linux NAME_MAX): longer names are skipped, never
 created."""
 MAX_PACKAGE_FILES = 100
-"""`.py` files in the package folder, count (the assignment has a handful of modules)."""
+"""`.py` files in the package folder, count (an assignment has about ten modules)."""
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """One module file, bytes; a larger file is skipped (its tests fail as if missing)."""
 MAX_TOTAL_BYTES = 8 * 1024 * 1024

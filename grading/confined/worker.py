@@ -1,8 +1,9 @@
 """The worker: the only process that runs student code.
 
-It imports the submission's `nnbasics` modules, executes one request at a time from the
-grader, and answers with plain data (see `wire`). It never sees expected values, the
-reference solution or the hidden tests: the grader keeps all judging to itself.
+It imports the submission's package (its name comes in the worker's config), executes
+one request at a time from the grader, and answers with plain data (see `wire`). It never
+sees expected values, the reference solution or the hidden tests: the grader keeps all
+judging to itself.
 
 Requests (JSON objects):
   {"op": "call", "target": "layers.dense_forward", "args": [...], "kwargs": {...}}
@@ -49,7 +50,6 @@ except ImportError:  # pragma: no cover - the sandbox path
     )
     from limits import MAX_MESSAGE_CHARS as MAX_ERROR_CHARS  # type: ignore[no-redef]
 
-PACKAGE = "nnbasics"
 
 
 # -- probes: scalar functions the grader hands to student code ------------------------------
@@ -180,7 +180,8 @@ class Session:
     `ask(message) -> reply` puts a question to the grader during the current request (the
     serve loop sets it per request)."""
 
-    def __init__(self, ask: Ask = _no_callbacks) -> None:
+    def __init__(self, package: str, ask: Ask = _no_callbacks) -> None:
+        self.package = package  # the student package's name (the assignment's)
         self.handles: dict[int, Any] = {}
         self._next = 0  # the last handle id given out (ids are never reused)
         self.ask = ask
@@ -199,11 +200,11 @@ class Session:
         module_name, _, attr = target.partition(".")
         if not module_name.isidentifier() or not attr.isidentifier():
             raise ValueError(f"bad target {target!r}")
-        module = importlib.import_module(f"{PACKAGE}.{module_name}")
+        module = importlib.import_module(f"{self.package}.{module_name}")
         try:
             return getattr(module, attr)
         except AttributeError:
-            raise AttributeError(f"nnbasics/{module_name}.py has no {attr!r}") from None
+            raise AttributeError(f"{self.package}/{module_name}.py has no {attr!r}") from None
 
     def decode(self, data: Any) -> Any:
         value = wire.decode_value(data, self.resolve)
@@ -264,7 +265,7 @@ class Session:
             programs = request.get("programs")
             if type(programs) is not list or not all(type(p) is list for p in programs):
                 raise ValueError("malformed graph program")
-            value_class = self.lookup("graph.Value")
+            value_class = self.lookup(str(request.get("target", "")))  # e.g. "graph.Value"
             return [self.store(apply_ops(value_class, ops, self._node)) for ops in programs]
         reads, release = request.get("reads"), request.get("release")
         if type(reads) is not list or type(release) is not list:
@@ -302,15 +303,16 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
 
 
-def describe_exception(exc: BaseException) -> dict[str, str]:
-    """Type, message and the student's line where it happened, for the grader's feedback."""
+def describe_exception(exc: BaseException, package: str) -> dict[str, str]:
+    """Type, message and the student's line where it happened (in `package`), for the
+    grader's feedback."""
     where = ""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if f"/{PACKAGE}/" in frame.filename.replace(os.sep, "/"):
-            where = f"{PACKAGE}/{os.path.basename(frame.filename)}, line {frame.lineno}"
+        if f"/{package}/" in frame.filename.replace(os.sep, "/"):
+            where = f"{package}/{os.path.basename(frame.filename)}, line {frame.lineno}"
             break
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{PACKAGE}/{os.path.basename(exc.filename)}, line {exc.lineno}"
+        where = f"{package}/{os.path.basename(exc.filename)}, line {exc.lineno}"
         message = str(exc.msg)
     else:
         message = str(exc)
@@ -346,9 +348,9 @@ def _read_exact(sock: socket.socket, n: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def serve(sock: socket.socket) -> None:
-    """Answer requests until the grader closes the channel."""
-    session = Session()
+def serve(sock: socket.socket, package: str) -> None:
+    """Answer requests on the student package `package` until the grader closes the channel."""
+    session = Session(package)
     while True:
         request = read_message(sock)
         if request is None:
@@ -361,7 +363,7 @@ def serve(sock: socket.socket) -> None:
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            error = describe_exception(exc)
+            error = describe_exception(exc, package)
             payload = wire.pack({"ok": False, "error": error, "id": rid})
         sock.sendall(payload)
 

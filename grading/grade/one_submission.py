@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from grading.checks.loader import load_package
-from grading.checks.suite import CHECKS, Check, CheckFailed, Student
+from grading.checks.points import load_suite
+from grading.checks.suite import Check, CheckFailed, Student
 from grading.confined.limits import BUDGET_SECONDS
-from grading.course.parts import PARTS, PARTS_BY_MODULE
+from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.grade.secret import DEFAULT_SECRET
 from grading.results.failure import Failure
@@ -45,9 +45,7 @@ TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: swept af
 def load_checks() -> list[Check]:
     """Import the hidden suite (once) and return its checks in part order."""
     suite_version()  # pinned to the suite as it is imported now
-    load_package("autograder", AUTOGRADER_DIR)  # registers every check
-
-    return sorted(CHECKS, key=lambda c: PARTS_BY_MODULE[c.part].number)
+    return load_suite()  # points checked against solution/assignment.toml
 
 
 @functools.cache
@@ -188,13 +186,14 @@ def grade(
         notes,
         student.student_seconds,
         part_summary(results),
+        package=assignment().package,
     )
 
 
 def part_summary(results: Iterable[CheckResult]) -> list[PartScore]:
     """The score per part of graded `results`, over the assignment's parts: the one place
     the grader hands the part list to the results model."""
-    return score_parts(results, PARTS)
+    return score_parts(results, assignment().parts)
 
 
 def assignment_parts(checks: list[Check] | None = None) -> list[PartScore]:
@@ -206,20 +205,23 @@ def assignment_parts(checks: list[Check] | None = None) -> list[PartScore]:
 
 def could_not_grade(reason: str, *, submission_sha256: str = "") -> GradeReport:
     """The report of a submission that could not be graded: score 0, `reason`, the parts."""
-    return GradeReport.could_not_grade(
+    report = GradeReport.could_not_grade(
         reason,
         submission_sha256=submission_sha256,
         suite_version=suite_version(),
         parts=assignment_parts(),
     )
+    report.package = assignment().package
+    return report
 
 
 def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     """Run each check with a fresh generator; any grader-side surprise fails only it."""
     results = []
     counters: dict[str, int] = {}
+    course = assignment()
     for chk in checks:
-        part = PARTS_BY_MODULE[chk.part]
+        part = course.part(chk.part)
         counters[chk.part] = counters.get(chk.part, 0) + 1
         number = f"{part.number}.{counters[chk.part]}"
         student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])

@@ -14,20 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from grading.confined import wire, worker
+from grading.course.assignment import assignment
 from grading.sandbox.client import Callback, StudentClient
 from grading.sandbox.sandboxed_student import student_error
 
 
 class LocalStudent(StudentClient):
-    """The package `nnbasics` found in `package_parent`, imported in-process."""
+    """The student package (solution/assignment.toml) found in `package_parent`, imported
+    in-process."""
 
     def __init__(self, package_parent: Path | str, seed: int = 0) -> None:
         super().__init__(seed)
-        for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
-            del sys.modules[name]
+        self.package = assignment().package
+        forget_package(self.package)
         sys.path.insert(0, str(package_parent))
         importlib.invalidate_caches()
-        self._session = worker.Session()
+        self._session = worker.Session(self.package)
 
     def _ask(
         self,
@@ -49,8 +51,14 @@ class LocalStudent(StudentClient):
         try:
             reply = self._session.handle(request)
         except Exception as exc:  # noqa: BLE001 - same as the worker's loop
-            raise student_error(target, worker.describe_exception(exc)) from None
+            raise student_error(target, worker.describe_exception(exc, self.package)) from None
         return _through_wire(reply)
+
+
+def forget_package(package: str) -> None:
+    """Drop `package` and its modules from sys.modules (the next import reads the files)."""
+    for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+        del sys.modules[name]
 
 
 def _through_wire(message: dict[str, Any]) -> dict[str, Any]:

@@ -564,7 +564,8 @@ def print_summary(
     table.add_column("Submission", overflow="fold", min_width=min(widest, 16))
     table.add_column("Name", ratio=1, overflow="fold", min_width=8)
     for part in parts:
-        table.add_column(f"{part.number}\n/{part.possible:g}", justify="right", no_wrap=True)
+        header = f"{part.number}\n/{format_points(part.possible)}"
+        table.add_column(header, justify="right", no_wrap=True)
     possible = max((row.max_total for row in summary.rows), default=100.0)
     table.add_column(f"Total\n/{format_points(possible)}", justify="right", no_wrap=True)
     table.add_column("Error", ratio=2, overflow="fold", min_width=10)

@@ -1,6 +1,6 @@
 """Mutation testing of the hidden suite: how many small mistakes in the solution lose points?
 
-`generate()` parses every module of `solution/nnbasics/` and, inside the solution regions
+`generate()` parses every module of `solution/<package>/` and, inside the solution regions
 only (the code students write; the rest is handed to them), makes one small change at a
 time with the AST: operator swaps (+ -, * /, @ *, ** *), swapped operands, comparison
 changes (> >=, == !=, > <), `and`/`or`, dropped unary minus and `not`, constant changes
@@ -49,8 +49,9 @@ from grading.confined.limits import (
     MUTANT_MEMORY_BYTES,
     MUTANT_TIMEOUT_SECONDS,
 )
+from grading.course.assignment import assignment
 from grading.course.markers import Region, solution_regions
-from grading.course.paths import AUTOGRADER_DIR, SOLUTION_PACKAGE
+from grading.course.paths import AUTOGRADER_DIR, solution_package
 
 EQUIVALENT_FILE = AUTOGRADER_DIR / "equivalent_mutants.json"
 DEFAULT_TIMEOUT = MUTANT_TIMEOUT_SECONDS
@@ -74,7 +75,7 @@ class Mutant:
 
     def diff(self) -> str:
         """The unified diff of the module, original to mutant (a few lines of context)."""
-        name = f"solution/nnbasics/{self.module}.py"
+        name = f"solution/{assignment().package}/{self.module}.py"
         return "".join(
             difflib.unified_diff(
                 self.original.splitlines(keepends=True),
@@ -384,10 +385,14 @@ def mutants_of(module: str, source: str) -> list[Mutant]:
     return found
 
 
-def generate(package: Path = SOLUTION_PACKAGE) -> list[Mutant]:
-    """Every mutant of every module of `package`, module by module in name order."""
+def generate(package: Path | None = None, parts: Sequence[str] = ()) -> list[Mutant]:
+    """Every mutant of every module of `package` (default: the solution's), module by module
+    in name order; with `parts`, of those parts' modules only."""
+    package = package or solution_package()
     mutants: list[Mutant] = []
     for path in sorted(package.glob("*.py")):
+        if parts and path.stem not in parts:
+            continue
         mutants += mutants_of(path.stem, path.read_text(encoding="utf-8"))
     return mutants
 
@@ -464,16 +469,7 @@ def _init_worker() -> None:
     from grading.grade.one_submission import load_checks
 
     _CHECKS[:] = load_checks()
-    for name in (
-        "activations",
-        "losses",
-        "neuron",
-        "graph",
-        "layers",
-        "network",
-        "gradcheck",
-        "train",
-    ):
+    for name in assignment().modules:
         getattr(ref, name)
 
 
@@ -485,7 +481,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
     """Grade one mutant in this process: the checks of its part first, stopping at the
     first one that fails."""
     from grading.grade.one_submission import load_checks, run_checks
-    from grading.grade.unsandboxed import LocalStudent
+    from grading.grade.unsandboxed import LocalStudent, forget_package
 
     checks = _CHECKS or load_checks()
     ordered = [c for c in checks if c.part == module] + [c for c in checks if c.part != module]
@@ -494,10 +490,11 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
+        package = assignment().package
         shutil.copytree(
-            SOLUTION_PACKAGE, work / "nnbasics", ignore=shutil.ignore_patterns("__pycache__")
+            solution_package(), work / package, ignore=shutil.ignore_patterns("__pycache__")
         )
-        (work / "nnbasics" / f"{module}.py").write_text(source, encoding="utf-8")
+        (work / package / f"{module}.py").write_text(source, encoding="utf-8")
         student = LocalStudent(work, seed=seed)
         for chk in ordered:
             result = run_checks(student, [chk])[0]
@@ -526,8 +523,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
         signal.signal(signal.SIGALRM, previous)
         with contextlib.suppress(ValueError):
             sys.path.remove(str(work))
-        for name in [m for m in sys.modules if m == "nnbasics" or m.startswith("nnbasics.")]:
-            del sys.modules[name]
+        forget_package(assignment().package)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -587,9 +583,9 @@ def run(
 
 
 def _control() -> Mutant:
-    path = SOLUTION_PACKAGE / "activations.py"
-    source = path.read_text(encoding="utf-8")
-    return Mutant(CONTROL, "activations", "<module>", "control", 0, "", "", source, source)
+    module = assignment().modules[0]
+    source = (solution_package() / f"{module}.py").read_text(encoding="utf-8")
+    return Mutant(CONTROL, module, "<module>", "control", 0, "", "", source, source)
 
 
 def _skip_control(
@@ -737,13 +733,17 @@ def mutation_run(
     seed: int = DEFAULT_SEED,
     progress: Callable[[Outcome], None] | None = None,
     equivalent_file: Path = EQUIVALENT_FILE,
+    parts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Generate every mutant, set aside the reviewed equivalent ones, grade the rest (or a
-    deterministic sample of `sample_size` drawn from all mutants) and report."""
+    """Generate every mutant (of `parts`' modules only, when given), set aside the reviewed
+    equivalent ones, grade the rest (or a deterministic sample of `sample_size` drawn from
+    all mutants) and report."""
     started = time.perf_counter()
     reviewed = load_equivalent(equivalent_file)
-    everything = generate()
+    everything = generate(parts=parts)
     stale = stale_equivalents(everything, equivalent_file)
+    if parts:  # the other parts' reviewed mutants were not generated: not stale
+        stale = [i for i in stale if i.split(".", 1)[0] in parts]
     chosen = sample(everything, sample_size)
     graded = [m for m in chosen if m.id not in reviewed]
     equivalent = [m for m in chosen if m.id in reviewed]

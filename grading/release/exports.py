@@ -3,13 +3,13 @@
 Both exports are generated from the kit's single sources, never from copies kept by hand:
 
 - the walk-through of `solution/notebook.py` (the handout's text, examples and plots);
-- the student's code from `solution/nnbasics/`: each top-level function, class or constant
+- the student's code from `solution/<package>/`: each top-level function, class or constant
   becomes a cell, its `# BEGIN SOLUTION` regions marked for the platform (release.py's
   marker rules; `# STUB:` hints stay as comments, the platform writes its own stub);
 - per part, one test cell with the public tests of `solution/tests/test_<part>.py` (worth
   0 points: they are the student's feedback), and the hidden suite of `autograder/`, run
   through `grading.grade.unsandboxed.LocalStudent` against the notebook's functions and worth the
-  part's points from `grading/course/parts.py` (100 in all, check by check as `nnkit grade`).
+  part's points (the sum of its checks' points, check by check as `nnkit grade`).
 
 The hidden tests import the kit from a copy next to the export, `nnkit_hidden/` (the
 engine, the hidden suite and the reference solution), which the platforms keep away from
@@ -34,15 +34,16 @@ from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Any
 
-from grading.course.parts import PARTS_BY_MODULE
+from grading.checks.points import scored_parts
+from grading.course.assignment import assignment
 from grading.course.paths import KIT_ROOT, SOLUTION_DIR
 from grading.release.notebook import (
-    NOTEBOOK_NAME,
     SourceCell,
     code_cell,
     function_sources,
     markdown_cell,
     notebook_json,
+    notebook_name,
     raw_cell,
     read_source,
     show_short_error,
@@ -56,7 +57,6 @@ from grading.release.student_release import (
     strip_solution,
 )
 
-ASSIGNMENT = "nnbasics"
 HIDDEN_DIR = "nnkit_hidden"
 NBGRADER_BEGIN, NBGRADER_END = "### BEGIN SOLUTION", "### END SOLUTION"
 OTTER_BEGIN, OTTER_END = "# BEGIN SOLUTION", "# END SOLUTION"
@@ -70,14 +70,14 @@ class ExportError(Exception):
 
 
 def _module_source(module: str) -> str:
-    return (SOLUTION_DIR / "nnbasics" / f"{module}.py").read_text(encoding="utf-8")
+    return (SOLUTION_DIR / assignment().package / f"{module}.py").read_text(encoding="utf-8")
 
 
 def module_names() -> dict[str, list[str]]:
     """Every top-level name of each solution module (functions, classes, constants), by
-    module in part order: what `nnbasics.<module>` offers the tests."""
+    module in part order: what `<package>.<module>` offers the tests."""
     names: dict[str, list[str]] = {}
-    for module in PARTS_BY_MODULE:
+    for module in assignment().modules:
         found: list[str] = []
         for node in ast.parse(_module_source(module)).body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -93,7 +93,7 @@ def module_imports() -> list[str]:
     """The absolute imports of the solution modules (relative ones are not needed in one
     notebook), deduplicated, for the setup cell."""
     found: set[str] = set()
-    for module in PARTS_BY_MODULE:
+    for module in assignment().modules:
         for node in ast.parse(_module_source(module)).body:
             if isinstance(node, ast.Import) or (
                 isinstance(node, ast.ImportFrom) and not node.level
@@ -103,7 +103,7 @@ def module_imports() -> list[str]:
 
 
 def module_cells(module: str) -> list[tuple[str, str]]:
-    """`solution/nnbasics/<module>.py` cut into cells, as `(name, text)` in file order: the
+    """`solution/<package>/<module>.py` cut into cells, as `(name, text)` in file order: the
     module's header (its docstring and plain constants, imports left out), then one cell per
     top-level function or class, and one per constant that holds a solution region (with
     the `# STUB:` and marker comments just above it). Markers are unchanged here."""
@@ -169,12 +169,13 @@ def mark_regions(text: str, begin: str, end: str, filename: str = "<cell>") -> s
 
 
 def without_package_imports(text: str) -> str:
-    """A walk-through cell without its `from nnbasics... import ...` statements: in an
+    """A walk-through cell without its `from <package>... import ...` statements: in an
     exported notebook the student's functions are already defined above."""
     tree = ast.parse(text)
+    package = assignment().package
     drop: set[int] = set()
     for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "nnbasics":
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == package:
             drop.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     lines = [line for n, line in enumerate(text.splitlines(), start=1) if n not in drop]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
@@ -189,7 +190,7 @@ def public_test_cell(module: str) -> str:
 
     The same text is an nbgrader test cell and an otter exception-based test (otter keeps
     the function and drops the call)."""
-    part = PARTS_BY_MODULE[module]
+    part = _scored(module)
     source = (SOLUTION_DIR / "tests" / f"test_{module}.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     lines = source.rstrip().splitlines()
@@ -204,7 +205,8 @@ def public_test_cell(module: str) -> str:
     title = f"Part {part.number} ({module})"
     body = [
         *lines[:split],
-        'env["nnkit"].bind(env)  # `nnbasics` is this notebook\'s functions',
+        f'env["nnkit"].bind(env)  # `{assignment().package}` is this notebook\'s functions',
+        'slides = env["nnkit"].slides  # the `slides` argument of the tests',
         *lines[split:],
         "",
         f'env["nnkit"].run_tests(locals(), "{title}")',
@@ -231,14 +233,14 @@ def _hidden_path_lines(candidates: list[str], var: str, indent: str = "") -> lis
 
 
 def nbgrader_hidden_cell(module: str) -> str:
-    part = PARTS_BY_MODULE[module]
+    part = _scored(module)
     candidates = [
         'os.environ.get("NNKIT_HIDDEN", "")',  # set by nbgrader_config.py
-        f'os.path.abspath(os.path.join("..", "..", "{HIDDEN_DIR}"))',  # from source/nnbasics/
+        f'os.path.abspath(os.path.join("..", "..", "{HIDDEN_DIR}"))',  # from source/<package>/
     ]
     return "\n".join(
         [
-            f"# Hidden tests of Part {part.number} ({module}), {part.points} points: they run "
+            f"# Hidden tests of Part {part.number} ({module}), {part.points:g} points: they run "
             "when your notebook is graded.",
             "### BEGIN HIDDEN TESTS",
             *_hidden_path_lines(candidates, "_nnkit_hidden"),
@@ -282,14 +284,16 @@ def export_setup() -> str:
     import inspect
 
     modules = module_names()
-    mapping = ["nnkit = NotebookHelpers(", "    {"]
+    package = assignment().package
+    example = next(f"{package}.{m}.{names[0]}" for m, names in modules.items() if names)
+    mapping = ["nnkit = NotebookHelpers(", f"    {json.dumps(package)},", "    {"]
     mapping += [f"        {json.dumps(m)}: {json.dumps(names)}," for m, names in modules.items()]
     mapping += ["    }", ")"]
     return "\n".join(
         [
             "# Run this cell first (and again after a restart). It changes nothing you write:",
-            "# - the tests import your functions as the package `nnbasics`: for them,",
-            "#   nnbasics.layers.dense_forward is the dense_forward you define in this notebook;",
+            f"# - the tests import your functions as the package `{package}`: for them,",
+            f"#   {example} is the {example.rsplit('.', 1)[1]} you define in this notebook;",
             "# - a function you have not written yet stops a cell with one line naming it.",
             *module_imports(),
             "",
@@ -301,6 +305,7 @@ def export_setup() -> str:
             "",
             "",
             *mapping,
+            *slides_setup(),
             "nnkit.bind(globals())",
             "get_ipython().set_custom_exc(",
             "    (NotImplementedError, NotebookHelpers.PublicTestsFailed), show_short_error",
@@ -309,11 +314,51 @@ def export_setup() -> str:
     )
 
 
+def _slide_sources() -> list[str]:
+    """The source of `SlideExample` (and its helper) in solution/tests/conftest.py: what the
+    public tests' `slides` argument holds, so that a notebook builds the same objects."""
+    text = (SOLUTION_DIR / "tests" / "conftest.py").read_text(encoding="utf-8")
+    wanted = ("SlideExample", "_as_array")
+    return [
+        ast.get_source_segment(text, node) or ""
+        for node in ast.parse(text).body
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in wanted
+    ]
+
+
+def slides_setup() -> list[str]:
+    """Setup-cell lines that set `nnkit.slides`, the public tests' `slides` argument, from
+    the data of solution/slide_examples.toml (written into the cell)."""
+    from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE, tomllib
+
+    entries = tomllib.loads(SLIDE_EXAMPLES_FILE.read_text(encoding="utf-8"))["example"]
+    return [
+        "",
+        "",
+        "\n\n\n".join(_slide_sources()),
+        "",
+        "",
+        f"nnkit.slides = {{entry['name']: SlideExample(entry) for entry in {entries!r}}}",
+    ]
+
+
+def notebook_slides() -> dict[str, Any]:
+    """`nnkit.slides` as an exported notebook's setup cell makes it (for tests)."""
+    import numpy as np
+
+    class Holder:
+        slides: dict[str, Any] = {}
+
+    namespace: dict[str, Any] = {"np": np, "nnkit": Holder()}
+    exec("\n".join(slides_setup()), namespace)
+    return namespace["nnkit"].slides
+
+
 def _your_turn(module: str) -> str:
-    part = PARTS_BY_MODULE[module]
+    part = _scored(module)
     names = ", ".join(f"`{name}`" for name in stubbed_names(module))
     return (
-        f"**Your turn (Part {part.number}, {part.points} points).** Write the code of the "
+        f"**Your turn (Part {part.number}, {part.points:g} points).** Write the code of the "
         f"cells below: {names}. Each "
         "docstring says what goes in and what comes out; the hints sit where your code goes. "
         "Run each cell after you change it."
@@ -346,7 +391,7 @@ def _nbgrader_meta(
 
 
 def build_nbgrader_notebook() -> str:
-    """`source/nnbasics/nnbasics.ipynb` of the nbgrader course."""
+    """`source/<package>/<package>.ipynb` of the nbgrader course."""
     cells: list[dict[str, Any]] = []
     for cell in read_source():
         cells += _nbgrader_cells(cell)
@@ -371,7 +416,7 @@ def _nbgrader_cells(cell: SourceCell) -> list[dict[str, Any]]:
             else:
                 out.append(code_cell(text))
         return out
-    part = PARTS_BY_MODULE[module]
+    part = _scored(module)
     return [
         code_cell(
             public_test_cell(module),
@@ -384,7 +429,7 @@ def _nbgrader_cells(cell: SourceCell) -> list[dict[str, Any]]:
     ]
 
 
-NBGRADER_CONFIG = f'''\
+NBGRADER_CONFIG = '''\
 """nbgrader configuration of the course written by `nnkit export nbgrader`."""
 
 import os
@@ -405,7 +450,7 @@ os.environ["NNKIT_HIDDEN"] = os.path.join(here, "{HIDDEN_DIR}")
 # -- otter-grader ----------------------------------------------------------------------
 
 
-OTTER_CONFIG = f"""\
+OTTER_CONFIG = """\
 # ASSIGNMENT CONFIG
 name: {ASSIGNMENT}
 init_cell: true
@@ -425,9 +470,9 @@ OTTER_REQUIREMENTS = "numpy\nmatplotlib\npytest\n"
 
 
 def build_otter_notebook() -> str:
-    """The otter-assign master notebook `nnbasics.ipynb`."""
+    """The otter-assign master notebook `<package>.ipynb`."""
     checks = hidden_checks()
-    cells: list[dict[str, Any]] = [raw_cell(OTTER_CONFIG)]
+    cells: list[dict[str, Any]] = [raw_cell(_template(OTTER_CONFIG))]
     for cell in read_source():
         if cell.kind == "markdown":
             cells.append(markdown_cell(cell.text))
@@ -457,6 +502,11 @@ def build_otter_notebook() -> str:
     return notebook_json(cells)
 
 
+def _scored(module: str) -> Any:
+    """The part of `module` with its points (the sum of its checks')."""
+    return next(p for p in scored_parts() if p.module == module)
+
+
 def _number(points: float) -> int | float:
     return int(points) if float(points).is_integer() else float(points)
 
@@ -467,19 +517,19 @@ def _number(points: float) -> int | float:
 def export_nbgrader(out: Path, force: bool = False) -> list[str]:
     """Write an nbgrader course folder to `out`; returns the files written (relative)."""
     files = {
-        "nbgrader_config.py": NBGRADER_CONFIG,
-        f"source/{ASSIGNMENT}/{NOTEBOOK_NAME}": build_nbgrader_notebook(),
-        "README.md": NBGRADER_README,
+        "nbgrader_config.py": _template(NBGRADER_CONFIG),
+        f"source/{assignment().package}/{notebook_name()}": build_nbgrader_notebook(),
+        "README.md": _template(NBGRADER_README),
     }
-    return _write_export(out, files, [f"source/{ASSIGNMENT}", HIDDEN_DIR], force)
+    return _write_export(out, files, [f"source/{assignment().package}", HIDDEN_DIR], force)
 
 
 def export_otter(out: Path, force: bool = False) -> list[str]:
     """Write an otter-assign master notebook (and what it needs) to `out`."""
     files = {
-        NOTEBOOK_NAME: build_otter_notebook(),
+        notebook_name(): build_otter_notebook(),
         "requirements.txt": OTTER_REQUIREMENTS,
-        "README.md": OTTER_README,
+        "README.md": _template(OTTER_README),
     }
     return _write_export(out, files, [HIDDEN_DIR], force)
 
@@ -513,19 +563,16 @@ def _write_export(out: Path, files: dict[str, str], folders: list[str], force: b
 def write_hidden_bundle(dest: Path, prefix: str = "") -> list[str]:
     """Copy what the hidden tests import (the same folders as the Gradescope zip: the
     engine, the hidden suite and the reference solution) to `dest`."""
-    from grading.release.gradescope_bundle import BUNDLED
+    from grading.release.gradescope_bundle import bundled_files
 
     written = []
-    for folder in BUNDLED:
-        for path in sorted((KIT_ROOT / folder).rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            rel = path.relative_to(KIT_ROOT)
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
-    (dest / "README.md").write_text(HIDDEN_README, encoding="utf-8")
+    for path in bundled_files():
+        rel = path.relative_to(KIT_ROOT)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
+    (dest / "README.md").write_text(_template(HIDDEN_README), encoding="utf-8")
     written.append(f"{prefix}/README.md" if prefix else "README.md")
     return written
 
@@ -533,20 +580,28 @@ def write_hidden_bundle(dest: Path, prefix: str = "") -> list[str]:
 def next_steps(kind: str, out: Path) -> str:
     """What to run after `nnkit export KIND OUT`, in one line."""
     if kind == "nbgrader":
-        return f"next: cd {out} && nbgrader generate_assignment {ASSIGNMENT} (see README.md)"
-    return f"next: cd {out} && otter assign {NOTEBOOK_NAME} dist (see README.md)"
+        package = assignment().package
+        return f"next: cd {out} && nbgrader generate_assignment {package} (see README.md)"
+    return f"next: cd {out} && otter assign {notebook_name()} dist (see README.md)"
+
+
+def _template(text: str) -> str:
+    """One of the templates below, with the package, notebook and hidden folder's names."""
+    return text.format(
+        ASSIGNMENT=assignment().package, NOTEBOOK_NAME=notebook_name(), HIDDEN_DIR=HIDDEN_DIR
+    )
 
 
 HIDDEN_README = """\
 # nnkit_hidden: keep away from students
 
 The kit's grading engine (`grading/`), its hidden test suite (`autograder/`) and the
-reference solution (`solution/nnbasics/`), copied by `nnkit export`. The hidden test cells
+reference solution (`solution/{ASSIGNMENT}/`), copied by `nnkit export`. The hidden test cells
 of the exported notebook import them from here when a notebook is graded.
 """
 
-NBGRADER_README = f"""\
-# nnbasics for nbgrader
+NBGRADER_README = """\
+# {ASSIGNMENT} for nbgrader
 
 Written by `nnkit export nbgrader` from the kit's solution, walk-through and tests.
 
@@ -571,8 +626,8 @@ hidden tests (the part's points, partial credit per hidden check, as `nnkit grad
 Tests run in the student's kernel: see `docs/jupyter.md` in nnkit for what that means.
 """
 
-OTTER_README = f"""\
-# nnbasics for otter-grader
+OTTER_README = """\
+# {ASSIGNMENT} for otter-grader
 
 Written by `nnkit export otter` from the kit's solution, walk-through and tests.
 
@@ -638,22 +693,22 @@ def _run_checks(env: dict[str, Any], checks: list[Any], seed: int) -> list[Any]:
 
 @contextmanager
 def _notebook_student(env: dict[str, Any], seed: int) -> Iterator[Any]:
-    """A LocalStudent whose `nnbasics` is the notebook's functions (in-process: no
+    """A LocalStudent whose package is the notebook's functions (in-process: no
     isolation at all, which is what the platforms offer)."""
-    from grading.grade.unsandboxed import LocalStudent
+    from grading.grade.unsandboxed import LocalStudent, forget_package
 
-    saved = {k: v for k, v in sys.modules.items() if k == "nnbasics" or k.startswith("nnbasics.")}
+    package = assignment().package
+    saved = {k: v for k, v in sys.modules.items() if k == package or k.startswith(f"{package}.")}
     empty = tempfile.mkdtemp(prefix="nnkit-notebook-")
     try:
-        student = LocalStudent(empty, seed)  # forgets any nnbasics it finds in sys.modules
-        NotebookHelpers(module_names()).bind(env)
+        student = LocalStudent(empty, seed)  # forgets the package it finds in sys.modules
+        NotebookHelpers(package, module_names()).bind(env)
         yield student
     finally:
         while empty in sys.path:
             sys.path.remove(empty)
         os.rmdir(empty)
-        for key in [k for k in sys.modules if k == "nnbasics" or k.startswith("nnbasics.")]:
-            del sys.modules[key]
+        forget_package(package)
         sys.modules.update(saved)
 
 
@@ -667,11 +722,12 @@ class NotebookHelpers:
     class PublicTestsFailed(AssertionError):
         """Some public tests of a part fail; the message lists them."""
 
-    def __init__(self, modules):
+    def __init__(self, package, modules):
+        self.package = package  # the student package's name, as the tests import it
         self.modules = modules  # module name -> the names it holds, e.g. "layers": [...]
 
     def bind(self, env):
-        """Make `nnbasics.<module>` importable; each name is looked up in `env` (the
+        """Make `<package>.<module>` importable; each name is looked up in `env` (the
         notebook's globals) when it is used, so the latest definition always counts."""
         import sys
         import types
@@ -680,19 +736,19 @@ class NotebookHelpers:
             def __getattr__(name):
                 if name in names and name in env:
                     return env[name]
-                if name in names:  # from nnbasics.<module> import <name> says this
+                if name in names:  # from <package>.<module> import <name> says this
                     raise ImportError(f"{name} is not defined yet: run the cell that defines it")
-                raise AttributeError(f"nnbasics.{module} has no {name!r}")
+                raise AttributeError(f"{self.package}.{module} has no {name!r}")
 
             return __getattr__
 
-        package = types.ModuleType("nnbasics", "The functions defined in this notebook.")
+        package = types.ModuleType(self.package, "The functions defined in this notebook.")
         package.__path__ = []
-        sys.modules["nnbasics"] = package
+        sys.modules[self.package] = package
         for module, names in self.modules.items():
-            view = types.ModuleType(f"nnbasics.{module}")
+            view = types.ModuleType(f"{self.package}.{module}")
             view.__getattr__ = lookup(module, frozenset(names))
-            sys.modules[f"nnbasics.{module}"] = view
+            sys.modules[f"{self.package}.{module}"] = view
             setattr(package, module, view)
 
     def run_tests(self, namespace, title):
@@ -718,8 +774,14 @@ class NotebookHelpers:
                 axes.append(axis)
             for case in itertools.product(*axes):
                 label = func.__name__ + (f"[{'-'.join(c[0] for c in case)}]" if case else "")
+                kwargs = {k: v for c in case for k, v in c[1].items()}
+                arguments = func.__code__.co_varnames[: func.__code__.co_argcount]
+                # Any other argument is a fixture the cell defines (e.g. `slides`).
+                kwargs.update(
+                    {a: namespace[a] for a in arguments if a not in kwargs and a in namespace}
+                )
                 try:
-                    func(**{k: v for c in case for k, v in c[1].items()})
+                    func(**kwargs)
                 except (KeyboardInterrupt, SystemExit):
                     raise
                 except NotImplementedError as exc:

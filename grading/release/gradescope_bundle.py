@@ -1,10 +1,11 @@
 """Gradescope: build the autograder zip, and run inside it.
 
 The zip holds `setup.sh` (pip only: a venv with the grader's dependencies from
-`requirements.txt`), `run_autograder`, the kit's engine, the hidden suite and the reference
-solution, and `nnkit.json` (the course secret, its fingerprint, and the visibility of tests
-whose checks declare none). Both scripts work from wherever the zip is unpacked: the
-root is the folder above the unpacked source (Gradescope: `/autograder`) unless
+`requirements.txt`), `run_autograder`, the kit's engine, the hidden suite, the reference
+solution with `solution/assignment.toml`, and `nnkit.json` (the course secret, its
+fingerprint, and the visibility of tests whose checks declare none). Both scripts work
+from wherever the zip is unpacked: the root is the folder above the unpacked source
+(Gradescope: `/autograder`) unless
 `AUTOGRADER_ROOT` says otherwise. `run_autograder` grades `ROOT/submission` and writes
 `ROOT/results/results.json`, always: an unreadable submission gets a valid results file
 with score 0 and the reason, never "autograder failed".
@@ -19,11 +20,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from grading.course.assignment import ASSIGNMENT_FILE, assignment
 from grading.course.paths import KIT_ROOT
 from grading.grade.secret import secret_fingerprint
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
-BUNDLED = ("grading", "autograder", "solution/nnbasics")
+ENGINE_FOLDERS = ("grading", "autograder")  # their .py files; then the course's own files:
+COURSE_FILES = ("solution/slide_examples.toml",)  # read by the hidden checks
+PACKAGE_MARK = "@PACKAGE@"  # in SETUP_SH: the student package's name
 CONFIG_NAME = "nnkit.json"
 REQUIREMENTS_NAME = "requirements.txt"
 SCRIPTS = ("setup.sh", "run_autograder")
@@ -58,7 +62,7 @@ PYTHON="$VENV/bin/python"
 CHECK="$(mktemp -d)"
 trap 'rm -rf "$CHECK"' EXIT
 mkdir "$CHECK/results"
-cp -r "$SOURCE/solution/nnbasics" "$CHECK/submission"
+cp -r "$SOURCE/solution/@PACKAGE@" "$CHECK/submission"
 (cd "$SOURCE" && NNKIT_ROOT="$SOURCE" "$PYTHON" -m grading.cli run-autograder --root "$CHECK")
 "$PYTHON" - "$CHECK/results/results.json" <<'CHECK_SCORE'
 import json, sys
@@ -113,16 +117,29 @@ def build_bundle(out: Path, *, secret: str, visibility: str = DEFAULT_VISIBILITY
         "visibility": visibility,
     }
     requirements = "".join(f"{line}\n" for line in grading_requirements())
+    course = assignment()
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, script in zip(SCRIPTS, (SETUP_SH, RUN_AUTOGRADER), strict=True):
+        scripts = (SETUP_SH.replace(PACKAGE_MARK, course.package), RUN_AUTOGRADER)
+        for name, script in zip(SCRIPTS, scripts, strict=True):
             _add_text(zf, name, script, executable=True)
         _add_text(zf, REQUIREMENTS_NAME, requirements)
         _add_text(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
-        for folder in BUNDLED:
-            for path in sorted((KIT_ROOT / folder).rglob("*.py")):
-                if "__pycache__" not in path.parts:
-                    zf.write(path, path.relative_to(KIT_ROOT).as_posix())
+        for path in bundled_files():
+            zf.write(path, path.relative_to(KIT_ROOT).as_posix())
+
+
+def bundled_files() -> list[Path]:
+    """The kit's files a grader needs (the zip's and an export's hidden copy): the engine,
+    the hidden suite, the reference solution and the course's data files."""
+    folders = (*ENGINE_FOLDERS, f"solution/{assignment().package}")
+    files = [
+        path
+        for folder in folders
+        for path in sorted((KIT_ROOT / folder).rglob("*.py"))
+        if "__pycache__" not in path.parts
+    ]
+    return [*files, ASSIGNMENT_FILE, *(KIT_ROOT / name for name in COURSE_FILES)]
 
 
 def _add_text(zf: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""The notebook handout `assignment/nnbasics.ipynb`, built from `solution/notebook.py`.
+"""The notebook handout `assignment/<package>.ipynb`, built from `solution/notebook.py`.
 
 `solution/notebook.py` is a Python file of cells, one marker line each:
 
@@ -8,9 +8,15 @@
     # %% [solution] MODULE     where part MODULE is implemented (left empty)
     # %% [check] MODULE        where part MODULE is checked (left empty)
 
-Lines before the first marker are the file's own header. The handout (`build_notebook`)
-turns `[solution] layers` into a note saying which functions of `nnbasics/layers.py` to
-write and `[check] layers` into `check("layers")`, which runs `tests/test_layers.py`;
+Lines before the first marker are the file's own header. `{{EXAMPLE.NAME}}` anywhere in a
+cell is a value of the slides' worked examples (`solution/slide_examples.toml`): in a
+Markdown cell or a comment line as the slides print it, `(0.25, 0.75)`, in code as a
+Python literal, `[[0.25, 0.75]]`; `{{EXAMPLE.slides}}` is where the lecture shows it. A
+mistake in the file is a `NotebookSourceError` whose one-line message names the line.
+
+The handout (`build_notebook`) turns `[solution] layers` into a note saying which
+functions of `<package>/layers.py` to write and `[check] layers` into `check("layers")`,
+which runs `tests/test_layers.py`;
 `grading.release.exports` turns the same file into nbgrader and otter-grader notebooks. Nothing
 here imports nbformat: the JSON is written directly, deterministically (no outputs, no
 execution counts, fixed metadata and cell ids).
@@ -25,18 +31,27 @@ import ast
 import inspect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading.course.parts import PARTS, PARTS_BY_MODULE
+from grading.checks.points import scored_parts
+from grading.checks.slide_examples import SlideExample, examples, literal
+from grading.course.assignment import assignment
 from grading.course.paths import SOLUTION_DIR
 
 NOTEBOOK_SOURCE = SOLUTION_DIR / "notebook.py"
-NOTEBOOK_NAME = "nnbasics.ipynb"
+NOTEBOOK_SOURCE_NAME = "solution/notebook.py"
+
+
+def notebook_name() -> str:
+    """`<package>.ipynb`: the notebook's file name, for the handout and the exports."""
+    return f"{assignment().package}.ipynb"
+
 
 MARKER_RE = re.compile(r"^# %%(?: \[(?P<kind>\w+)\](?: (?P<arg>\w+))?)?\s*$")
+PLACEHOLDER_RE = re.compile(r"\{\{\s*(?P<example>\w+)\.(?P<name>\w+)\s*\}\}")
 KINDS = ("code", "markdown", "setup", "solution", "check")
 
 KERNEL_METADATA: dict[str, Any] = {
@@ -46,95 +61,184 @@ KERNEL_METADATA: dict[str, Any] = {
 
 
 class NotebookSourceError(ValueError):
-    """A malformed `solution/notebook.py`; the message names the line."""
+    """A malformed `solution/notebook.py`; the one-line message names the file and line."""
 
 
 @dataclass(frozen=True)
 class SourceCell:
     """One cell of `solution/notebook.py`: `kind` is one of KINDS, `module` the part's
     module for `solution` and `check` cells, `text` the cell's content (Markdown without
-    its "# " prefixes, or code)."""
+    its "# " prefixes, or code, with slide-example values filled in), `line` the line of
+    its marker."""
 
     kind: str
     text: str
     module: str | None = None
+    line: int = 0
 
 
 # -- reading the source ----------------------------------------------------------------
 
 
-def parse_source(text: str, filename: str = "solution/notebook.py") -> list[SourceCell]:
-    """The cells of a notebook source file, checked: every part has one `[solution]` and
-    one `[check]` cell, in part order, and there is one `[setup]` cell before them."""
+def parse_source(
+    text: str,
+    filename: str = "solution/notebook.py",
+    slides: Mapping[str, SlideExample] | None = None,
+) -> list[SourceCell]:
+    """The cells of a notebook source file, checked: one `[setup]` cell before the parts,
+    then per part, in part order, its `[solution]` cell and after it its `[check]` cell.
+    `slides`: the examples `{{EXAMPLE.NAME}}` refers to (default: the kit's)."""
     cells: list[SourceCell] = []
     current: tuple[str, str | None, int] | None = None
-    body: list[str] = []
+    body: list[tuple[int, str]] = []
 
     def close() -> None:
         if current is not None:
-            cells.append(_make_cell(current, body, filename))
+            cells.append(_make_cell(current, body, filename, slides))
 
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("# %%"):
             match = MARKER_RE.match(line)
             if not match:
-                raise NotebookSourceError(f"{filename}:{number}: bad cell marker {line!r}")
+                raise NotebookSourceError(
+                    f"{filename} line {number}: bad cell marker {line!r}; write '# %%' or "
+                    "'# %% [KIND]' with one space before the bracket"
+                )
             close()
             kind = match.group("kind") or "code"
             current, body = (kind, match.group("arg"), number), []
         elif current is not None:
-            body.append(line)
+            body.append((number, line))
     close()
-    _check_structure(cells, filename)
+    _check_structure(cells, filename, len(text.splitlines()))
     return cells
 
 
-def _make_cell(marker: tuple[str, str | None, int], body: list[str], filename: str) -> SourceCell:
+def _make_cell(
+    marker: tuple[str, str | None, int],
+    body: list[tuple[int, str]],
+    filename: str,
+    slides: Mapping[str, SlideExample] | None,
+) -> SourceCell:
     kind, arg, number = marker
-    where = f"{filename}:{number}"
+    where = f"{filename} line {number}"
     if kind not in KINDS:
-        raise NotebookSourceError(f"{where}: unknown cell kind [{kind}]")
-    while body and not body[0].strip():
+        raise NotebookSourceError(
+            f"{where}: unknown cell marker [{kind}]; the markers are '# %%', "
+            "'# %% [markdown]', '# %% [setup]', '# %% [solution] PART', '# %% [check] PART'"
+        )
+    while body and not body[0][1].strip():
         body.pop(0)
-    while body and not body[-1].strip():
+    while body and not body[-1][1].strip():
         body.pop()
     if kind in ("solution", "check"):
-        if arg not in PARTS_BY_MODULE:
-            raise NotebookSourceError(f"{where}: [{kind}] needs a part's module, got {arg!r}")
+        if arg is None:
+            raise NotebookSourceError(
+                f"{where}: [{kind}] needs a part, e.g. [{kind}] {assignment().modules[0]}"
+            )
+        if arg not in assignment().modules:
+            raise NotebookSourceError(
+                f"{where}: [{kind}] {arg}: no part {arg!r}; the parts are "
+                + ", ".join(assignment().modules)
+            )
     elif arg is not None:
-        raise NotebookSourceError(f"{where}: [{kind}] takes no argument")
+        raise NotebookSourceError(f"{where}: [{kind}] takes no argument, got {arg!r}")
     if kind in ("setup", "solution", "check"):
         if body:
-            raise NotebookSourceError(f"{where}: a [{kind}] cell is generated: leave it empty")
-        return SourceCell(kind, "", arg)
+            raise NotebookSourceError(
+                f"{filename} line {body[0][0]}: a [{kind}] cell is generated: leave it empty"
+            )
+        return SourceCell(kind, "", arg, number)
+    lines = [(n, _fill_in(line, kind, f"{filename} line {n}", slides)) for n, line in body]
     if kind == "markdown":
-        lines = []
-        for offset, line in enumerate(body, start=1):
+        for n, line in lines:
             if line != "#" and not line.startswith("# "):
                 raise NotebookSourceError(
-                    f"{filename}:{number + offset}: a Markdown line starts with '# ' (or is '#')"
+                    f"{filename} line {n}: a Markdown line starts with '# ' (or is '#')"
                 )
-            lines.append(line[2:])
-        return SourceCell(kind, "\n".join(lines))
-    if not body:
+        return SourceCell(kind, "\n".join(line[2:] for _, line in lines), None, number)
+    if not lines:
         raise NotebookSourceError(f"{where}: empty code cell")
-    return SourceCell(kind, "\n".join(body))
+    return SourceCell(kind, "\n".join(line for _, line in lines), None, number)
 
 
-def _check_structure(cells: list[SourceCell], filename: str) -> None:
-    kinds = [cell.kind for cell in cells]
-    if kinds.count("setup") != 1:
-        raise NotebookSourceError(f"{filename}: needs exactly one [setup] cell")
-    for kind in ("solution", "check"):
-        modules = [cell.module for cell in cells if cell.kind == kind]
-        expected = [part.module for part in PARTS]
-        if modules != expected:
+def _fill_in(line: str, kind: str, where: str, slides: Mapping[str, SlideExample] | None) -> str:
+    """`line` with each `{{EXAMPLE.NAME}}` replaced by that value (see the module doc)."""
+    if "{{" not in line:
+        return line
+    found = examples() if slides is None else slides
+
+    def value(match: re.Match[str]) -> str:
+        name, key = match.group("example"), match.group("name")
+        if name not in found:
             raise NotebookSourceError(
-                f"{filename}: [{kind}] cells should be {expected} in this order, got {modules}"
+                f"{where}: no slide example {name!r} in solution/slide_examples.toml "
+                f"(there are {', '.join(found)})"
             )
-    first_part = next(i for i, cell in enumerate(cells) if cell.kind in ("solution", "check"))
-    if kinds.index("setup") > first_part:
-        raise NotebookSourceError(f"{filename}: the [setup] cell comes before the parts")
+        example = found[name]
+        if key == "slides":
+            return example.slides
+        if key not in example.printed and key not in example.inputs:
+            raise NotebookSourceError(
+                f"{where}: slide example {name!r} has no input or printed value {key!r}"
+            )
+        if kind == "markdown" or line.lstrip().startswith("#"):  # prose, or a code comment
+            return example.text(key)
+        return literal(example.printed[key] if key in example.printed else example.input(key))
+
+    filled = PLACEHOLDER_RE.sub(value, line)
+    if "{{" in filled:
+        raise NotebookSourceError(
+            f"{where}: '{{{{' starts no slide-example value; write {{{{EXAMPLE.NAME}}}}"
+        )
+    return filled
+
+
+def _check_structure(cells: list[SourceCell], filename: str, last_line: int) -> None:
+    setups = [cell for cell in cells if cell.kind == "setup"]
+    if len(setups) != 1:
+        where = f"line {setups[1].line}" if setups else f"line {last_line}"
+        raise NotebookSourceError(f"{filename} {where}: needs exactly one [setup] cell")
+    expected = [(kind, module) for module in assignment().modules for kind in ("solution", "check")]
+    position = 0
+    for cell in cells:
+        if cell.kind == "setup" and position:
+            raise NotebookSourceError(
+                f"{filename} line {cell.line}: the [setup] cell comes before the parts' cells"
+            )
+        if cell.kind not in ("solution", "check"):
+            continue
+        where = f"{filename} line {cell.line}: [{cell.kind}] {cell.module}"
+        if cell.line < setups[0].line:
+            raise NotebookSourceError(f"{where} comes before the [setup] cell")
+        want = expected[position] if position < len(expected) else None
+        if (cell.kind, cell.module) == want:
+            position += 1
+            continue
+        if want is None or (cell.kind, cell.module) in expected[:position]:
+            raise NotebookSourceError(f"{where} appears twice")
+        kind, module = want
+        if cell.kind == "check" and cell.module == module:
+            raise NotebookSourceError(
+                f"{where} has no [solution] {module} cell before it (where the student "
+                "is told what to write)"
+            )
+        if kind == "check":
+            raise NotebookSourceError(
+                f"{where} comes before [check] {module}: each part's [check] cell follows "
+                "its [solution] cell"
+            )
+        raise NotebookSourceError(
+            f"{where} is out of order: part {module} comes first (the parts' order is "
+            + ", ".join(assignment().modules)
+            + ")"
+        )
+    if position < len(expected):
+        kind, module = expected[position]
+        raise NotebookSourceError(
+            f"{filename} line {last_line}: no [{kind}] {module} cell: every part has a "
+            "[solution] and then a [check] cell"
+        )
 
 
 def read_source(path: Path = NOTEBOOK_SOURCE) -> list[SourceCell]:
@@ -145,12 +249,12 @@ def read_source(path: Path = NOTEBOOK_SOURCE) -> list[SourceCell]:
 
 
 def stubbed_names(module: str) -> list[str]:
-    """The names in `solution/nnbasics/<module>.py` the student writes: top-level functions,
+    """The names in `solution/<package>/<module>.py` the student writes: top-level functions,
     classes (with their methods, as `Value.__add__`) and constants that hold a solution
     region, in file order."""
     from grading.release.student_release import BEGIN  # release.py imports this module
 
-    source = (SOLUTION_DIR / "nnbasics" / f"{module}.py").read_text(encoding="utf-8")
+    source = (SOLUTION_DIR / assignment().package / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines()
     region_lines = {i for i, line in enumerate(lines, start=1) if line.strip() == BEGIN}
     tree = ast.parse(source)
@@ -241,7 +345,7 @@ def function_sources(*functions: Callable[..., Any]) -> str:
 
 
 def build_notebook() -> str:
-    """`assignment/nnbasics.ipynb`: the walk-through that uses the student's package."""
+    """`assignment/<package>.ipynb`: the walk-through that uses the student's package."""
     cells: list[dict[str, Any]] = []
     for cell in read_source():
         if cell.kind == "markdown":
@@ -252,29 +356,42 @@ def build_notebook() -> str:
             cells.append(code_cell(handout_setup()))
         elif cell.kind == "solution":
             assert cell.module is not None
-            cells.append(markdown_cell(_handout_task(cell.module)))
+            cells.append(markdown_cell(_handout_task(cell)))
         else:
             cells.append(code_cell(f'check("{cell.module}")'))
     return notebook_json(cells)
 
 
-def _handout_task(module: str) -> str:
-    part = PARTS_BY_MODULE[module]
+def _handout_task(cell: SourceCell) -> str:
+    module = str(cell.module)
+    course = assignment()
+    part = course.part(module)
+    points = next(p.points for p in scored_parts() if p.module == module)
+    names = stubbed_names(module)
+    if not names:
+        raise NotebookSourceError(
+            f"{NOTEBOOK_SOURCE_NAME} line {cell.line}: [solution] {module}: "
+            f"solution/{course.package}/{module}.py has no solution region, so there is nothing "
+            "for the student to write"
+        )
     return (
-        f"**Your turn (Part {part.number}, {part.points} points).** In `nnbasics/{module}.py`, "
-        f"implement {_code_list(stubbed_names(module))}. Each docstring says what goes in and "
+        f"**Your turn (Part {part.number}, {points:g} points).** "
+        f"In `{course.package}/{module}.py`, "
+        f"implement {_code_list(names)}. Each docstring says what goes in and "
         "what comes out; a hint sits just above each `raise NotImplementedError`. Save the "
         "file and run the cells below: they use your new code without a restart."
     )
 
 
 def handout_setup() -> str:
+    course = assignment()
     return "\n".join(
         [
             "# Run this cell first. It sets up three things:",
-            "# - autoreload: the cells use your latest code in nnbasics/ once you save a file;",
+            f"# - autoreload: the cells use your latest code in {course.package}/ once you save "
+            "a file;",
             "# - a function you have not written yet stops a cell with one line naming it;",
-            '# - check("activations") runs the public tests of one part and sums them up.',
+            f'# - check("{course.modules[0]}") runs the public tests of one part and sums them up.',
             "%load_ext autoreload",
             "%autoreload 2",
             "",
@@ -292,8 +409,6 @@ def handout_setup() -> str:
 def show_short_error(shell, etype, value, tb, tb_offset=None):
     """Show a NotImplementedError as one line that says which function to write, and any
     other exception registered with this handler as its message alone."""
-    import os
-
     if not issubclass(etype, NotImplementedError):
         shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
         return
@@ -301,8 +416,9 @@ def show_short_error(shell, etype, value, tb, tb_offset=None):
         tb = tb.tb_next
     code = tb.tb_frame.f_code if tb is not None else None
     name = getattr(code, "co_qualname", getattr(code, "co_name", "<module>"))
-    filename = getattr(code, "co_filename", "").replace(os.sep, "/")
-    where = f" (nnbasics/{os.path.basename(filename)})" if "/nnbasics/" in filename else ""
+    # "package.module" for the student's package; "__main__" for a notebook cell.
+    module = tb.tb_frame.f_globals.get("__name__", "") if tb is not None else ""
+    where = f" ({module.replace('.', '/')}.py)" if "." in module else ""
     if str(value):
         message = f"{value}{where}, then run this cell again"
     elif name == "<module>":

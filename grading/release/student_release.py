@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grading.checks.points import scored_parts
+from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE
+from grading.course.assignment import Assignment, AssignmentError, assignment
 from grading.course.markers import BEGIN, END, STUB_RE, MarkerError, solution_regions
-from grading.course.parts import PARTS
 from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 from grading.release.classroom import classroom_workflow
 from grading.release.notebook import build_notebook
@@ -61,17 +63,42 @@ def solution_lines(source: str) -> set[str]:
 
 def build_release() -> dict[str, str]:
     """Every file of `assignment/`, by relative path, as `nnkit release` writes them."""
+    course = assignment()
+    check_files(course)
     files: dict[str, str] = {}
-    for path in sorted((SOLUTION_DIR / "nnbasics").glob("*.py")):
-        rel = f"nnbasics/{path.name}"
+    for path in sorted((SOLUTION_DIR / course.package).glob("*.py")):
+        rel = f"{course.package}/{path.name}"
         files[rel] = strip_solution(path.read_text(encoding="utf-8"), f"solution/{rel}")
     for path in sorted((SOLUTION_DIR / "tests").glob("*.py")):
         files[f"tests/{path.name}"] = path.read_text(encoding="utf-8")
-    files["nnbasics.ipynb"] = build_notebook()
+    # The slides' examples, which the public tests read (beside tests/, as in solution/).
+    files["slide_examples.toml"] = SLIDE_EXAMPLES_FILE.read_text(encoding="utf-8")
+    files[f"{course.package}.ipynb"] = build_notebook()
     files["README.md"] = student_readme()
-    files["pyproject.toml"] = STUDENT_PYPROJECT
+    files["pyproject.toml"] = STUDENT_PYPROJECT.format(package=course.package)
     files[".github/workflows/classroom.yml"] = classroom_workflow()
     return files
+
+
+def check_files(course: Assignment) -> None:
+    """Each part has its solution module and public tests, and each solution module is a
+    part (AssignmentError, one line, otherwise)."""
+    package = SOLUTION_DIR / course.package
+    for part in course.parts:
+        tests = SOLUTION_DIR / "tests" / f"test_{part.module}.py"
+        for path in (package / f"{part.module}.py", tests):
+            if not path.is_file():
+                raise AssignmentError(
+                    f"{course.source}: part {part.number} ({part.module}) has no "
+                    f"solution/{path.relative_to(SOLUTION_DIR).as_posix()} "
+                    f"(nnkit new-part writes it)"
+                )
+    for path in sorted(package.glob("*.py")):
+        if path.stem != "__init__" and path.stem not in course.modules:
+            raise AssignmentError(
+                f"solution/{course.package}/{path.name} is not a part: add it to "
+                f"{course.source} (or remove it)"
+            )
 
 
 def write_release(target: Path = ASSIGNMENT_DIR) -> list[str]:
@@ -118,18 +145,18 @@ requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
 
 [project]
-name = "nnbasics"
+name = "{package}"
 version = "0.1.0"
 description = "Neural-network basics and backpropagation: your implementation."
 requires-python = ">=3.10"
-dependencies = ["numpy>=1.24"]
+dependencies = ["numpy>=1.24", "tomli>=1.1; python_version < '3.11'"]
 
 [project.optional-dependencies]
 test = ["pytest>=8"]
 notebook = ["jupyterlab", "matplotlib", "pytest>=8"]
 
 [tool.setuptools]
-packages = ["nnbasics"]
+packages = ["{package}"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
@@ -137,14 +164,15 @@ testpaths = ["tests"]
 
 
 def student_readme() -> str:
-    """The student README: setup, then one section per part."""
+    """The student README: the course's paragraphs (solution/assignment.toml), set-up, then
+    one section per part."""
+    course = assignment()
+    package = course.package
+    parts = scored_parts()
     lines = [
-        "# Neural-network basics: your assignment",
+        f"# {course.readme.title}",
         "",
-        "You will build, in plain numpy, the pieces of the lecture on neural networks",
-        "(DD2418, lectures 7a and 7b): activation functions, the cross-entropy loss, one",
-        "neuron, backpropagation on a computational graph and through layers, a small",
-        "network that solves XOR, a gradient checker, and training by gradient descent.",
+        course.readme.intro,
         "",
         "## Set up and run the tests",
         "",
@@ -154,26 +182,25 @@ def student_readme() -> str:
         "pytest",
         "```",
         "",
-        "Prefer a notebook? `pip install -e '.[notebook]'`, then open `nnbasics.ipynb` in",
-        "Jupyter: it walks through the lecture part by part, with plots and a check per part.",
+        f"Prefer a notebook? `pip install -e '.[notebook]'`, then open `{package}.ipynb` in",
+        course.readme.notebook,
         "",
         "Every function you have to write raises `NotImplementedError` until you do. The tests",
         "here check the examples from the slides and the shapes of your results; at the end",
         "of the run you get a short summary per part. The grader runs more tests (random",
         "inputs, gradient checks, edge cases), so passing these is a good start, not the end.",
         "",
-        "Rules: use numpy only, return float64 arrays, never change the arrays you are given,",
-        "and keep the names and shapes of the functions as they are. Batches are rows: `X`",
-        "has shape `(m, n)`, a layer's `W` has shape `(n_out, n_in)` and `b` shape `(n_out,)`.",
+        course.readme.rules,
         "",
         "## The parts",
         "",
     ]
-    for part in PARTS:
+    for scored in parts:
+        part = scored.part
         lines += [
-            f"### Part {part.number}: {part.title} ({part.points} points)",
+            f"### Part {part.number}: {part.title} ({scored.points:g} points)",
             "",
-            f"File: `nnbasics/{part.module}.py`. Slides: {part.slides}.",
+            f"File: `{package}/{part.module}.py`. Slides: {part.slides}.",
             "",
             f"Implement {part.summary}",
             f"Check it with `pytest tests/test_{part.module}.py`.",
@@ -182,7 +209,8 @@ def student_readme() -> str:
     lines += [
         "## Handing in",
         "",
-        "Hand in the folder `nnbasics/` (or a .zip of it). The grader only reads the eight",
+        f"Hand in the folder `{package}/` (or a .zip of it). The grader only reads the "
+        f"{len(parts)}",
         "module files; it uses its own `__init__.py`.",
         "",
     ]

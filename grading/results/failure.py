@@ -32,7 +32,7 @@ class Failure:
     `inputs`: "random, seed 1234" when the check drew random inputs;
     `student_text`: what the student's code said (an exception message, a warning), cleaned
         by `grading.sandbox.untrusted`; the only field a student controls, always shown quoted;
-    `where`: "nnbasics/layers.py, line 12" (checked to have that form by grading.sandbox.untrusted).
+    `where`: "<package>/x.py, line 12" (checked to have that form by grading.sandbox.untrusted).
     """
 
     summary: str

@@ -68,6 +68,7 @@ def to_gradescope(
         "student_output": report.student_output[:MAX_OUTPUT_CHARS],
         "notes": report.notes,
         "parts": [p.as_dict() for p in report.parts],
+        "package": report.package,
     }
     document: dict[str, Any] = {
         "score": report.score,

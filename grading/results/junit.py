@@ -30,6 +30,8 @@ def xml_text(text: Any) -> str:
 def to_junit(document: dict[str, Any], name: str = "nnkit") -> str:
     """The JUnit XML text for `document` (a results.json dict)."""
     suites = ET.Element("testsuites", name=xml_text(name), tests=str(len(document["tests"])))
+    extra = document.get("extra_data")
+    package = str(extra.get("package") or "") if type(extra) is dict else ""
     for part in parts_of(document):
         tests = [t for t in document["tests"] if t["tags"] and t["tags"][0] == part.module]
         failed = [t for t in tests if t["status"] != "passed"]
@@ -44,7 +46,7 @@ def to_junit(document: dict[str, Any], name: str = "nnkit") -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=f"nnbasics.{part.module}",
+                classname=f"{package}.{part.module}" if package else part.module,
                 name=xml_text(f"{test['number']} {test['name']}"),
             )
             ET.SubElement(case, "properties").append(

@@ -134,6 +134,7 @@ class GradeReport:
     student_seconds: float = 0.0  # of `seconds`, the time spent in student code
     parts: list[PartScore] = field(default_factory=list)
     error: str = ""
+    package: str = ""  # the student package's name, e.g. "nnbasics"
 
     @classmethod
     def could_not_grade(

@@ -15,6 +15,7 @@ from typing import Any
 
 from grading.checks.suite import StudentError, StudentErrorKind
 from grading.confined.limits import BUDGET_SECONDS
+from grading.course.assignment import assignment
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
 from grading.sandbox.client import Callback, StudentClient
@@ -136,6 +137,7 @@ def student_error(name: str, error: Any) -> StudentError:
     if fault is None:
         return StudentError(f"{name} failed", kind=StudentErrorKind.CRASHED)
     module, _, attr = name.partition(".")
+    package = assignment().package
     text, where = fault.message, fault.where
     if fault.kind == "NotImplementedError":
         return StudentError(
@@ -143,13 +145,12 @@ def student_error(name: str, error: Any) -> StudentError:
             kind=StudentErrorKind.NOT_IMPLEMENTED,
         )
     if fault.kind in IMPORT_ERRORS:
-        summary = f"nnbasics/{module}.py could not be imported: {fault.kind}"
+        summary = f"{package}/{module}.py could not be imported: {fault.kind}"
         failure = Failure(summary, student_text=text, where=where)
         return StudentError(failure, StudentErrorKind.IMPORT_FAILED, fault.kind)
-    if fault.kind == "AttributeError" and text == f"nnbasics/{module}.py has no {attr!r}":
-        return StudentError(
-            text, kind=StudentErrorKind.MISSING_NAME
-        )  # exactly the worker's lookup words
+    if fault.kind == "AttributeError" and text == f"{package}/{module}.py has no {attr!r}":
+        # exactly the worker's lookup words
+        return StudentError(text, kind=StudentErrorKind.MISSING_NAME)
     summary = f"{name} raised {fault.kind}"
     failure = Failure(summary, student_text=text, where=where)
     return StudentError(failure, StudentErrorKind.RAISED, fault.kind)

@@ -46,7 +46,7 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_WHERE = re.compile(r"nnbasics/[A-Za-z_][A-Za-z0-9_]{0,60}\.py, line [0-9]{1,7}")
+_WHERE = re.compile(r"[a-z_][a-z0-9_]{0,60}/[A-Za-z_][A-Za-z0-9_]{0,60}\.py, line [0-9]{1,7}")
 
 
 def clean_text(value: Any, limit: int, *, newlines: bool = False) -> str:
@@ -85,7 +85,7 @@ class StudentFault:
     """An exception student code raised, as the worker reported it (cleaned).
 
     `kind`: its type name, a Python identifier (else "Exception"), safe in grader text;
-    `message`: its message (student text); `where`: "nnbasics/x.py, line N" or "".
+    `message`: its message (student text); `where`: "<package>/x.py, line N" or "".
     """
 
     kind: str

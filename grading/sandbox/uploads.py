@@ -1,8 +1,9 @@
-"""Turn what a student handed in (a folder or a .zip) into a clean `nnbasics/` package.
+"""Turn what a student handed in (a folder or a .zip) into a clean package folder.
 
-Accepted: a folder holding `nnbasics/`, a folder holding the module files directly, or a
+Accepted: a folder holding the package (`<package>/`, its name from
+solution/assignment.toml), a folder holding the module files directly, or a
 .zip of either (a top folder inside the zip is fine). The package folder is found from
-names alone (`nnbasics/` first, else the shallowest folder holding a module file); then
+names alone (`<package>/` first, else the shallowest folder holding a module file); then
 only that folder's importable `.py` files are read, and copied. The student's
 `__init__.py` is replaced by an empty one, so a broken module costs only the tests that
 use it.
@@ -37,10 +38,18 @@ from grading.confined.limits import (
     MAX_TOTAL_BYTES,
     MAX_ZIP_DIRECTORY_BYTES,
 )
-from grading.course.parts import PARTS
+from grading.course.assignment import assignment
 
-PACKAGE = "nnbasics"
-MODULE_FILES = frozenset(f"{part.module}.py" for part in PARTS)
+
+def _package() -> str:
+    """The student package's name (solution/assignment.toml)."""
+    return assignment().package
+
+
+def _module_files() -> frozenset[str]:
+    """The file names of the package's modules, one per part."""
+    return assignment().module_files
+
 
 
 _IMPORTABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")  # a module `import` can load
@@ -55,7 +64,7 @@ _Handle = TypeVar("_Handle")
 
 
 def prepare(source: Path, dest: Path) -> str:
-    """Copy the package found in `source` into `dest/nnbasics/`; return its sha256 (over
+    """Copy the package found in `source` into `dest/<package>/`; return its sha256 (over
     the copied files' names and contents, so equal packages hash equal however handed in)."""
     source = Path(source)
     if not source.exists():
@@ -66,7 +75,7 @@ def prepare(source: Path, dest: Path) -> str:
         package = _read_zip(source)
     else:
         raise SubmissionError(f"{source} is neither a folder nor a .zip file")
-    target = dest / PACKAGE
+    target = dest / _package()
     target.mkdir(parents=True)
     digest = hashlib.sha256()
     for name in sorted(package):
@@ -83,7 +92,7 @@ def prepare(source: Path, dest: Path) -> str:
 def _too_many(source: Path) -> SubmissionError:
     return SubmissionError(
         f"{source} holds more than {MAX_ENTRIES:,} files and folders; "
-        f"hand in only your {PACKAGE} folder"
+        f"hand in only your {_package()} folder"
     )
 
 
@@ -117,7 +126,7 @@ def _list_folder(root: Path) -> dict[PurePosixPath, bytes]:
                     if entry.is_dir(follow_symlinks=False):
                         if depth < MAX_DEPTH:
                             queue.append((entry.path, rel / name, depth + 1))
-                    elif name in MODULE_FILES and entry.is_file(follow_symlinks=False):
+                    elif name in _module_files() and entry.is_file(follow_symlinks=False):
                         folders[rel] = path
         except OSError:
             continue  # an unreadable folder holds nothing the grader can use
@@ -175,13 +184,14 @@ def _read_regular(path: bytes) -> bytes | None:
 
 def _too_many_modules(source: Path) -> SubmissionError:
     return SubmissionError(
-        f"the {PACKAGE} folder in {source} holds more than {MAX_PACKAGE_FILES} .py files"
+        f"the {_package()} folder in {source} holds more than {MAX_PACKAGE_FILES} .py files"
     )
 
 
 def _too_big(source: Path) -> SubmissionError:
     return SubmissionError(
-        f"the {PACKAGE} files in {source} add up to more than {MAX_TOTAL_BYTES // (1024 * 1024)} MB"
+        f"the {_package()} files in {source} add up to more than "
+        f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB"
     )
 
 
@@ -219,7 +229,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
     entries, directory = _zip_directory_size(archive)
     if entries > MAX_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
         raise SubmissionError(
-            f"{archive} lists more than {MAX_ENTRIES:,} files; zip only your {PACKAGE} folder"
+            f"{archive} lists more than {MAX_ENTRIES:,} files; zip only your {_package()} folder"
         )
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -228,7 +238,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
                 path = _zip_path(info)
                 if path is not None and _IMPORTABLE.fullmatch(path.name):
                     folders.setdefault(path.parent, {})[path.name] = info
-            holding = {f: names for f, names in folders.items() if MODULE_FILES & names.keys()}
+            holding = {f: names for f, names in folders.items() if _module_files() & names.keys()}
             chosen = _package_folder(holding, archive)
             package: dict[str, bytes] = {}
             total = 0
@@ -269,14 +279,15 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
 
 def _package_folder(folders: dict[PurePosixPath, _Handle], source: Path) -> _Handle:
     """Of `folders` (each holding a module file), the one that holds the package:
-    `nnbasics/` first, else the shallowest (ties: by name)."""
+    `<package>/` first, else the shallowest (ties: by name)."""
     candidates = list(folders)
     if not candidates:
-        expected = ", ".join(sorted(MODULE_FILES))
+        expected = ", ".join(sorted(_module_files()))
         raise SubmissionError(
-            f"no nnbasics modules found in {source} (expected a folder nnbasics/ or the files "
+            f"no {_package()} modules found in {source} (expected a folder {_package()}/ or the "
+            f"files "
             f"{expected})"
         )
-    named = [f for f in candidates if f.name == PACKAGE]
+    named = [f for f in candidates if f.name == _package()]
     best = min(named or candidates, key=lambda f: (len(f.parts), str(f)))
     return folders[best]

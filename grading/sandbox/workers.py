@@ -28,6 +28,7 @@ from typing import Any
 from grading.confined import limits, wire
 from grading.confined.limits import MAX_CALLBACKS, MAX_REPLY_BYTES, MAX_REPLY_CONTAINERS
 from grading.confined.limits import REQUEST_ID_BYTES as ID_BYTES
+from grading.course.assignment import assignment
 from grading.course.paths import KIT_ROOT
 
 BOOT = Path(__file__).resolve().parents[1] / "confined" / "boot.py"
@@ -87,6 +88,8 @@ class WorkerConfig:
     forbidden: list[str] = field(default_factory=lambda: forbidden_roots([]))
     namespaces: bool = True  # False: behave as on a platform that has none (for tests)
     landlock: bool = True  # False: behave as on a kernel without Landlock (for tests)
+    # The student package's name (solution/assignment.toml): the worker imports it.
+    package: str = field(default_factory=lambda: assignment().package)
 
 
 class ForkServer:
@@ -178,6 +181,7 @@ class Worker:
         self._stopped = False
         boot_config = {
             "package_parent": config.package_parent,
+            "package": config.package,
             "scratch": config.scratch,
             "limits": asdict(config.limits),
             "user": config.user,

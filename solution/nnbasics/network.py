@@ -98,8 +98,8 @@ XOR_PARAMS = [
     (np.array([[2.0, 2.0]]), np.array([-1.0])),
 ]
 # END SOLUTION
-"""The slide's XOR network (7a, 'Alternative notation'), used with ["sigmoid", "sigmoid"]:
-theta = [[-5, 5], [5, -5]], b_theta = (-3, -3), lambda = [[2, 2]], b_lambda = (-1,).
+"""The slide's XOR network, [(theta, b_theta), (lambda, b_lambda)]: the example
+"xor_network" of slide_examples.toml (its inputs; the activations are listed there too).
 Each W is a float array of shape (n_out, n_in), each b of shape (n_out,)."""
 
 

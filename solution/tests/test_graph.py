@@ -7,34 +7,46 @@ from nnbasics.graph import Value
 pytestmark = pytest.mark.part(4, "graph")
 
 
-def test_slide_example():
-    # 7b: L = (x + y) z with x = -2, y = 5, z = -4.
-    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+def test_slide_example(slides):
+    # 7b, 'Backward differentiation': L = (x + y) z.
+    ex = slides["backward_differentiation"]
+    x, y, z = (Value(float(ex.inputs[name])) for name in ("x", "y", "z"))
     q = x + y
     L = q * z
+    want = {name: float(value) for name, value in ex.printed.items()}
     assert x.grad == 0.0 and L.grad == 0.0, (
         f"every grad should be 0.0 until backward runs, got x.grad = {x.grad}, L.grad = {L.grad}"
     )
-    assert L.data == -12.0, f"L = (x + y) z = 3 * -4 = -12, got L.data = {L.data}"
+    assert L.data == want["L"], f"L = (x + y) z = {want['L']:g}, got L.data = {L.data}"
     L.backward()
     assert L.grad == 1.0, f"backward should set L.grad = 1, got {L.grad}"
-    assert q.grad == -4.0, f"dL/dq = z = -4, got q.grad = {q.grad}"
-    assert z.grad == 3.0, f"dL/dz = q = 3, got z.grad = {z.grad}"
-    assert x.grad == -4.0, f"dL/dx = dL/dq * dq/dx = -4 * 1 = -4, got x.grad = {x.grad}"
-    assert y.grad == -4.0, f"dL/dy = dL/dq * dq/dy = -4 * 1 = -4, got y.grad = {y.grad}"
+    assert q.grad == want["dL_dq"], f"dL/dq = z = {want['dL_dq']:g}, got q.grad = {q.grad}"
+    assert z.grad == want["dL_dz"], f"dL/dz = q = {want['dL_dz']:g}, got z.grad = {z.grad}"
+    assert x.grad == want["dL_dx"], (
+        f"dL/dx = dL/dq * dq/dx = {want['dL_dx']:g}, got x.grad = {x.grad}"
+    )
+    assert y.grad == want["dL_dy"], (
+        f"dL/dy = dL/dq * dq/dy = {want['dL_dy']:g}, got y.grad = {y.grad}"
+    )
 
 
-def test_slide_logistic_example():
-    # 7b, 'Backpropagation again', as a graph: x = (1, 1), y = 0,
-    # theta = (-0.1, 0.5, -0.3), loss = -ln(1 - sigma(theta^T x)) = 0.7444, grads 0.5250.
-    t0, t1, t2 = Value(-0.1), Value(0.5), Value(-0.3)
-    z = t0 + t1 * 1.0 + t2 * 1.0
-    loss = -((1 - z.sigmoid()).log())
-    assert abs(loss.data - 0.7444) < 5e-5, f"the slide's loss is 0.7444, got {loss.data:.4f}"
+def test_slide_logistic_example(slides):
+    # The slide's logistic regression as a graph: the same loss and gradient as Part 3.
+    ex = slides["logistic_regression"]
+    x, label = ex.inputs["X"][0], float(ex.inputs["y"][0])
+    thetas = [Value(float(t)) for t in ex.inputs["theta"]]
+    z = thetas[0]
+    for theta, x_j in zip(thetas[1:], x):
+        z = z + theta * float(x_j)
+    p = z.sigmoid()
+    loss = -(label * p.log() + (1 - label) * (1 - p).log())
+    assert ex.matches(loss.data, "loss"), (
+        f"the slide's loss is {ex.printed['loss']:.4f}, got {loss.data:.4f}"
+    )
     loss.backward()
-    grads = [t0.grad, t1.grad, t2.grad]
-    assert np.allclose(grads, 0.5250, atol=5e-5), (
-        f"the slide's gradient is 0.5250 for every theta, got {np.round(grads, 4)}"
+    grads = [t.grad for t in thetas]
+    assert ex.matches(grads, "grad"), (
+        f"the slide's gradient is {ex.printed['grad']}, got {np.round(grads, 4)}"
     )
 
 

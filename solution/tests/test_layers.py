@@ -10,37 +10,45 @@ from nnbasics.layers import activation_backward, activation_forward, dense_backw
 
 pytestmark = pytest.mark.part(5, "layers")
 
-X = np.array([[1.0, 1.0]])  # x = (1, 1), one example as one row
-THETA1 = np.array([[0.45, 0.05], [-0.38, 0.74]])
-THETA2 = np.array([[-0.13, 0.95]])
-
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def test_slide_dense_forward():
-    Z, _ = dense_forward(X, THETA1, np.zeros(2))
+def _slide_forward(ex):
+    """The slide's z1, a1, z2 and a2, unrounded (one example as one row)."""
+    z1 = ex.inputs["x"] @ ex.inputs["theta1"].T
+    a1 = _sigmoid(z1)
+    z2 = a1 @ ex.inputs["theta2"].T
+    return z1, a1, z2, _sigmoid(z2)
+
+
+def test_slide_dense_forward(slides):
+    ex = slides["hidden_layer"]
+    Z, _ = dense_forward(ex.inputs["x"], ex.inputs["theta1"], ex.inputs["b1"])
     assert np.shape(Z) == (1, 2), f"Z should have shape (m, n_out) = (1, 2), got {np.shape(Z)}"
-    assert np.allclose(Z, [[0.5, 0.36]], atol=0.005), (
-        f"the slide's z1 = theta1 x = (0.5, 0.36), got {np.round(Z, 2)} "
+    assert ex.matches(Z, "z1"), (
+        f"the slide's z1 = theta1 x = {ex.printed['z1']}, got {np.round(Z, 2)} "
         "(Z = A_prev @ W.T + b: did you forget the transpose?)"
     )
 
 
-def test_slide_activation_forward():
-    A, _ = activation_forward(np.array([[0.5, 0.36]]), "sigmoid")
+def test_slide_activation_forward(slides):
+    ex = slides["hidden_layer"]
+    z1, _, _, _ = _slide_forward(ex)
+    A, _ = activation_forward(z1, "sigmoid")
     assert np.shape(A) == (1, 2), f"A should have the shape of Z, (1, 2), got {np.shape(A)}"
-    assert np.allclose(A, [[0.62, 0.59]], atol=0.005), (
-        f"the slide's a1 = sigma(z1) = (0.62, 0.59), got {np.round(A, 2)}"
+    assert ex.matches(A, "a1"), (
+        f"the slide's a1 = sigma(z1) = {ex.printed['a1']}, got {np.round(A, 2)}"
     )
 
 
-def test_slide_dense_backward():
-    # Output layer: a1 = sigma(z1) feeds theta2; dLoss/dz2 = a2 - y = -0.38.
-    a1 = _sigmoid(np.array([[0.5, 0.36]]))
-    _, cache = dense_forward(a1, THETA2, np.zeros(1))
-    dz2 = _sigmoid(a1 @ THETA2.T) - 1.0
+def test_slide_dense_backward(slides):
+    # Output layer: a1 feeds theta2; dLoss/dz2 = a2 - y.
+    ex = slides["hidden_layer"]
+    _, a1, _, a2 = _slide_forward(ex)
+    _, cache = dense_forward(a1, ex.inputs["theta2"], ex.inputs["b2"])
+    dz2 = a2 - ex.inputs["y"]
     dA1, dTheta2, db2 = dense_backward(dz2, cache)
     assert np.shape(dA1) == (1, 2), (
         f"dA_prev should be shaped like A_prev (1, 2), got {np.shape(dA1)}"
@@ -49,24 +57,27 @@ def test_slide_dense_backward():
         f"dW should be shaped like W (1, 2), got {np.shape(dTheta2)}"
     )
     assert np.shape(db2) == (1,), f"db should be shaped like b (1,), got {np.shape(db2)}"
-    assert np.allclose(dA1, [[0.05, -0.36]], atol=0.005), (
-        f"the slide's dLoss/da1 = dz2 * theta2 = (0.05, -0.36), got {np.round(dA1, 2)}"
+    assert ex.matches(dA1, "dloss_da1"), (
+        f"the slide's dLoss/da1 = dz2 * theta2 = {ex.printed['dloss_da1']}, got {np.round(dA1, 2)}"
     )
-    # The slide multiplies rounded numbers (-0.38 * 0.59 = -0.22); exactly it is -0.2254.
-    assert np.allclose(dTheta2, [[-0.24, -0.22]], atol=0.006), (
-        f"the slide's dLoss/dtheta2 = dz2 * a1 = (-0.24, -0.22), got {np.round(dTheta2, 2)}"
+    # The slide multiplies rounded numbers, so this one is allowed a little more.
+    assert ex.matches(dTheta2, "dloss_dtheta2"), (
+        f"the slide's dLoss/dtheta2 = dz2 * a1 = {ex.printed['dloss_dtheta2']}, "
+        f"got {np.round(dTheta2, 2)}"
     )
     assert np.allclose(db2, dz2[0], atol=1e-12), f"db = dz2 = {dz2[0, 0]:.4f}, got {db2}"
 
 
-def test_slide_activation_backward():
-    z1 = np.array([[0.5, 0.36]])
+def test_slide_activation_backward(slides):
+    ex = slides["hidden_layer"]
+    z1, a1, _, a2 = _slide_forward(ex)
     _, cache = activation_forward(z1, "sigmoid")
-    dA1 = np.array([[0.0497, -0.3634]])  # dLoss/da1 from the slide, to 4 decimals
+    dA1 = (a2 - ex.inputs["y"]) @ ex.inputs["theta2"]  # dLoss/da1, unrounded
     dZ1 = activation_backward(dA1, cache)
     assert np.shape(dZ1) == (1, 2), f"dZ should be shaped like Z (1, 2), got {np.shape(dZ1)}"
-    assert np.allclose(dZ1, [[0.01, -0.09]], atol=0.005), (
-        f"the slide's dLoss/dz1 = dLoss/da1 * sigma'(z1) = (0.01, -0.09), got {np.round(dZ1, 2)}"
+    assert ex.matches(dZ1, "dloss_dz1"), (
+        f"the slide's dLoss/dz1 = dLoss/da1 * sigma'(z1) = {ex.printed['dloss_dz1']}, "
+        f"got {np.round(dZ1, 2)}"
     )
 
 

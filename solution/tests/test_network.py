@@ -6,27 +6,31 @@ from nnbasics.network import XOR_PARAMS, backward, collapse_linear, forward, los
 
 pytestmark = pytest.mark.part(6, "network")
 
-# 7b, 'Backpropagation with a hidden layer': no biases, sigmoid on both layers.
-X = np.array([[1.0, 1.0]])
-Y = np.array([1.0])
-SLIDE_PARAMS = [
-    (np.array([[0.45, 0.05], [-0.38, 0.74]]), np.zeros(2)),
-    (np.array([[-0.13, 0.95]]), np.zeros(1)),
-]
 SIGMOIDS = ["sigmoid", "sigmoid"]
 
 
-def test_slide_forward():
-    Y_hat, caches = forward(X, SLIDE_PARAMS, SIGMOIDS)
+def _hidden_layer(ex):
+    """The slide's hidden-layer example as X, Y and params [(W1, b1), (W2, b2)]."""
+    params = [(ex.inputs["theta1"], ex.inputs["b1"]), (ex.inputs["theta2"], ex.inputs["b2"])]
+    return ex.inputs["x"], ex.inputs["y"].ravel(), params
+
+
+def test_slide_forward(slides):
+    ex = slides["hidden_layer"]
+    X, _, params = _hidden_layer(ex)
+    Y_hat, caches = forward(X, params, SIGMOIDS)
     assert np.shape(Y_hat) == (1, 1), (
         f"Y_hat should have shape (m, 1) = (1, 1), got {np.shape(Y_hat)}"
     )
     assert len(caches) == 2, f"forward should return one cache per layer (2), got {len(caches)}"
-    assert abs(Y_hat[0, 0] - 0.62) < 0.005, f"the slide's a2 = 0.62, got {Y_hat[0, 0]:.2f}"
+    assert ex.matches(Y_hat, "a2"), (
+        f"the slide's a2 = {ex.printed['a2'][0, 0]:.2f}, got {Y_hat[0, 0]:.2f}"
+    )
 
 
-def test_slide_gradients():
-    _, grads = loss_and_grads(X, Y, SLIDE_PARAMS, SIGMOIDS)
+def test_slide_gradients(slides):
+    ex = slides["hidden_layer"]
+    _, grads = loss_and_grads(*_hidden_layer(ex), SIGMOIDS)
     assert len(grads) == 2, (
         f"one (dW, db) pair per layer, first layer first: expected 2, got {len(grads)}"
     )
@@ -36,29 +40,35 @@ def test_slide_gradients():
         "each gradient should be shaped like its parameter, (2, 2), (2,), (1, 2), (1,); "
         f"got {shapes}"
     )
-    # The slide multiplies rounded numbers (-0.38 * 0.59 = -0.22); exactly it is -0.2254.
-    assert np.allclose(dTheta2, [[-0.24, -0.22]], atol=0.006), (
-        f"the slide's dLoss/dtheta2 = (-0.24, -0.22), got {np.round(dTheta2, 2)}"
+    assert ex.matches(dTheta2, "dloss_dtheta2"), (
+        f"the slide's dLoss/dtheta2 = {ex.printed['dloss_dtheta2']}, got {np.round(dTheta2, 2)}"
     )
-    assert np.allclose(dTheta1, [[0.01, 0.01], [-0.09, -0.09]], atol=0.005), (
-        f"the slide's dLoss/dtheta1 = [[0.01, 0.01], [-0.09, -0.09]], got {np.round(dTheta1, 2)}"
+    assert ex.matches(dTheta1, "dloss_dtheta1"), (
+        f"the slide's dLoss/dtheta1 = {ex.printed['dloss_dtheta1'].tolist()}, "
+        f"got {np.round(dTheta1, 2).tolist()}"
     )
-    assert abs(db2[0] - (-0.38)) < 0.005, f"db2 = dLoss/dz2 = -0.38 on the slide, got {db2[0]:.2f}"
-    assert np.allclose(db1, [0.01, -0.09], atol=0.005), (
-        f"db1 = dLoss/dz1 = (0.01, -0.09) on the slide, got {np.round(db1, 2)}"
+    assert ex.matches(db2[np.newaxis], "dloss_dz2"), (
+        f"db2 = dLoss/dz2 = {ex.printed['dloss_dz2'][0]} on the slide, got {np.round(db2, 2)}"
     )
-
-
-def test_backward_from_slide_dloss_da2():
-    Y_hat, caches = forward(X, SLIDE_PARAMS, SIGMOIDS)
-    grads = backward(-1.0 / Y_hat, caches)  # dLoss/da2 = -1/a2 = -1.62
-    assert np.allclose(grads[1][0], [[-0.24, -0.22]], atol=0.006), (
-        f"from dLoss/da2 = -1.62, backward should give dLoss/dtheta2 = (-0.24, -0.22), "
-        f"got {np.round(grads[1][0], 2)} (is the list in the order of params?)"
+    assert ex.matches(db1[np.newaxis], "dloss_dz1"), (
+        f"db1 = dLoss/dz1 = {ex.printed['dloss_dz1'][0]} on the slide, got {np.round(db1, 2)}"
     )
 
 
-def test_xor_params_truth_table():
+def test_backward_from_slide_dloss_da2(slides):
+    ex = slides["hidden_layer"]
+    X, Y, params = _hidden_layer(ex)
+    Y_hat, caches = forward(X, params, SIGMOIDS)
+    grads = backward(-Y / Y_hat, caches)  # dLoss/da2 = -1/a2 for y = 1
+    assert ex.matches(grads[1][0], "dloss_dtheta2"), (
+        f"from dLoss/da2 = {ex.printed['dloss_da2'][0, 0]}, backward should give "
+        f"dLoss/dtheta2 = {ex.printed['dloss_dtheta2']}, got {np.round(grads[1][0], 2)} "
+        "(is the list in the order of params?)"
+    )
+
+
+def test_xor_params_truth_table(slides):
+    ex = slides["xor_network"]
     assert len(XOR_PARAMS) == 2, (
         f"XOR_PARAMS should be [(W1, b1), (W2, b2)] from the slide, got {len(XOR_PARAMS)} layers"
     )
@@ -66,11 +76,12 @@ def test_xor_params_truth_table():
     assert shapes == [((2, 2), (2,)), ((1, 2), (1,))], (
         f"W1, b1, W2, b2 should have shapes (2, 2), (2,), (1, 2), (1,); got {shapes}"
     )
-    X_all = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    X_all = ex.inputs["X"]
     Y_hat, _ = forward(X_all, XOR_PARAMS, SIGMOIDS)
     got = (np.asarray(Y_hat)[:, 0] > 0.5).astype(int)
-    assert list(got) == [0, 1, 1, 0], (
-        f"XOR of (0,0), (0,1), (1,0), (1,1) is 0, 1, 1, 0; the network gives {list(got)} "
+    want = ex.printed["labels"].astype(int).tolist()
+    assert list(got) == want, (
+        f"XOR of {X_all.astype(int).tolist()} is {want}; the network gives {list(got)} "
         f"(outputs {np.round(Y_hat[:, 0], 3)})"
     )
 

@@ -4,12 +4,19 @@ and place of the error; hidden expected values stay hidden unless the instructor
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from buggy import BY_NAME, VARIANTS, Variant, build
+from kit_copy import changed_logistic_example, kit_copy
 
 from grading.checks import diagnose
 from grading.checks.diagnose import SIGNATURES, signature_of
+from grading.checks.slide_examples import example
 from grading.grade.one_submission import grade, load_checks, run_checks
 from grading.grade.unsandboxed import LocalStudent
 from grading.results.failure import Failure
@@ -131,7 +138,8 @@ def test_generic_signatures():
     assert diagnose.generic_mistake(5 * e, e, m=5).startswith(SIGNATURES["factor_m"].sentence)
     assert diagnose.generic_mistake(e / 5, e, m=5).startswith(SIGNATURES["divided_m"].sentence)
     assert diagnose.generic_mistake(np.zeros_like(e), e) == SIGNATURES["zeros"].sentence
-    assert diagnose.generic_mistake(0.7444, 0.31) == SIGNATURES["hard_coded"].sentence
+    loss = float(example("logistic_regression").value("loss"))  # a number the slides print
+    assert diagnose.generic_mistake(loss, 0.31) == SIGNATURES["hard_coded"].sentence
     assert diagnose.generic_mistake(e + 1, e) == ""
 
 
@@ -212,3 +220,40 @@ def test_expected_shown_context_overrides_the_environment(monkeypatch):
     with diagnose.expected_shown():
         assert diagnose.show_expected()
     assert not diagnose.show_expected()
+
+
+# -- the hard-coding detector watches the numbers of solution/slide_examples.toml ------------
+
+DETECT = """
+import json, sys
+from grading.checks import diagnose
+print(json.dumps([diagnose.looks_hard_coded(float(v), 0.31) for v in sys.argv[1:]]))
+"""
+
+
+def test_the_hard_coding_detector_follows_the_slide_examples_file(tmp_path):
+    old = example("logistic_regression")
+    root = kit_copy(tmp_path)
+    new = changed_logistic_example(root, [0.3, -0.8, 0.45])
+    old_loss, new_loss = float(old.value("loss")), float(new.value("loss"))
+    for values, env, expected in [
+        ([old_loss, new_loss], {}, [True, False]),
+        ([old_loss, new_loss], {"NNKIT_ROOT": str(root)}, [False, True]),
+    ]:
+        proc = subprocess.run(
+            [sys.executable, "-c", DETECT, *map(str, values)],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout) == expected
+
+
+def test_the_detector_watches_printed_and_unrounded_values_but_not_0_and_1():
+    values = diagnose.slide_values()
+    hidden = example("hidden_layer")
+    assert float(hidden.value("dloss_da2")[0, 0]) in values  # printed
+    assert not diagnose.looks_hard_coded(np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.2, 0.4]))
+    assert diagnose.looks_hard_coded(np.ravel(hidden.value("a1")), np.array([0.2, 0.4]))

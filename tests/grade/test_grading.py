@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from grading.course.parts import PARTS
+from grading.checks.points import scored_parts, total_points
+from grading.course.assignment import assignment
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.one_submission import grade, load_checks
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 BUGS = SAMPLES_DIR / "submissions" / "BUGS.md"
@@ -24,11 +27,12 @@ def solution_report():
     return grade(SOLUTION_DIR)
 
 
-def test_points_add_up_per_part_and_to_100():
+def test_points_add_up_per_part_and_to_the_declared_total():
     checks = load_checks()
-    assert sum(c.points for c in checks) == 100
+    assert sum(c.points for c in checks) == total_points(PARTS) == assignment().points
     for part in PARTS:
         assert sum(c.points for c in checks if c.part == part.module) == part.points, part.module
+        assert part.part.points in (None, part.points), part.module
 
 
 def test_solution_scores_exactly_100(solution_report):

@@ -53,7 +53,7 @@ import jsonschema
 import pytest
 from support import GRADESCOPE_SCHEMA
 
-from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT, SOLUTION_PACKAGE
+from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT, solution_package
 from grading.grade.one_submission import grade
 from grading.results.gradescope import to_gradescope, write_json_atomic
 from grading.results.model import GradeReport
@@ -61,6 +61,8 @@ from grading.sandbox.privileges import UID_BASE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from formats import all_format_problems, strict_json  # noqa: E402
+
+SOLUTION_PACKAGE = solution_package()  # solution/<package>/
 
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"

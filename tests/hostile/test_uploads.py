@@ -29,8 +29,11 @@ import jsonschema
 import pytest
 from support import GRADESCOPE_SCHEMA
 
-from grading.course.parts import PARTS_BY_MODULE
+from grading.checks.points import scored_parts
 from grading.course.paths import KIT_ROOT, SOLUTION_DIR
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
+PARTS_BY_MODULE = {p.module: p for p in PARTS}
 
 SCHEMA = GRADESCOPE_SCHEMA
 MAX_RSS_MB = 400

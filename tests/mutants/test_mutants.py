@@ -17,7 +17,7 @@ from dataclasses import replace
 import pytest
 
 from grading.course.markers import solution_regions
-from grading.course.paths import KIT_ROOT, SOLUTION_PACKAGE
+from grading.course.paths import KIT_ROOT, solution_package
 from grading.mutants import runner as mutants
 from grading.mutants.runner import (
     EQUIVALENT_FILE,
@@ -29,6 +29,8 @@ from grading.mutants.runner import (
     sample,
     stale_equivalents,
 )
+
+SOLUTION_PACKAGE = solution_package()  # solution/<package>/
 
 THRESHOLD = 0.95
 MIN_MUTANTS = 100

@@ -12,8 +12,10 @@ import sys
 import pytest
 import yaml
 
-from grading.course.parts import PARTS
+from grading.checks.points import scored_parts, total_points
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 WORKFLOW = ASSIGNMENT_DIR / ".github" / "workflows" / "classroom.yml"
 
@@ -27,7 +29,7 @@ def test_one_step_per_part_with_its_points():
     steps = grader_steps()
     assert [s["with"]["test-name"] for s in steps] == [f"Part {p.number} {p.module}" for p in PARTS]
     assert [s["with"]["max-score"] for s in steps] == [p.points for p in PARTS]
-    assert sum(s["with"]["max-score"] for s in steps) == 100
+    assert sum(s["with"]["max-score"] for s in steps) == total_points(PARTS)
 
 
 def test_the_reporter_adds_up_every_step():
@@ -46,6 +48,7 @@ def test_each_step_command_passes_on_the_solution_and_fails_on_the_release(
     repo = tmp_path / "repo"
     shutil.copytree(folder / "nnbasics", repo / "nnbasics")
     shutil.copytree(folder / "tests", repo / "tests")
+    shutil.copyfile(folder / "slide_examples.toml", repo / "slide_examples.toml")
     for step in grader_steps():
         command = shlex.split(step["with"]["command"])
         assert command[0] == "python"

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grading.course.parts import PARTS, PARTS_BY_MODULE
+from grading.checks.points import scored_parts
+from grading.course.assignment import assignment
 from grading.course.paths import SOLUTION_DIR
 from grading.release import exports
 from grading.release.exports import (
@@ -43,6 +44,9 @@ from grading.release.student_release import (
     solution_lines,
     strip_solution,
 )
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
+PARTS_BY_MODULE = {p.module: p for p in PARTS}
 
 BIN = Path(sys.executable).parent
 TOOL_ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -159,7 +163,8 @@ def _namespace(stubbed: bool) -> dict:
     for part in PARTS:
         for _, text in module_cells(part.module):
             exec(strip_solution(text + "\n") if stubbed else text, env)
-    env["nnkit"] = exports.NotebookHelpers(module_names())
+    env["nnkit"] = exports.NotebookHelpers(assignment().package, module_names())
+    env["nnkit"].slides = exports.notebook_slides()
     return env
 
 

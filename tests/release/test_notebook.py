@@ -5,12 +5,15 @@ stubs (one line naming the function to write, no traceback)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from kit_copy import kit_copy
 
-from grading.course.parts import PARTS
+from grading.checks import slide_examples
+from grading.checks.points import scored_parts
 from grading.course.paths import SOLUTION_DIR
 from grading.release.notebook import (
     NOTEBOOK_SOURCE,
@@ -21,6 +24,8 @@ from grading.release.notebook import (
     stubbed_names,
 )
 from grading.release.student_release import build_release, solution_lines
+
+PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 PLOTS = NOTEBOOK_SOURCE.read_text(encoding="utf-8").count("plt.show()")
 
@@ -36,26 +41,169 @@ def test_the_source_has_one_solution_and_one_check_cell_per_part():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("# %% [setup]\n# %% [solution] nope\n", "needs a part's module"),
-        ("# %% [setup]\n# %%\n", "empty code cell"),
-        ("# %% [setup]\n# %% [markdown]\nnot a comment\n", "notebook.py:3: a Markdown line"),
-        ("# %% [setup]\nx = 1\n", "notebook.py:1: a [setup] cell is generated"),
-        ("# %% [plots]\n", "unknown cell kind [plots]"),
-        ("# %%[markdown]\n", "notebook.py:1: bad cell marker"),
-        ("# %% [markdown]\n# hello\n", "exactly one [setup] cell"),
+        (
+            "# %% [setup]\n# %% [solution]\n",
+            "line 2: [solution] needs a part, e.g. [solution] " + PARTS[0].module,
+        ),
+        ("# %% [setup]\n# %%\n", "line 2: empty code cell"),
+        (
+            "# %% [setup]\n# %% [markdown]\nnot a comment\n",
+            "line 3: a Markdown line starts with '# ' (or is '#')",
+        ),
+        ("# %% [setup]\nx = 1\n", "line 2: a [setup] cell is generated: leave it empty"),
+        ("# %% [markdown]\n# hello\n", "line 2: needs exactly one [setup] cell"),
+        (
+            "# %% [setup]\n# %% [markdown] intro\n",
+            "line 2: [markdown] takes no argument, got 'intro'",
+        ),
+        (
+            "# %% [setup]\n# %% [markdown]\n# {{no_such_example.x}}\n",
+            "line 3: no slide example 'no_such_example' in solution/slide_examples.toml",
+        ),
+        (
+            "# %% [setup]\n# %% [markdown]\n# {{hidden_layer.a9}}\n",
+            "line 3: slide example 'hidden_layer' has no input or printed value 'a9'",
+        ),
+        (
+            "# %% [setup]\n# %% [markdown]\n# {{hidden_layer}}\n",
+            "line 3: '{{' starts no slide-example value; write {{EXAMPLE.NAME}}",
+        ),
     ],
 )
-def test_a_malformed_source_is_a_clear_error(text, message):
-    with pytest.raises(NotebookSourceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+def test_a_malformed_source_is_a_one_line_error_naming_the_line(text, message):
+    with pytest.raises(NotebookSourceError) as caught:
         parse_source(text, "solution/notebook.py")
+    assert str(caught.value).startswith(f"solution/notebook.py {message}")
+
+
+def test_slide_values_are_filled_in_as_printed_in_prose_and_as_literals_in_code():
+    hidden = slide_examples.example("hidden_layer")
+    text = (
+        "# %% [setup]\n# %% [markdown]\n# a1 = {{hidden_layer.a1}} ({{hidden_layer.slides}})\n"
+        "# %%\n# a1 = {{hidden_layer.a1}}\na1 = {{ hidden_layer.a1 }}\n"
+    )
+    with pytest.raises(NotebookSourceError):  # (no parts: the structure check comes last)
+        parse_source(text)
+    cells = parse_source(text + _all_parts(), "solution/notebook.py")
+    assert cells[1].text == f"a1 = {hidden.text('a1')} ({hidden.slides})"
+    literal = repr(hidden.value("a1").tolist())
+    assert cells[2].text == f"# a1 = {hidden.text('a1')}\na1 = {literal}"
+
+
+def _all_parts() -> str:
+    return "".join(f"# %% [solution] {p.module}\n# %% [check] {p.module}\n" for p in PARTS)
 
 
 def test_the_parts_cells_must_come_in_part_order():
     text = "# %% [setup]\n" + "".join(
         f"# %% [solution] {p.module}\n# %% [check] {p.module}\n" for p in reversed(PARTS)
     )
-    with pytest.raises(NotebookSourceError, match="in this order"):
+    with pytest.raises(NotebookSourceError, match="out of order"):
         parse_source(text)
+
+
+# -- authoring mistakes through the real `nnkit release`, on a copy of the kit ------------
+
+
+def _release_with(nnkit, tmp_path: Path, edit) -> tuple[int, str, int]:
+    """`nnkit release` on a kit copy whose notebook source `edit(lines)` changed in place;
+    returns the exit code, stderr and the (1-based) line `edit` returned."""
+    root = kit_copy(tmp_path)
+    source = root / "solution" / "notebook.py"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    number = edit(lines)
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = nnkit("release", env={**os.environ, "NNKIT_ROOT": str(root)})
+    return proc.returncode, proc.stderr, number
+
+
+def _marker(lines: list[str], marker: str) -> int:
+    return lines.index(marker)
+
+
+def test_release_names_a_marker_out_of_order(nnkit, tmp_path):
+    first, second = PARTS[0].module, PARTS[1].module
+
+    def swap(lines):
+        i, j = _marker(lines, f"# %% [check] {first}"), _marker(lines, f"# %% [solution] {second}")
+        lines[i], lines[j] = lines[j], lines[i]
+        return i + 1
+
+    code, err, line = _release_with(nnkit, tmp_path, swap)
+    assert (code, err) == (
+        2,
+        f"nnkit: error: solution/notebook.py line {line}: [solution] {second} comes before "
+        f"[check] {first}: each part's [check] cell follows its [solution] cell\n",
+    )
+
+
+def test_release_names_an_unknown_marker(nnkit, tmp_path):
+    def unknown(lines):
+        i = _marker(lines, "# %% [setup]")
+        lines[i] = "# %% [plots]"
+        return i + 1
+
+    code, err, line = _release_with(nnkit, tmp_path, unknown)
+    assert (code, err) == (
+        2,
+        f"nnkit: error: solution/notebook.py line {line}: unknown cell marker [plots]; the "
+        "markers are '# %%', '# %% [markdown]', '# %% [setup]', '# %% [solution] PART', "
+        "'# %% [check] PART'\n",
+    )
+
+
+def test_release_names_a_check_cell_for_an_unknown_part(nnkit, tmp_path):
+    module = PARTS[-1].module
+
+    def rename(lines):
+        i = _marker(lines, f"# %% [check] {module}")
+        lines[i] = "# %% [check] softmax"
+        return i + 1
+
+    code, err, line = _release_with(nnkit, tmp_path, rename)
+    parts = ", ".join(p.module for p in PARTS)
+    assert (code, err) == (
+        2,
+        f"nnkit: error: solution/notebook.py line {line}: [check] softmax: no part 'softmax'; "
+        f"the parts are {parts}\n",
+    )
+
+
+def test_release_names_a_missing_stub(nnkit, tmp_path):
+    module = PARTS[1].module
+
+    def drop(lines):
+        del lines[_marker(lines, f"# %% [solution] {module}")]
+        return _marker(lines, f"# %% [check] {module}") + 1
+
+    code, err, line = _release_with(nnkit, tmp_path, drop)
+    assert (code, err) == (
+        2,
+        f"nnkit: error: solution/notebook.py line {line}: [check] {module} has no [solution] "
+        f"{module} cell before it (where the student is told what to write)\n",
+    )
+
+
+def test_release_names_a_part_without_a_solution_region(nnkit, tmp_path):
+    module = PARTS[0].module
+    root = kit_copy(tmp_path)
+    path = root / "solution" / "nnbasics" / f"{module}.py"
+    kept = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")
+        and not line.lstrip().startswith("# STUB:")
+    ]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    lines = (root / "solution" / "notebook.py").read_text(encoding="utf-8").splitlines()
+    line = lines.index(f"# %% [solution] {module}") + 1
+    proc = nnkit("release", env={**os.environ, "NNKIT_ROOT": str(root)})
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"nnkit: error: solution/notebook.py line {line}: [solution] {module}: "
+        f"solution/nnbasics/{module}.py has no solution region, so there is nothing for the "
+        "student to write\n",
+    )
 
 
 def test_stubbed_names_are_what_the_student_writes():
@@ -144,7 +292,10 @@ def test_the_notebook_runs_top_to_bottom_on_the_solution(tmp_path):
     for part in PARTS:
         assert f"Part {part.number} {part.module}" in printed
     assert printed.count("public tests pass. The autograder checks more") == len(PARTS)
-    assert "0.7444" in printed and "dL/dx = -4" in printed  # the slides' numbers
+    logistic = slide_examples.example("logistic_regression")
+    graph = slide_examples.example("backward_differentiation")
+    assert f"loss = {logistic.text('loss')}" in printed  # the slides' numbers
+    assert f"dL/dx = {graph.text('dL_dx')}" in printed
     assert "predictions: [0 1 1 0]" in printed  # XOR learned
 
 

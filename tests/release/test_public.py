@@ -24,6 +24,7 @@ def copy_of(folder: Path, tmp_path: Path) -> Path:
     dest = tmp_path / folder.name
     shutil.copytree(folder / "nnbasics", dest / "nnbasics")
     shutil.copytree(folder / "tests", dest / "tests")
+    shutil.copyfile(folder / "slide_examples.toml", dest / "slide_examples.toml")
     return dest
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import run_nnkit
-from support import GRADESCOPE_SCHEMA
+from support import GRADESCOPE_SCHEMA, run_nnkit
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
 from grading.grade.one_submission import submission_seed

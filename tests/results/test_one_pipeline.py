@@ -13,8 +13,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import run_nnkit
-from support import GRADESCOPE_SCHEMA, lay_out, run_script
+from support import GRADESCOPE_SCHEMA, lay_out, run_nnkit, run_script
 
 from grading.checks.suite import Check
 from grading.course.paths import SAMPLES_DIR

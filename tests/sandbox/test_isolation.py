@@ -19,11 +19,12 @@ import pytest
 
 from grading.checks.suite import StudentError
 from grading.confined import landlock
-from grading.course.paths import KIT_ROOT, SOLUTION_PACKAGE
+from grading.course.paths import KIT_ROOT, solution_package
 from grading.grade.one_submission import remove_tree, sandboxed_student
 from grading.sandbox.workers import Limits, namespaces_wanted
 
 FAST = Limits(call_timeout=2.0)
+SOLUTION_PACKAGE = solution_package()  # solution/<package>/
 
 
 def package(tmp_path: Path, **modules: str) -> Path:
