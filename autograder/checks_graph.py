@@ -354,7 +354,7 @@ def graph_op_sigmoid(student: Student) -> None:
         try:
             result = student.graph(ops)
         except StudentError as exc:
-            if "Overflow" not in exc.message:
+            if exc.exception != "OverflowError":
                 raise
             raise CheckFailed(
                 exc.failure.but(
@@ -618,7 +618,7 @@ def graph_deep_chain(student: Student) -> None:
     try:
         result = student.graph(ops, timeout=20)
     except StudentError as exc:
-        if "Recursion" in exc.message or "recursion" in exc.message:
+        if exc.exception == "RecursionError":
             raise CheckFailed(exc.failure.but(likely_mistake=sentence("recursion"))) from None
         raise
     vals = _forward(ops)

@@ -219,7 +219,7 @@ def sign_hint(expected: Any) -> Hint:
 
 
 def check(
-    part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
+    part: str, points: float, *, visibility: str | None = None, tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
     """`grading.checks.suite.check`, and a failure of a check that drew random inputs ends with
     `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""
@@ -237,7 +237,7 @@ def check(
                 drew = _rng_state(student) != before
                 failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
                 if isinstance(exc, StudentError):
-                    raise StudentError(failure, exc.kind) from None
+                    raise StudentError(failure, exc.kind, exc.exception) from None
                 raise CheckFailed(failure) from None
 
         register(run)

@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from grading.checks.suite import VISIBILITIES
+from grading.confined.limits import MUTANT_TIMEOUT_SECONDS
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
+from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -41,14 +42,16 @@ LOCAL_OPTION = click.option(
 )
 
 
-def _course_secret(*, local: bool, missing: str = LOCAL_HINT) -> bytes:
-    """NNKIT_SECRET (grading.grade.one_submission.default_secret), or a one-line error
-    saying what to do (`missing`); with `local`, the public built-in secret and a warning
-    instead."""
-    from grading.grade.one_submission import SecretError, default_secret, uses_public_secret
+def _course_secret(
+    *, local: bool, missing: str = LOCAL_HINT, bundle: dict[str, object] | None = None
+) -> bytes:
+    """The course secret (grading.grade.secret.default_secret: the `bundle`'s, else
+    NNKIT_SECRET), or a one-line error saying what to do (`missing`); with `local`, the
+    public built-in secret and a warning instead."""
+    from grading.grade.secret import SecretError, default_secret, uses_public_secret
 
     try:
-        secret = default_secret(local=local)
+        secret = default_secret(local=local, bundle=bundle)
     except SecretError as exc:
         _fail(f"{exc}: set it to your course secret{missing}")
     if uses_public_secret(secret):
@@ -137,31 +140,21 @@ def grade(
     Random test inputs are seeded from the course secret NNKIT_SECRET and the submission.
     """
     from grading.grade.one_submission import grade as grade_submission
-    from grading.results.gradescope import to_gradescope, write_json_atomic
+    from grading.results.gradescope import to_gradescope
+    from grading.results.writers import write_outputs
     from grading.sandbox.privileges import keep_private
     from grading.sandbox.uploads import SubmissionError
 
     secret = _course_secret(local=local)
+    paths = {"results": results_path, "junit": junit_path, "html": html_path}
+    paths = {name: path for name, path in paths.items() if path is not None}
     # Where nothing else keeps the worker out, the results' folders are closed to it.
-    keep_private([p.parent for p in (results_path, junit_path, html_path) if p is not None])
+    keep_private([p.parent for p in paths.values()])
     try:
         report = grade_submission(submission, secret=secret)
     except SubmissionError as exc:
         _fail(str(exc))
-    from grading.results.feedback import html_page, with_markdown
-
-    document = to_gradescope(report)
-    write_json_atomic(with_markdown(document), results_path)
-    if html_path is not None:
-        html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(
-            html_page(report, title=f"nnkit feedback: {submission.name}"), encoding="utf-8"
-        )
-    if junit_path is not None:
-        from grading.results.junit import to_junit
-
-        junit_path.parent.mkdir(parents=True, exist_ok=True)
-        junit_path.write_text(to_junit(document, name=str(submission)), encoding="utf-8")
+    write_outputs(to_gradescope(report), paths, title=f"nnkit feedback: {submission.name}")
     if quiet:
         click.echo(f"{report.score:g} / {report.max_score:g}")
         return
@@ -214,10 +207,14 @@ def grade_all(
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
     if class_report:
+        from grading.checks.diagnose import mistake_titles
         from grading.results.class_report import write_class_report
 
         page = write_class_report(
-            summary.rows, out / "class_report", title=f"nnkit class report: {submissions}"
+            summary.rows,
+            out / "class_report",
+            title=f"nnkit class report: {submissions}",
+            titles=mistake_titles(),
         )
         click.echo(f"Class report written to {page}")
 
@@ -235,8 +232,9 @@ def demo(out: Path) -> None:
 
     Without NNKIT_SECRET it uses the public built-in secret (these are not real grades)."""
     from grading.grade.one_submission import grade as grade_submission
-    from grading.results.gradescope import to_gradescope, write_json_atomic
+    from grading.results.gradescope import to_gradescope
     from grading.results.terminal import print_class_table
+    from grading.results.writers import write_outputs
 
     secret = _course_secret(local=True)
     samples = [("solution", SOLUTION_DIR), ("release (stubs)", ASSIGNMENT_DIR)]
@@ -245,7 +243,7 @@ def demo(out: Path) -> None:
     for name, path in samples:
         click.echo(f"grading {name} ...", err=True)
         report = grade_submission(path, secret=secret)
-        write_json_atomic(to_gradescope(report), out / f"{path.name}.json")
+        write_outputs(to_gradescope(report), {"results": out / f"{path.name}.json"}, name)
         reports.append((name, report))
     print_class_table(reports)
     click.echo(f"Results written to {out}/")
@@ -262,9 +260,9 @@ def demo(out: Path) -> None:
 @click.option(
     "--visibility",
     type=click.Choice(VISIBILITIES),
-    default="after_published",
+    default=DEFAULT_VISIBILITY,
     show_default=True,
-    help="Visibility of tests that are not slide examples.",
+    help="Visibility of tests whose checks declare none.",
 )
 @click.option(
     "--try",
@@ -291,7 +289,7 @@ def gradescope(
     regrade with the same secret gives the same random inputs and scores. With --try, the
     zip's setup.sh and run_autograder then grade SUBMISSION here, as on Gradescope.
     """
-    from grading.grade.one_submission import secret_fingerprint
+    from grading.grade.secret import secret_fingerprint
     from grading.release.gradescope_bundle import build_bundle
     from grading.release.try_bundle import TryError, check_submission, describe, try_bundle
 
@@ -369,25 +367,32 @@ def run_autograder(root: Path) -> None:
 
     A results.json is always written, and is always strict JSON: the grade, or score 0 and
     a one-line reason (an unreadable upload, or a grader failure to report)."""
-    from grading.grade.one_submission import SecretError
-    from grading.release.gradescope_bundle import error_document
-    from grading.results.gradescope import write_json_atomic
+    from grading.grade.secret import SecretError
+    from grading.results.files import write_json_atomic
+    from grading.results.gradescope import to_gradescope
+    from grading.results.model import GradeReport
     from grading.sandbox.uploads import SubmissionError
 
     results = root / "results" / "results.json"
+
+    def not_graded(reason: str) -> None:
+        write_json_atomic(to_gradescope(GradeReport.could_not_grade(reason)), results)
+
     try:
         document, summary = _autograde(root)
     except SecretError as exc:
-        write_json_atomic(error_document(NO_BUNDLE_SECRET_STUDENT), results)
+        not_graded(NO_BUNDLE_SECRET_STUDENT)
         _fail(NO_BUNDLE_SECRET.format(reason=exc))
     except SubmissionError as exc:
-        write_json_atomic(error_document(str(exc)), results)
+        not_graded(str(exc))
         click.echo(f"nnkit: submission could not be read: {exc}")
         return
     except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - still a result
-        reason = f"the grader failed ({type(exc).__name__}); please tell your instructor"
-        write_json_atomic(error_document(reason), results)
-        click.echo(f"nnkit: grading failed: {type(exc).__name__}: {exc}"[:500], err=True)
+        not_graded(f"the grader failed ({type(exc).__name__}); please tell your instructor")
+        from grading.confined.limits import MAX_ERROR_CHARS
+
+        line = f"nnkit: grading failed: {type(exc).__name__}: {exc}"
+        click.echo(line[:MAX_ERROR_CHARS], err=True)
         return
     write_json_atomic(document, results)
     click.echo(summary)
@@ -396,19 +401,14 @@ def run_autograder(root: Path) -> None:
 def _autograde(root: Path) -> tuple[dict[str, object], str]:
     """(results.json document, summary text) for ROOT/submission; the document is checked
     to be strict JSON (no NaN or infinity) before it is returned."""
-    import json
     import os
 
-    from grading.grade.one_submission import default_secret
     from grading.grade.one_submission import grade as grade_submission
-    from grading.release.gradescope_bundle import (
-        apply_visibility,
-        bundle_secret,
-        load_config,
-        secret_mismatch,
-    )
-    from grading.results.feedback import with_markdown
+    from grading.grade.secret import SECRET_ENV, default_secret, secret_mismatch
+    from grading.release.gradescope_bundle import load_config
+    from grading.results.files import json_text
     from grading.results.gradescope import summary_text, to_gradescope
+    from grading.results.model import DEFAULT_VISIBILITY
     from grading.sandbox.privileges import keep_private
 
     config = load_config(KIT_ROOT)
@@ -416,15 +416,15 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     # solution and the results to it (as `grade` and `grade-all` do).
     keep_private([KIT_ROOT, root / "results"])
     # The bundle's secret (nnkit.json); outside a bundle, NNKIT_SECRET; else SecretError.
-    secret = bundle_secret(config)
-    if secret is None:
-        secret = default_secret()
-    mismatch = secret_mismatch(secret, os.environ.get("NNKIT_SECRET"))
+    secret = default_secret(bundle=config)
+    mismatch = secret_mismatch(secret, os.environ.get(SECRET_ENV))
     if mismatch:
         click.echo(f"nnkit: warning: {mismatch}", err=True)
     report = grade_submission(root / "submission", secret=secret)
-    document = with_markdown(apply_visibility(to_gradescope(report), config["visibility"]))
-    json.dumps(document, allow_nan=False)  # raises ValueError on NaN or infinity
+    document = to_gradescope(
+        report, default_visibility=config.get("visibility", DEFAULT_VISIBILITY)
+    )
+    json_text(document)  # raises ValueError on NaN or infinity
     return document, summary_text(report)
 
 
@@ -451,7 +451,7 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1.0),
-    default=30.0,
+    default=MUTANT_TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds one mutant may take before it counts as killed (timeout).",
 )

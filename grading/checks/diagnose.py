@@ -158,6 +158,11 @@ def sentence(key: str, detail: str = "") -> str:
     return f"{text}; {detail}" if detail else text
 
 
+def mistake_titles() -> dict[str, str]:
+    """{sentence: title} of every known mistake, for reports that count diagnoses."""
+    return {sig.sentence: sig.title for sig in _SIGNATURES}
+
+
 def signature_of(mistake: str) -> Signature | None:
     """The signature whose sentence a `Likely mistake:` text starts with, if any."""
     for sig in _SIGNATURES:

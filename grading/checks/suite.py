@@ -23,14 +23,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Protocol
 
 import numpy as np
 
 from grading.course.assignment import AssignmentError, assignment, display_path
 from grading.results.failure import Failure
-
-VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+from grading.results.model import VISIBILITIES as VISIBILITIES  # re-exported for checks
 
 
 class CheckFailed(AssertionError):
@@ -52,31 +52,50 @@ class CheckFailed(AssertionError):
         return self.failure.plain()
 
 
-STUDENT_ERROR_KINDS = (
-    "not_implemented",  # the function raises NotImplementedError (a stub)
-    "import_failed",  # its module could not be imported
-    "missing_name",  # the module has no such name
-    "timed_out",  # it did not return within its time (or the budget ran out)
-    "crashed",  # the worker died or broke the protocol
-    "malformed",  # the worker's answer was not what the request asks for
-    "raised",  # it raised any other exception
+class StudentErrorKind(str, Enum):
+    """What went wrong in student code: checks and renderers test this, never the words."""
+
+    NOT_IMPLEMENTED = "not_implemented"  # the function raises NotImplementedError (a stub)
+    IMPORT_FAILED = "import_failed"  # its module could not be imported
+    MISSING_NAME = "missing_name"  # the module has no such name
+    TIMED_OUT = "timed_out"  # it did not return within its time (or the budget ran out)
+    CRASHED = "crashed"  # the worker died or broke the protocol
+    MALFORMED = "malformed"  # the worker's answer was not what the request asks for
+    RAISED = "raised"  # it raised any other exception
+
+
+NOTHING_RAN = frozenset(
+    {
+        StudentErrorKind.NOT_IMPLEMENTED,
+        StudentErrorKind.IMPORT_FAILED,
+        StudentErrorKind.MISSING_NAME,
+    }
 )
 
 
 class StudentError(CheckFailed):
-    """Student code raised, crashed, hung, or could not be imported: `kind` says which
-    (one of STUDENT_ERROR_KINDS)."""
+    """Student code raised, crashed, hung, or could not be imported: `kind` says which;
+    `exception` is the name of the exception class it raised ("OverflowError"; "" when it
+    raised none), as grading.sandbox.untrusted checked it to be an identifier."""
 
-    def __init__(self, failure: Failure | str, kind: str = "raised") -> None:
-        if kind not in STUDENT_ERROR_KINDS:
-            raise ValueError(f"unknown student error kind {kind!r}")
+    def __init__(
+        self,
+        failure: Failure | str,
+        kind: StudentErrorKind | str = StudentErrorKind.RAISED,
+        exception: str = "",
+    ) -> None:
+        try:
+            kind = StudentErrorKind(kind)
+        except ValueError:
+            raise ValueError(f"unknown student error kind {kind!r}") from None
         super().__init__(failure)
         self.kind = kind
+        self.exception = exception
 
     @property
     def nothing_ran(self) -> bool:
         """True when no student code ran on the inputs (a stub, an import, a missing name)."""
-        return self.kind in ("not_implemented", "import_failed", "missing_name")
+        return self.kind in NOTHING_RAN
 
 
 @dataclass
@@ -87,7 +106,7 @@ class Check:
     title: str
     part: str
     points: float
-    visibility: str
+    visibility: str | None  # None: not declared, the results' policy decides
     tags: tuple[str, ...]
     func: Callable[[Student], None]
 
@@ -96,15 +115,21 @@ CHECKS: list[Check] = []
 
 
 def check(
-    part: str, points: float, *, visibility: str = "after_published", tags: Sequence[str] = ()
+    part: str,
+    points: float,
+    *,
+    visibility: str | None = None,
+    tags: Sequence[str] = (),
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
     """Register a hidden test for `part` (a part's module, solution/assignment.toml) worth
     `points`.
 
     Its title is the first line of its docstring; slide examples are usually `visible`.
     A part the assignment does not list is an AssignmentError naming the check's file.
+    Without `visibility` the test takes the policy of whatever writes the results (the
+    Gradescope bundle's `--visibility`, else grading.results.model.DEFAULT_VISIBILITY).
     """
-    if visibility not in VISIBILITIES:
+    if visibility is not None and visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
 
     def register(func: Callable[[Student], None]) -> Callable[[Student], None]:

@@ -27,9 +27,22 @@ from typing import Any
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 32
-MAX_PROBE_POINTS = 10_000  # evaluation points a probe records per call
+try:  # loaded as grading.confined.wire in the grader, as a plain module in the sandbox
+    from grading.confined.limits import (
+        MAX_DTYPE_CHARS,
+        MAX_MESSAGE_BYTES,
+        MAX_PROBE_POINTS,
+        MAX_TYPE_NAME_CHARS,
+    )
+    from grading.confined.limits import MAX_WIRE_DEPTH as MAX_DEPTH
+except ImportError:  # pragma: no cover - the sandbox path
+    from limits import (  # type: ignore[no-redef]
+        MAX_DTYPE_CHARS,
+        MAX_MESSAGE_BYTES,
+        MAX_PROBE_POINTS,
+        MAX_TYPE_NAME_CHARS,
+    )
+    from limits import MAX_WIRE_DEPTH as MAX_DEPTH  # type: ignore[no-redef]
 ALLOWED_DTYPES = frozenset("|b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 <f2 <f4 <f8".split())
 
 
@@ -111,7 +124,7 @@ def encode_value(value: Any, store: Any = None, depth: int = 0) -> Any:
 def _left_behind(value: Any, store: Any) -> dict[str, Any]:
     if store is None:
         raise WireError(f"cannot send a {type(value).__name__}")
-    return {"H": store(value), "type": type(value).__name__[:60]}
+    return {"H": store(value), "type": type(value).__name__[:MAX_TYPE_NAME_CHARS]}
 
 
 def _array_fields(arr: np.ndarray) -> list[Any]:
@@ -149,11 +162,11 @@ def decode_value(data: Any, resolve: Any = None, depth: int = 0) -> Any:
         hid, kind = data["H"], data.get("type", "object")
         if type(hid) is not int or type(kind) is not str:
             raise WireError("malformed handle")
-        return resolve(hid) if resolve else Handle(hid, kind[:60])
+        return resolve(hid) if resolve else Handle(hid, kind[:MAX_TYPE_NAME_CHARS])
     if "F" in data:
         if type(data["F"]) is not str:
             raise WireError("malformed probe")
-        return Probe(data["F"][:60])
+        return Probe(data["F"][:MAX_TYPE_NAME_CHARS])
     raise WireError("unknown value tag")
 
 
@@ -169,7 +182,7 @@ def _decode_array(fields: Any) -> np.ndarray:
         raise WireError("malformed array")
     dtype, shape, payload = fields
     if dtype not in ALLOWED_DTYPES:
-        raise WireError(f"array dtype {str(dtype)[:20]!r} is not allowed")
+        raise WireError(f"array dtype {str(dtype)[:MAX_DTYPE_CHARS]!r} is not allowed")
     if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
         raise WireError("malformed array shape")
     if len(shape) > 32 or type(payload) is not str:

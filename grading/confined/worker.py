@@ -39,10 +39,16 @@ import numpy as np
 
 try:  # loaded as grading.confined.worker in the grader's tests, as a plain module in the sandbox
     from grading.confined import wire
+    from grading.confined.limits import MAX_ERROR_TYPE_CHARS, MAX_REASON_CHARS, MAX_WARNINGS
+    from grading.confined.limits import MAX_MESSAGE_CHARS as MAX_ERROR_CHARS
 except ImportError:  # pragma: no cover - the sandbox path
     import wire  # type: ignore[no-redef]
-
-MAX_ERROR_CHARS = 400
+    from limits import (  # type: ignore[no-redef]
+        MAX_ERROR_TYPE_CHARS,
+        MAX_REASON_CHARS,
+        MAX_WARNINGS,
+    )
+    from limits import MAX_MESSAGE_CHARS as MAX_ERROR_CHARS  # type: ignore[no-redef]
 
 
 # -- probes: scalar functions the grader hands to student code ------------------------------
@@ -61,7 +67,8 @@ def probe_function(probe: wire.Probe, ask: Ask) -> Callable[[np.ndarray], float]
         answer = ask({"probe": name, "x": wire.encode_value(arr)})  # the grader's
         value = answer.get("value")
         if type(value) is not float:
-            raise ValueError(str(answer.get("error", "the function could not be evaluated"))[:200])
+            error = str(answer.get("error", "the function could not be evaluated"))
+            raise ValueError(error[:MAX_REASON_CHARS])
         return value
 
     return f
@@ -219,7 +226,9 @@ class Session:
             return {
                 "ok": True,
                 "value": wire.encode_value(value, self.store),
-                "warnings": [_short(f"{w.category.__name__}: {w.message}") for w in caught[:20]],
+                "warnings": [
+                    _short(f"{w.category.__name__}: {w.message}") for w in caught[:MAX_WARNINGS]
+                ],
                 "args_after": [wire.encode_value(a, self.store) for a in args],
                 "seconds": seconds,
             }
@@ -306,7 +315,11 @@ def describe_exception(exc: BaseException, package: str) -> dict[str, str]:
         message = str(exc.msg)
     else:
         message = str(exc)
-    return {"type": type(exc).__name__[:80], "message": _short(message), "where": where}
+    return {
+        "type": type(exc).__name__[:MAX_ERROR_TYPE_CHARS],
+        "message": _short(message),
+        "where": where,
+    }
 
 
 def read_message(sock: socket.socket) -> dict[str, Any] | None:

@@ -13,18 +13,20 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from grading.checks.points import load_suite
 from grading.checks.suite import Check, CheckFailed, Student
+from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
+from grading.grade.secret import DEFAULT_SECRET
 from grading.results.failure import Failure
+from grading.results.model import CheckResult, GradeReport, PartScore, score_parts
 from grading.sandbox import privileges, untrusted
 from grading.sandbox.sandboxed_student import RemoteStudent
 from grading.sandbox.uploads import prepare
@@ -37,52 +39,7 @@ from grading.sandbox.workers import (
     namespaces_wanted,
 )
 
-DEFAULT_SECRET = b"nnkit-default-course-secret"  # public: for trying the kit only
-SECRET_ENV = "NNKIT_SECRET"  # the course secret, for every command that grades
-FINGERPRINT_HEX_DIGITS = 12
 TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: swept after a worker
-
-
-@dataclass
-class CheckResult:
-    """The verdict on one check."""
-
-    check: Check
-    passed: bool
-    failure: Failure | None  # why it failed (None when it passed)
-    number: str
-    targets: frozenset[str] = frozenset()  # the student functions the check called
-
-    @property
-    def score(self) -> float:
-        return self.check.points if self.passed else 0.0
-
-    @property
-    def message(self) -> str:
-        """The failure as one line of plain text ("" when the check passed)."""
-        return self.failure.plain() if self.failure is not None else ""
-
-
-@dataclass
-class GradeReport:
-    """Everything the result formats need about one graded submission."""
-
-    results: list[CheckResult]
-    seed: int
-    submission_sha256: str
-    suite_version: str
-    seconds: float
-    student_output: str = ""
-    notes: list[str] = field(default_factory=list)
-    student_seconds: float = 0.0  # of `seconds`, the time spent in student code
-
-    @property
-    def score(self) -> float:
-        return round(sum(r.score for r in self.results), 4)
-
-    @property
-    def max_score(self) -> float:
-        return round(sum(r.check.points for r in self.results), 4)
 
 
 def load_checks() -> list[Check]:
@@ -114,7 +71,7 @@ def sandboxed_student(
     *,
     secret: bytes = DEFAULT_SECRET,
     limits: Limits | None = None,
-    budget_seconds: float = 300.0,
+    budget_seconds: float = BUDGET_SECONDS,
 ) -> Iterator[tuple[RemoteStudent, str, list[str]]]:
     """`(student, submission sha256, notes)` for the submission at `source`, behind a
     sandboxed worker; everything it started and wrote is gone on exit."""
@@ -204,7 +161,7 @@ def grade(
     *,
     secret: bytes = DEFAULT_SECRET,
     limits: Limits | None = None,
-    budget_seconds: float = 300.0,
+    budget_seconds: float = BUDGET_SECONDS,
     checks: list[Check] | None = None,
 ) -> GradeReport:
     """Grade the submission at `source`; raises SubmissionError if it cannot be read."""
@@ -228,7 +185,34 @@ def grade(
         output,
         notes,
         student.student_seconds,
+        part_summary(results),
+        package=assignment().package,
     )
+
+
+def part_summary(results: Iterable[CheckResult]) -> list[PartScore]:
+    """The score per part of graded `results`, over the assignment's parts: the one place
+    the grader hands the part list to the results model."""
+    return score_parts(results, assignment().parts)
+
+
+def assignment_parts(checks: list[Check] | None = None) -> list[PartScore]:
+    """Every part with the points its checks are worth and none earned (the columns of a
+    gradebook, the parts of a submission that could not be graded)."""
+    checks = checks if checks is not None else load_checks()
+    return part_summary(CheckResult(c, False, None, "") for c in checks)
+
+
+def could_not_grade(reason: str, *, submission_sha256: str = "") -> GradeReport:
+    """The report of a submission that could not be graded: score 0, `reason`, the parts."""
+    report = GradeReport.could_not_grade(
+        reason,
+        submission_sha256=submission_sha256,
+        suite_version=suite_version(),
+        parts=assignment_parts(),
+    )
+    report.package = assignment().package
+    return report
 
 
 def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
@@ -256,33 +240,3 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
         touched = frozenset(student.touched)
         results.append(CheckResult(chk, failure is None, failure, number, touched))
     return results
-
-
-class SecretError(ValueError):
-    """No course secret to grade with: NNKIT_SECRET is missing or empty."""
-
-
-def default_secret(*, local: bool = False) -> bytes:
-    """The course secret: NNKIT_SECRET as UTF-8 bytes. Every command that grades asks here.
-
-    Missing, empty or blank raises SecretError (an empty value is what a CI workflow passes
-    when its repository secret is not defined). Only with `local` (trying the kit, the demo)
-    does a missing one give DEFAULT_SECRET, which is public: with it anyone can compute the
-    random inputs in advance, so callers warn (`uses_public_secret`).
-    """
-    value = os.environ.get(SECRET_ENV)
-    if value is not None and value.strip():
-        return value.encode()
-    if local:
-        return DEFAULT_SECRET
-    raise SecretError(f"{SECRET_ENV} is {'not set' if value is None else 'empty'}")
-
-
-def uses_public_secret(secret: bytes) -> bool:
-    """True for the built-in secret everyone can read in this file."""
-    return hmac.compare_digest(secret, DEFAULT_SECRET)
-
-
-def secret_fingerprint(secret: bytes) -> str:
-    """The first 12 hex digits of sha256(secret): names a secret without giving it away."""
-    return hashlib.sha256(secret).hexdigest()[:FINGERPRINT_HEX_DIGITS]

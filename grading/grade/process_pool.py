@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-STOP_GRACE_SECONDS = 5.0  # how long an idle process may take to exit when told to, seconds
+from grading.confined.limits import POOL_STOP_GRACE_SECONDS as STOP_GRACE_SECONDS
 
 
 @dataclass(frozen=True)

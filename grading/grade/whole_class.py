@@ -29,9 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
-import signal
 import tempfile
 import time
 import unicodedata
@@ -54,27 +52,32 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from grading.checks.points import scored_parts
+from grading.confined.limits import (
+    GRADE_DEADLINE_SECONDS,
+    MAX_ERROR_CHARS,
+    MAX_ID_BYTES,
+    MAX_TEXT_CHARS,
+)
 from grading.grade.one_submission import (
-    default_secret,
+    assignment_parts,
+    could_not_grade,
     grade,
     load_checks,
     submission_seed,
     suite_version,
 )
 from grading.grade.process_pool import Lost, run_tasks
+from grading.grade.secret import default_secret
 from grading.results.console import make_console
-from grading.results.feedback import html_page
 from grading.results.gradebook import (
-    PART_COLUMNS,
     Gradebook,
     GradebookRow,
     export_csv,
     format_points,
     now_iso,
 )
-from grading.results.gradescope import KIT_VERSION, part_scores, to_gradescope, write_json_atomic
-from grading.results.junit import to_junit
+from grading.results.gradescope import to_gradescope
+from grading.results.writers import folder_paths, write_outputs
 from grading.sandbox import privileges
 from grading.sandbox.uploads import SubmissionError, prepare
 
@@ -82,12 +85,6 @@ METADATA_FILE = "submission_metadata.yml"
 GRADEBOOK_FILE = "gradebook.sqlite"
 CSV_FILE = "gradebook.csv"
 SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submission
-MAX_ERROR_CHARS = 500  # one error message, characters
-MAX_TEXT_CHARS = 200  # one name or email (all of a group's, joined), characters
-MAX_ID_BYTES = 200  # one submission id, UTF-8 bytes (a folder name may have 255)
-# One submission's whole grading in its pool process, seconds. Each check has its own
-# time limits; this only bounds a grading process that is wedged, so it is generous.
-GRADE_DEADLINE_SECONDS = 900.0
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
 _JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
 
@@ -289,12 +286,14 @@ def grade_all(
     secret = default_secret() if secret is None else secret
     submissions = find_submissions(folder, exclude=[out])
     version = suite_version()
-    max_total = round(sum(c.points for c in load_checks()), 4)
+    parts = assignment_parts()
+    columns = [p.column for p in parts]
+    max_total = round(sum(p.possible for p in parts), 4)
     counts = {"graded": 0, "reused": 0, "failed": 0}
     rows: dict[str, GradebookRow] = {}
 
     def failed(sub: Submission, sha: str, error: str) -> None:
-        rows[sub.id] = _record_failure(book, out, sub, version, sha, error, max_total)
+        rows[sub.id] = _record_failure(book, out, sub, sha, error, max_total)
         counts["failed"] += 1
 
     def recorded(
@@ -346,7 +345,7 @@ def grade_all(
                     bar.advance(task)
 
         csv_path = out / CSV_FILE
-        export_csv(book.rows(version), csv_path)
+        export_csv(book.rows(version), csv_path, columns)
 
     return BatchSummary(
         graded=counts["graded"],
@@ -408,10 +407,7 @@ def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:
     """In a pool process: grade one submission; plain data back, never an exception."""
     try:
         report = grade(path, secret=secret)
-        parts = {
-            column: earned
-            for column, (_title, earned, _possible) in zip(PART_COLUMNS, part_scores(report))
-        }
+        parts = {part.column: part.earned for part in report.parts}
         return {
             "sha": report.submission_sha256,
             "seed": report.seed,
@@ -425,8 +421,7 @@ def _grade_one(path: Path, secret: bytes) -> dict[str, Any]:
 
 
 def _init_pool_worker() -> None:
-    """Pool processes leave Ctrl-C to the batch's own process, and load the suite once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Pool processes load the suite once."""
     load_checks()
 
 
@@ -496,39 +491,26 @@ def _record_failure(
     book: Gradebook,
     out: Path,
     sub: Submission,
-    version: str,
     sha: str,
     error: str,
     max_total: float,
 ) -> GradebookRow:
-    document = {
-        "score": 0.0,
-        "execution_time": 0.0,
-        "output": f"nnkit could not grade this submission: {error}",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": [],
-        "extra_data": {
-            "kit_version": KIT_VERSION,
-            "suite_version": version,
-            "submission_sha256": sha,
-            "error": error,
-        },
-    }
+    report = could_not_grade(error, submission_sha256=sha)
+    document = to_gradescope(report)
     fields: dict[str, Any] = {
         "submission_id": sub.id,
-        "suite_version": version,
+        "suite_version": report.suite_version,
         "sha256": sha,
         "name": sub.name,
         "email": sub.email,
-        "parts": dict.fromkeys(PART_COLUMNS, 0.0),
+        "parts": {part.column: 0.0 for part in report.parts},
         "total": 0.0,
         "max_total": max_total,
         "error": error,
         "results_json": json.dumps(document, indent=2),
     }
     try:
-        fields["results_json"] = _write_outputs(out, sub, document, error)
+        fields["results_json"] = _write_outputs(out, sub, document)
     except Exception as exc:  # noqa: BLE001 - the row below still says what went wrong
         fields["error"] = clean_text(
             f"{error}; its files could not be written: {_one_line(exc)}", MAX_ERROR_CHARS
@@ -542,88 +524,13 @@ def _record_failure(
         return GradebookRow(seed=None, graded_at=now_iso(), **fields)
 
 
-def _write_outputs(out: Path, sub: Submission, document: dict[str, Any], error: str = "") -> str:
-    """Write OUT/submissions/<id>/results.json, junit.xml, feedback.md and feedback.html;
-    return the results.json text."""
+def _write_outputs(out: Path, sub: Submission, document: dict[str, Any]) -> str:
+    """Write every output of grading.results.writers into OUT/submissions/<id>/; return
+    the results.json text."""
     folder = out / SUBMISSIONS_DIR / sub.id
-    write_json_atomic(document, folder / "results.json")
-    _write_text_atomic(folder / "junit.xml", to_junit(document, name=sub.id))
-    _write_text_atomic(folder / "feedback.md", feedback_markdown(sub, document, error))
-    _write_text_atomic(
-        folder / "feedback.html", html_page(document, title=f"nnkit feedback: {sub.id}")
-    )
+    byline = " ".join(filter(None, (sub.name, f"({sub.email})" if sub.email else "")))
+    write_outputs(document, folder_paths(folder), f"nnkit feedback: {sub.id}", byline)
     return (folder / "results.json").read_text(encoding="utf-8")
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".feedback-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _fenced(text: str) -> list[str]:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return [f"{fence}text", text, fence]
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
-
-
-def markdown_text(text: str) -> str:
-    """`text` (already one clean line) as literal Markdown: HTML's `& < >` as entities,
-    every other character Markdown or its extensions (math, tables, autolinks) give a
-    meaning backslash-escaped."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def feedback_markdown(sub: Submission, document: dict[str, Any], error: str = "") -> str:
-    """A short Markdown page: the score per part, then each failed test with its message."""
-    lines = [f"# nnkit feedback: {markdown_text(sub.id)}", ""]
-    who = " ".join(filter(None, (sub.name, f"({sub.email})" if sub.email else "")))
-    if who:
-        lines += [markdown_text(who), ""]
-    if error:
-        lines += ["This submission could not be graded:", "", *_fenced(error), ""]
-        return "\n".join(lines)
-    tests = document.get("tests", [])
-    lines += ["| Part | Points | Possible |", "|:--|--:|--:|"]
-    for part in scored_parts():
-        mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
-        earned = sum(float(t.get("score", 0)) for t in mine)
-        possible = sum(float(t.get("max_score", 0)) for t in mine) if mine else part.points
-        lines.append(
-            f"| {part.number}. {part.title} | {format_points(earned)} | {format_points(possible)} |"
-        )
-    possible_total = sum(float(t.get("max_score", 0)) for t in tests)
-    lines.append(
-        f"| **Total** | **{format_points(float(document.get('score', 0)))}** | "
-        f"**{format_points(possible_total)}** |"
-    )
-    lines.append("")
-    failures = [t for t in tests if t.get("status") != "passed"]
-    if not failures:
-        lines += ["All tests passed.", ""]
-        return "\n".join(lines)
-    lines += ["## Failed tests", ""]
-    for t in failures:
-        lines += [
-            f"### {t.get('number', '')} {t.get('name', '')} "
-            f"({format_points(float(t.get('score', 0)))} / "
-            f"{format_points(float(t.get('max_score', 0)))})",
-            "",
-            *_fenced(str(t.get("output", ""))),
-            "",
-        ]
-    return "\n".join(lines)
 
 
 @contextmanager
@@ -648,7 +555,7 @@ def print_summary(
     """One row per submission of the run (id, name, points per part, total, error), then
     the counts and where the gradebook is. Fits an 80-column terminal."""
     console = console or make_console()
-    parts = scored_parts()
+    parts = assignment_parts()
     table = Table(
         title=escape(title),
         caption="Parts: " + ", ".join(f"{p.number} {p.module}" for p in parts),
@@ -660,7 +567,7 @@ def print_summary(
     table.add_column("Submission", overflow="fold", min_width=min(widest, 16))
     table.add_column("Name", ratio=1, overflow="fold", min_width=8)
     for part in parts:
-        header = f"{part.number}\n/{format_points(part.points)}"
+        header = f"{part.number}\n/{format_points(part.possible)}"
         table.add_column(header, justify="right", no_wrap=True)
     possible = max((row.max_total for row in summary.rows), default=100.0)
     table.add_column(f"Total\n/{format_points(possible)}", justify="right", no_wrap=True)
@@ -669,7 +576,7 @@ def print_summary(
         table.add_row(
             escape(row.submission_id),
             escape(row.name),
-            *(format_points(row.parts.get(column, 0.0)) for column in PART_COLUMNS),
+            *(format_points(row.parts.get(part.column, 0.0)) for part in parts),
             f"[bold]{format_points(row.total)}[/]",
             f"[red]{escape(row.error)}[/]" if row.error else "",
         )

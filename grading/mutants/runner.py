@@ -33,7 +33,6 @@ import copy
 import difflib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -45,14 +44,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grading.confined.limits import (
+    MAX_MUTANT_MESSAGE_CHARS,
+    MUTANT_MEMORY_BYTES,
+    MUTANT_TIMEOUT_SECONDS,
+)
 from grading.course.assignment import assignment
+from grading.course.markers import Region, solution_regions
 from grading.course.paths import AUTOGRADER_DIR, solution_package
 
 EQUIVALENT_FILE = AUTOGRADER_DIR / "equivalent_mutants.json"
-BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = MUTANT_TIMEOUT_SECONDS
 DEFAULT_SEED = 20240607
-MEMORY_LIMIT = 4 << 30  # bytes of address space per worker process
+MEMORY_LIMIT = MUTANT_MEMORY_BYTES
 
 
 @dataclass(frozen=True)
@@ -81,22 +85,6 @@ class Mutant:
                 n=2,
             )
         )
-
-
-# -- finding the solution regions ---------------------------------------------------------
-
-
-def solution_regions(source: str) -> list[tuple[int, int]]:
-    """(first, last) line numbers strictly inside each `# BEGIN/END SOLUTION` region."""
-    regions, start = [], None
-    for number, line in enumerate(source.splitlines(), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
-            start = number + 1
-        elif marker == END and start is not None:
-            regions.append((start, number - 1))
-            start = None
-    return regions
 
 
 # -- mutation operators ---------------------------------------------------------------------
@@ -312,12 +300,12 @@ class _Scopes(ast.NodeVisitor):
             self._stack.pop()
 
 
-def _inside(node: ast.AST, regions: Sequence[tuple[int, int]]) -> bool:
+def _inside(node: ast.AST, regions: Sequence[Region]) -> bool:
     start = getattr(node, "lineno", None)
     end = getattr(node, "end_lineno", None)
     if start is None or end is None:
         return False
-    return any(lo <= start and end <= hi for lo, hi in regions)
+    return any(start in r.inside and end in r.inside for r in regions)
 
 
 def _in_fstring(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
@@ -345,7 +333,7 @@ def _splice(source: bytes, lines: list[int], node: ast.AST, text: str) -> bytes:
 
 def mutants_of(module: str, source: str) -> list[Mutant]:
     """The mutants of one module's solution regions, in source order."""
-    regions = solution_regions(source)
+    regions = solution_regions(source)  # grading.course.markers: the one parser
     if not regions:
         return []
     tree = ast.parse(source)
@@ -466,7 +454,6 @@ _CHECKS: list[Any] = []
 
 def _init_worker() -> None:
     """Once per worker: quiet output, a memory cap, the suite and the reference loaded."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.dont_write_bytecode = True
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -516,7 +503,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
                     mutant_id,
                     "killed",
                     chk.name,
-                    result.message[:300],
+                    result.message[:MAX_MUTANT_MESSAGE_CHARS],
                     time.perf_counter() - started,
                 )
         return Outcome(mutant_id, "survived", seconds=time.perf_counter() - started)
@@ -528,7 +515,7 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
         return Outcome(
             mutant_id,
             "error",
-            message=f"{type(exc).__name__}: {exc}"[:300],
+            message=f"{type(exc).__name__}: {exc}"[:MAX_MUTANT_MESSAGE_CHARS],
             seconds=time.perf_counter() - started,
         )
     finally:
@@ -624,8 +611,9 @@ def _run_pool(
     stop_early: bool,
 ) -> bool:
     """Grade in one pool until done or broken; True if the pool broke."""
-    context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(width, mp_context=context, initializer=_init_worker)
+    from grading.grade.pool import process_pool
+
+    pool = process_pool(width, _init_worker)
     broken = False
     try:
         if stop_early:  # one at a time: the first to break the pool is the culprit
@@ -767,11 +755,10 @@ def mutation_run(
 
 
 def write_report(doc: dict[str, Any], path: Path) -> None:
-    """Write the JSON document (atomically enough for a report: write, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the JSON document to `path`, atomically (grading.results.files)."""
+    from grading.results.files import write_json_atomic
+
+    write_json_atomic(doc, path)
 
 
 def summary_line(doc: dict[str, Any]) -> str:

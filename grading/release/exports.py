@@ -49,7 +49,13 @@ from grading.release.notebook import (
     show_short_error,
     stubbed_names,
 )
-from grading.release.student_release import BEGIN, END, STUB_RE, strip_solution
+from grading.release.student_release import (
+    BEGIN,
+    END,
+    STUB_RE,
+    solution_regions,
+    strip_solution,
+)
 
 HIDDEN_DIR = "nnkit_hidden"
 NBGRADER_BEGIN, NBGRADER_END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -104,7 +110,7 @@ def module_cells(module: str) -> list[tuple[str, str]]:
     source = _module_source(module)
     lines = source.splitlines()
     tree = ast.parse(source)
-    begins = {n for n, line in enumerate(lines, start=1) if line.strip() == BEGIN}
+    begins = {region.begin for region in solution_regions(source)}
     dropped: set[int] = set()
     starts: list[tuple[int, str]] = []
     for node in tree.body:
@@ -132,7 +138,7 @@ def module_cells(module: str) -> list[tuple[str, str]]:
 
 
 def has_region(text: str) -> bool:
-    return any(line.strip() == BEGIN for line in text.splitlines())
+    return bool(solution_regions(text))
 
 
 def mark_regions(text: str, begin: str, end: str, filename: str = "<cell>") -> str:
@@ -143,17 +149,19 @@ def mark_regions(text: str, begin: str, end: str, filename: str = "<cell>") -> s
     dropped (nbgrader writes `raise NotImplementedError()` in place of the region, otter
     `...`); any other stub line (a constant's placeholder) stays, commented out."""
     strip_solution(text + "\n", filename)
+    regions = solution_regions(text, filename)
+    begins, ends = {r.begin for r in regions}, {r.end for r in regions}
     out = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         stub = STUB_RE.match(line)
         if stub:
             indent, code = stub.groups()
             if code.startswith("raise NotImplementedError"):
                 continue
             out.append(f"{indent}{code}" if code.startswith("#") else f"{indent}# {code}")
-        elif line.strip() == BEGIN:
+        elif number in begins:
             out.append(line.replace(BEGIN, begin))
-        elif line.strip() == END:
+        elif number in ends:
             out.append(line.replace(END, end))
         else:
             out.append(line)

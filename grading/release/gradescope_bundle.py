@@ -3,7 +3,7 @@
 The zip holds `setup.sh` (pip only: a venv with the grader's dependencies from
 `requirements.txt`), `run_autograder`, the kit's engine, the hidden suite, the reference
 solution with `solution/assignment.toml`, and `nnkit.json` (the course secret, its
-fingerprint, and the visibility of tests that are not slide examples). Both scripts work
+fingerprint, and the visibility of tests whose checks declare none). Both scripts work
 from wherever the zip is unpacked: the root is the folder above the unpacked source
 (Gradescope: `/autograder`) unless
 `AUTOGRADER_ROOT` says otherwise. `run_autograder` grades `ROOT/submission` and writes
@@ -20,9 +20,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from grading.checks.suite import VISIBILITIES
 from grading.course.assignment import ASSIGNMENT_FILE, assignment
 from grading.course.paths import KIT_ROOT
+from grading.grade.secret import secret_fingerprint
+from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
 ENGINE_FOLDERS = ("grading", "autograder")  # their .py files; then the course's own files:
 COURSE_FILES = ("solution/slide_examples.toml",)  # read by the hidden checks
@@ -103,10 +104,9 @@ def grading_requirements(pyproject: Path | None = None) -> list[str]:
     return [r for r in found if re.split(r"[\s<>=!~;\[]", r)[0].lower() not in NOT_FOR_GRADING]
 
 
-def build_bundle(out: Path, *, secret: str, visibility: str = "after_published") -> None:
-    """Write the Gradescope autograder zip to `out`, holding the course secret `secret`."""
-    from grading.grade.one_submission import secret_fingerprint
-
+def build_bundle(out: Path, *, secret: str, visibility: str = DEFAULT_VISIBILITY) -> None:
+    """Write the Gradescope autograder zip to `out`, holding the course secret `secret`;
+    `visibility` is for the tests whose checks declare none."""
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if not secret.strip():
@@ -155,45 +155,4 @@ def load_config(source: Path) -> dict[str, Any]:
     path = source / CONFIG_NAME
     if path.exists():
         return json.loads(path.read_text())
-    return {"secret": None, "visibility": "after_published"}
-
-
-def bundle_secret(config: dict[str, Any]) -> bytes | None:
-    """The course secret the bundle holds; None when it holds none (never a default)."""
-    secret = config.get("secret")
-    if isinstance(secret, str) and secret.strip():
-        return secret.encode()
-    return None
-
-
-def secret_mismatch(secret: bytes, environment: str | None) -> str | None:
-    """What to say when NNKIT_SECRET is set to another secret than the bundle's: grading
-    uses the bundle's, so a local `nnkit grade` would draw other random inputs."""
-    from grading.grade.one_submission import secret_fingerprint
-
-    if not environment or not environment.strip() or environment.encode() == secret:
-        return None
-    return (
-        f"NNKIT_SECRET (course secret {secret_fingerprint(environment.encode())}) is not "
-        f"this autograder's ({secret_fingerprint(secret)}): grading with the autograder's"
-    )
-
-
-def apply_visibility(document: dict[str, Any], visibility: str) -> dict[str, Any]:
-    """Slide-example tests stay visible; every other test gets `visibility`."""
-    for test in document["tests"]:
-        if "slide" not in test.get("tags", []):
-            test["visibility"] = visibility
-    return document
-
-
-def error_document(message: str) -> dict[str, Any]:
-    """A valid results.json for a submission that could not be graded at all."""
-    return {
-        "score": 0.0,
-        "execution_time": 0.0,
-        "output": f"Your submission could not be graded: {message}",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": [],
-    }
+    return {"secret": None, "visibility": DEFAULT_VISIBILITY}

@@ -8,47 +8,32 @@ uncomments its stub lines; everything else is copied as it is.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from grading.checks.points import scored_parts
 from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE
 from grading.course.assignment import Assignment, AssignmentError, assignment
+from grading.course.markers import BEGIN, END, STUB_RE, MarkerError, solution_regions
 from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
 from grading.release.classroom import classroom_workflow
 from grading.release.notebook import build_notebook
 
-BEGIN, END, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# STUB: "
-STUB_RE = re.compile(r"^(\s*)# STUB: ?(.*)$")
-
-
-class MarkerError(ValueError):
-    """A solution file whose markers do not pair up; the message names file and line."""
-
 
 def strip_solution(source: str, filename: str = "<source>") -> str:
     """The student's version of one solution file."""
+    regions = solution_regions(source, filename)
+    begins = {region.begin for region in regions}
+    hidden = {n for region in regions for n in range(region.begin, region.end + 1)}
     out: list[str] = []
-    inside = False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
-            if inside:
-                raise MarkerError(f"{filename}:{number}: BEGIN SOLUTION inside another region")
+        if number in begins:
             if not out or not STUB_RE.match(out[-1]):
                 raise MarkerError(
                     f"{filename}:{number}: a solution region needs '# STUB: ' lines before it"
                 )
-            inside = True
             _uncomment_stub_lines(out)
-        elif marker == END:
-            if not inside:
-                raise MarkerError(f"{filename}:{number}: END SOLUTION without BEGIN SOLUTION")
-            inside = False
-        elif not inside:
+        elif number not in hidden:
             out.append(line)
-    if inside:
-        raise MarkerError(f"{filename}: BEGIN SOLUTION is never closed")
     return "".join(out)
 
 
@@ -65,13 +50,14 @@ def _uncomment_stub_lines(out: list[str]) -> None:
 
 def solution_lines(source: str) -> set[str]:
     """Distinctive lines inside solution regions (those that appear nowhere outside them)."""
-    inside, regions, outside = False, set(), set()
-    for line in source.splitlines():
+    inside = {n for region in solution_regions(source) for n in region.inside}
+    regions, outside = set(), set()
+    for number, line in enumerate(source.splitlines(), start=1):
         marker = line.strip()
         if marker in (BEGIN, END):
-            inside = marker == BEGIN
-        elif marker:
-            (regions if inside else outside).add(marker)
+            continue
+        if marker:
+            (regions if number in inside else outside).add(marker)
     return {line for line in regions - outside if len(line) > 12}
 
 

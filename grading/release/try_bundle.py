@@ -34,23 +34,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading.release.gradescope_bundle import (
-    ENTRIES,
-    REQUIREMENTS_NAME,
-    bundle_secret,
-    load_config,
+from grading.confined.limits import (
+    KEEP_VENVS,
+    MAX_UNPACKED_BYTES,
+    RUN_TIMEOUT_SECONDS,
+    SETUP_TIMEOUT_SECONDS,
 )
+from grading.grade.secret import bundle_secret, secret_fingerprint
+from grading.release.gradescope_bundle import ENTRIES, REQUIREMENTS_NAME, load_config
 
 CACHE_ENV = "NNKIT_CACHE"  # the cache folder; default below
 VENV_ENV = "NNKIT_VENV"  # where setup.sh makes (or finds) the venv, and run_autograder's
-KEEP_VENVS = 3
-"""Venvs kept in the cache, count (each over 100 MB, mostly numpy): the most recently used."""
-SETUP_TIMEOUT_SECONDS = 900.0
-"""setup.sh, seconds (a first run downloads numpy)."""
-RUN_TIMEOUT_SECONDS = 600.0
-"""run_autograder, seconds: Gradescope's default limit (10 minutes)."""
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-"""A submission .zip unpacked into ROOT/submission, bytes (declared sizes, all entries)."""
 # Set by the scripts themselves or by the try; a value in the caller's environment would
 # make the try differ from Gradescope.
 NOT_PASSED_ON = ("AUTOGRADER_ROOT", "NNKIT_ROOT", "NNKIT_PYTHON", VENV_ENV)
@@ -96,7 +90,6 @@ def try_bundle(bundle: Path, submission: Path, *, cache: Path | None = None) -> 
     """Lay out a temporary root, run the zip's setup.sh (venv cached) and run_autograder on
     `submission` (a folder or a .zip) there, and return what came of it. TryError when the
     submission or the zip cannot be used, or setup.sh fails."""
-    from grading.grade.one_submission import secret_fingerprint
 
     check_submission(submission)
     check_bundle(bundle)

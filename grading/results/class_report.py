@@ -25,13 +25,14 @@ import html
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grading.checks.diagnose import signature_of
 from grading.results.failure import of_test
+from grading.results.files import write_atomic, write_json_atomic
+from grading.results.model import possible_of
 
 TOP_DIAGNOSES = 12
 
@@ -80,14 +81,15 @@ def _documents(items: Iterable[Any]) -> list[dict[str, Any]]:
     return docs
 
 
-def summarize(items: Iterable[Any]) -> ClassSummary:
-    """Pass rate per test, scores, and the most common diagnoses."""
+def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> ClassSummary:
+    """Pass rate per test, scores, and the most common diagnoses. `titles` maps a known
+    mistake's sentence to its short title (grading.checks.diagnose.mistake_titles); a likely
+    mistake that starts with none of them is its own title (cut to 80 characters)."""
+    titles = titles or {}
     docs = _documents(items)
     graded = [d for d in docs if d.get("tests")]
     scores = [float(d.get("score", 0.0)) for d in docs]
-    max_score = max(
-        (sum(float(t.get("max_score", 0)) for t in d["tests"]) for d in graded), default=100.0
-    )
+    max_score = max((possible_of(d) for d in graded), default=100.0)
     tests: dict[str, dict[str, Any]] = {}
     diagnoses: Counter[tuple[str, str]] = Counter()
     for d in graded:
@@ -110,9 +112,9 @@ def summarize(items: Iterable[Any]) -> ClassSummary:
                 continue
             failure = of_test(t)
             mistake = failure.likely_mistake if failure is not None else ""
-            sig = signature_of(mistake) if mistake else None
-            if sig is not None:
-                seen.add((sig.title, sig.sentence))
+            known = next((s for s in titles if mistake and mistake.startswith(s)), None)
+            if known is not None:
+                seen.add((titles[known], known))
             elif mistake:
                 seen.add((mistake[:80], mistake))
         diagnoses.update(seen)
@@ -251,20 +253,20 @@ def _page(summary: ClassSummary, pngs: dict[str, bytes], title: str) -> str:
 
 
 def write_class_report(
-    reports_or_rows: Iterable[Any], out_dir: Path, title: str = "nnkit class report"
+    reports_or_rows: Iterable[Any],
+    out_dir: Path,
+    title: str = "nnkit class report",
+    titles: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the plots, `class_report.html` and `class_report.json` to `out_dir`; returns
-    the HTML page's path."""
+    the HTML page's path. `titles` as for `summarize`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    summary = summarize(reports_or_rows)
+    summary = summarize(reports_or_rows, titles)
     pngs = _plots(summary)
     for name, data in pngs.items():
         (out_dir / name).write_bytes(data)
-    (out_dir / "class_report.json").write_text(
-        json.dumps(summary.as_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
+    write_json_atomic(summary.as_dict(), out_dir / "class_report.json")
     page = out_dir / "class_report.html"
-    page.write_text(_page(summary, pngs, title), encoding="utf-8")
+    write_atomic(page, _page(summary, pngs, title))
     return page

@@ -16,10 +16,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from grading.confined.limits import MAX_FIELD_CHARS
+
 FIELDS = ("summary", "likely_mistake", "got", "expected", "inputs", "student_text", "where")
-MAX_FIELD_CHARS = 2_000
-"""Characters of one field read back from a results.json document (a summary names shapes
-and indices, got/expected hold at most 60 numbers: every real field is far below this)."""
 
 
 @dataclass(frozen=True)

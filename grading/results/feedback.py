@@ -1,8 +1,7 @@
 """Feedback for one submission: Markdown for Gradescope, and a self-contained HTML page.
 
-- `with_markdown(document)`: post-processes the results.json document of
-  `grading.results.gradescope.to_gradescope` so that Gradescope renders every test's output as
-  Markdown (`"output_format": "md"` per test, and for the top-level output): the summary
+- `failure_markdown(failure)`, `summary_markdown(parts, ...)`: what results.json
+  (`grading.results.gradescope`) shows, rendered by Gradescope as Markdown: the summary
   of the failure, **Likely mistake**, the values when shown, and the inputs' seed, each on
   its own line; what the student's code said is shown as inline code.
 - `html_page(report_or_document)`: one HTML page (inline CSS, no scripts, no external
@@ -15,13 +14,13 @@ Both lay out the fields of each test's `grading.results.failure.Failure` (result
 
 from __future__ import annotations
 
-import copy
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from grading.course.assignment import assignment
 from grading.results.failure import Failure, of_test
+from grading.results.model import PartScore, parts_of, possible_of
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 
@@ -62,33 +61,59 @@ def failure_markdown(failure: Failure) -> str:
     return "\n\n".join(blocks)
 
 
-def summary_markdown(document: dict[str, Any]) -> str:
-    """The score per part and the total as a Markdown table, from a results.json document."""
-    tests = document.get("tests", [])
+def summary_markdown(parts: Sequence[PartScore], score: float, max_score: float) -> str:
+    """The score per part and the total as a Markdown table."""
     rows = ["| Part | Points | Possible |", "|:--|--:|--:|"]
-    for part in assignment().parts:
-        mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
-        earned = sum(float(t.get("score", 0)) for t in mine)
-        possible = sum(float(t.get("max_score", 0)) for t in mine)
-        rows.append(f"| {part.number}. {md_escape(part.title)} | {earned:g} | {possible:g} |")
-    total = sum(float(t.get("max_score", 0)) for t in tests)
-    rows.append(f"| **Total** | **{float(document.get('score', 0)):g}** | **{total:g}** |")
+    for part in parts:
+        rows.append(f"| {md_escape(part.label)} | {part.earned:g} | {part.possible:g} |")
+    rows.append(f"| **Total** | **{score:g}** | **{max_score:g}** |")
     return "\n".join(rows)
 
 
-def with_markdown(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the results.json `document` whose test outputs (and top-level output) are
-    Markdown, marked `"output_format": "md"` for Gradescope. Passed tests say "Passed."."""
-    doc = copy.deepcopy(document)
-    for test in doc.get("tests", []):
-        failure = of_test(test)
-        if failure is not None:
-            test["output"] = failure_markdown(failure)
-        test["output_format"] = "md"
-    if doc.get("tests"):
-        doc["output"] = summary_markdown(doc)
-        doc["output_format"] = "md"
-    return doc
+_PAGE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+
+
+def md_text(text: str) -> str:
+    """`text` (a name, an email, an id) as literal Markdown on one line, stricter than
+    `md_escape`: HTML's `& < >` as entities, and every character Markdown or its
+    extensions (math, tables, autolinks) give a meaning backslash-escaped."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _PAGE_SPECIAL.sub(r"\\\1", text)
+
+
+def _fenced(text: str) -> list[str]:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return [f"{fence}text", text, fence]
+
+
+def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str:
+    """A Markdown page for one graded submission (its results.json `document`): the score
+    per part, then each failed test with the Markdown results.json shows for it."""
+    lines = [f"# {md_text(title)}", ""]
+    if byline:
+        lines += [md_text(byline), ""]
+    extra = document.get("extra_data") if type(document.get("extra_data")) is dict else {}
+    if extra.get("error"):
+        return "\n".join(
+            [*lines, "This submission could not be graded:", "", *_fenced(str(extra["error"])), ""]
+        )
+    tests = document.get("tests", [])
+    score = float(document.get("score", 0))
+    lines += [summary_markdown(parts_of(document), score, possible_of(document))]
+    lines.append("")
+    failed = [t for t in tests if of_test(t) is not None]
+    if not failed:
+        return "\n".join([*lines, "All tests passed.", ""])
+    lines += ["## Failed tests", ""]
+    for t in failed:
+        failure = of_test(t)
+        heading = f"{t.get('number', '')} {t.get('name', '')}"  # the grader's own titles
+        points = f"{float(t.get('score', 0)):g} / {float(t.get('max_score', 0)):g}"
+        lines += [f"### {heading} ({points})", "", failure_markdown(failure), ""]
+    return "\n".join(lines)
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -146,17 +171,15 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
     esc = html.escape
     tests = doc.get("tests", [])
     extra = doc.get("extra_data", {}) or {}
-    possible = sum(float(t.get("max_score", 0)) for t in tests)
+    possible = possible_of(doc)
     parts_rows = []
     sections = []
-    for part in assignment().parts:
+    for part in parts_of(doc):
         mine = [t for t in tests if (t.get("tags") or [None])[0] == part.module]
-        earned = sum(float(t.get("score", 0)) for t in mine)
-        total = sum(float(t.get("max_score", 0)) for t in mine)
-        width = int(round(100 * earned / total)) if total else 0
+        width = int(round(100 * part.earned / part.possible)) if part.possible else 0
         parts_rows.append(
-            f"<tr><td>{part.number}. {esc(part.title)}</td><td class=num>{earned:g}</td>"
-            f'<td class=num>{total:g}</td><td><span class="bar" style="width:{width}px">'
+            f"<tr><td>{esc(part.label)}</td><td class=num>{part.earned:g}</td>"
+            f'<td class=num>{part.possible:g}</td><td><span class="bar" style="width:{width}px">'
             f"</span></td></tr>"
         )
         if not mine:
@@ -174,7 +197,7 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
                 f"{float(t.get('max_score', 0)):g}</span>"
                 f'<span class="name">{esc(name)}</span>\n{body}</div>'
             )
-        sections.append(f"<h2>{part.number}. {esc(part.title)}</h2>\n" + "\n".join(items))
+        sections.append(f"<h2>{esc(part.label)}</h2>\n" + "\n".join(items))
     error = extra.get("error")
     if error:
         sections.insert(0, f'<div class="test failed"><p>{esc(str(error))}</p></div>')

@@ -13,22 +13,23 @@ already graded. Only the grader's own process opens the file.
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 import sqlite3
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from grading.course.assignment import assignment
+from grading.results.files import write_atomic
 
-PART_COLUMNS: tuple[str, ...] = tuple(f"{part.number} {part.module}" for part in assignment().parts)
-"""Per-part column names, in part order: "1 activations", ..., "8 train"."""
 
-CSV_COLUMNS: tuple[str, ...] = ("id", "name", "email", *PART_COLUMNS, "total", "error")
+def csv_columns(part_columns: Sequence[str]) -> tuple[str, ...]:
+    """The CSV header: id, name, email, the part columns (`PartScore.column`, "1
+    activations", ... in part order), total, error."""
+    return ("id", "name", "email", *part_columns, "total", "error")
+
 
 SCHEMA_VERSION = 1
 
@@ -198,29 +199,21 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def export_csv(rows: Iterable[GradebookRow], path: Path) -> None:
-    """Write `rows` to `path` as plain UTF-8 CSV with a header row: id, name, email, one
-    column per part ("1 activations", ...), total, error. Replaces `path` atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS)
-            for row in rows:
-                writer.writerow(
-                    [
-                        _cell(row.submission_id),
-                        _cell(row.name),
-                        _cell(row.email),
-                        *(format_points(row.parts.get(column, 0.0)) for column in PART_COLUMNS),
-                        format_points(row.total),
-                        _cell(row.error),
-                    ]
-                )
-        os.chmod(tmp, 0o644)  # a gradebook is meant to be shared, unlike mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def export_csv(rows: Iterable[GradebookRow], path: Path, part_columns: Sequence[str]) -> None:
+    """Write `rows` to `path` as plain UTF-8 CSV with a header row (`csv_columns`): one
+    column per part of `part_columns`. Replaces `path` atomically."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(csv_columns(part_columns))
+    for row in rows:
+        writer.writerow(
+            [
+                _cell(row.submission_id),
+                _cell(row.name),
+                _cell(row.email),
+                *(format_points(row.parts.get(column, 0.0)) for column in part_columns),
+                format_points(row.total),
+                _cell(row.error),
+            ]
+        )
+    write_atomic(Path(path), buffer.getvalue())

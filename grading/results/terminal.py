@@ -19,10 +19,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grading.course.assignment import assignment
-from grading.grade.one_submission import GradeReport
 from grading.results.console import make_console
-from grading.results.gradescope import part_scores
+from grading.results.model import GradeReport
 
 _CONTROLS = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
@@ -51,8 +49,8 @@ def print_report(report: GradeReport, submission: Path, console: Console | None 
     table.add_column("Part")
     table.add_column("Earned", justify="right")
     table.add_column("Possible", justify="right")
-    for title, earned, possible in part_scores(report):
-        table.add_row(title, f"{earned:g}", f"{possible:g}")
+    for part in report.parts:
+        table.add_row(part.label, f"{part.earned:g}", f"{part.possible:g}")
     table.add_row("[bold]Total[/]", f"[bold]{report.score:g}[/]", f"{report.max_score:g}")
     console.print(table)
     console.print(
@@ -67,15 +65,14 @@ def print_class_table(
     console = console or make_console(width=120)
     table = Table(title="nnkit: sample submissions", box=box.SIMPLE_HEAD)
     table.add_column("Submission", no_wrap=True)
-    # Each part's possible points, from the checks graded (the same for every report).
-    possible = [p for _t, _e, p in part_scores(reports[0][1])] if reports else []
-    for part, points in zip(assignment().parts, possible):
-        table.add_column(f"P{part.number}\n/{points:g}", justify="right")
-    total = reports[0][1].max_score if reports else 0
+    parts = next((report.parts for _name, report in reports if report.parts), [])
+    for part in parts:
+        table.add_column(f"P{part.number}\n/{part.possible:g}", justify="right")
+    total = max((report.max_score for _name, report in reports), default=0.0)
     table.add_column(f"Total\n/{total:g}", justify="right")
     table.add_column("Time", justify="right", no_wrap=True)
     for name, report in reports:
-        cells = [f"{earned:g}" for _t, earned, _p in part_scores(report)]
+        cells = [f"{part.earned:g}" for part in report.parts]
         table.add_row(
             escape(terminal_text(name)),
             *cells,
@@ -83,4 +80,4 @@ def print_class_table(
             f"{report.seconds:.1f} s",
         )
     console.print(table)
-    console.print("  ".join(f"P{p.number} {p.module}" for p in assignment().parts))
+    console.print("  ".join(f"P{p.number} {p.module}" for p in parts))

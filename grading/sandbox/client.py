@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grading.checks.suite import CallInfo, GraphResult, StudentError
+from grading.checks.suite import CallInfo, GraphResult, StudentError, StudentErrorKind
 from grading.confined import wire
 from grading.sandbox import untrusted
 
@@ -230,7 +230,9 @@ def _decode(data: Any) -> Any:
 
 
 def _malformed() -> StudentError:
-    return StudentError("graph.Value: the worker sent a malformed answer", kind="malformed")
+    return StudentError(
+        "graph.Value: the worker sent a malformed answer", kind=StudentErrorKind.MALFORMED
+    )
 
 
 def _list(value: Any) -> list[Any]:

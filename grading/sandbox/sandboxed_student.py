@@ -13,7 +13,8 @@ import re
 import time
 from typing import Any
 
-from grading.checks.suite import StudentError
+from grading.checks.suite import StudentError, StudentErrorKind
+from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
@@ -24,7 +25,9 @@ from grading.sandbox.workers import Worker, WorkerConfig, WorkerCrashed, WorkerG
 class RemoteStudent(StudentClient):
     """The submission behind a trust boundary; see grading.checks.suite.Student."""
 
-    def __init__(self, config: WorkerConfig, seed: int, budget_seconds: float = 300.0) -> None:
+    def __init__(
+        self, config: WorkerConfig, seed: int, budget_seconds: float = BUDGET_SECONDS
+    ) -> None:
         super().__init__(seed)
         self.config = config
         self._output = bytearray()  # raw, as printed: read it through printed_output()
@@ -44,11 +47,12 @@ class RemoteStudent(StudentClient):
     ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
-            raise StudentError(self._timed_out[target], kind="timed_out")
+            raise StudentError(self._timed_out[target], kind=StudentErrorKind.TIMED_OUT)
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise StudentError(
-                "grading time for this submission ran out before this test", kind="timed_out"
+                "grading time for this submission ran out before this test",
+                kind=StudentErrorKind.TIMED_OUT,
             )
         timeout = min(timeout or self.config.limits.call_timeout, left)
         try:
@@ -57,7 +61,7 @@ class RemoteStudent(StudentClient):
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
             self._timed_out[target] = message
-            raise StudentError(message, kind="timed_out") from None
+            raise StudentError(message, kind=StudentErrorKind.TIMED_OUT) from None
         except WorkerCrashed as exc:
             self._stop_worker()
             raise crash_error(name, str(exc)) from None
@@ -115,9 +119,11 @@ def crash_error(name: str, detail: str) -> StudentError:
     protocol error may quote a bit of the reply (a dtype): anything beyond plain words
     goes in the student's field."""
     if _PLAIN_WORDS.fullmatch(detail):
-        return StudentError(f"{name} crashed the process: {detail}", kind="crashed")
+        return StudentError(f"{name} crashed the process: {detail}", kind=StudentErrorKind.CRASHED)
     said = untrusted.clean_text(detail, untrusted.MAX_MESSAGE_CHARS)
-    return StudentError(Failure(f"{name} crashed the process", student_text=said), kind="crashed")
+    return StudentError(
+        Failure(f"{name} crashed the process", student_text=said), kind=StudentErrorKind.CRASHED
+    )
 
 
 IMPORT_ERRORS = ("ModuleNotFoundError", "SyntaxError", "IndentationError", "ImportError")
@@ -129,18 +135,22 @@ def student_error(name: str, error: Any) -> StudentError:
     as student text, after grading.sandbox.untrusted cleaned it."""
     fault = untrusted.clean_fault(error)
     if fault is None:
-        return StudentError(f"{name} failed", kind="crashed")
+        return StudentError(f"{name} failed", kind=StudentErrorKind.CRASHED)
     module, _, attr = name.partition(".")
     package = assignment().package
     text, where = fault.message, fault.where
     if fault.kind == "NotImplementedError":
         return StudentError(
-            Failure(f"{name} is not implemented yet", where=where), kind="not_implemented"
+            Failure(f"{name} is not implemented yet", where=where),
+            kind=StudentErrorKind.NOT_IMPLEMENTED,
         )
     if fault.kind in IMPORT_ERRORS:
         summary = f"{package}/{module}.py could not be imported: {fault.kind}"
-        return StudentError(Failure(summary, student_text=text, where=where), kind="import_failed")
+        failure = Failure(summary, student_text=text, where=where)
+        return StudentError(failure, StudentErrorKind.IMPORT_FAILED, fault.kind)
     if fault.kind == "AttributeError" and text == f"{package}/{module}.py has no {attr!r}":
-        return StudentError(text, kind="missing_name")  # exactly the worker's lookup words
+        # exactly the worker's lookup words
+        return StudentError(text, kind=StudentErrorKind.MISSING_NAME)
     summary = f"{name} raised {fault.kind}"
-    return StudentError(Failure(summary, student_text=text, where=where), kind="raised")
+    failure = Failure(summary, student_text=text, where=where)
+    return StudentError(failure, StudentErrorKind.RAISED, fault.kind)

@@ -23,30 +23,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grading.confined.limits import (
+    MAX_CALL_SECONDS,
+    MAX_ERROR_TYPE_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_NOTES,
+    MAX_VALUE_TEXT_CHARS,
+    MAX_WARNING_CHARS,
+    MAX_WARNINGS,
+)
+from grading.confined.limits import MAX_STUDENT_OUTPUT_CHARS as MAX_OUTPUT_CHARS
 from grading.confined.wire import Handle
-
-# -- limits (every one: unit, and why this size) ----------------------------------------------
-
-MAX_MESSAGE_CHARS = 400
-"""Characters of an exception message kept: a real numpy or Python error fits in 200."""
-MAX_ERROR_TYPE_CHARS = 80
-"""Characters of an exception's type name (a Python identifier, else "Exception")."""
-MAX_WARNINGS = 20
-"""Warnings kept per call: one is enough to fail a no-warning check, 20 to count them."""
-MAX_WARNING_CHARS = 300
-"""Characters of one warning kept ("RuntimeWarning: overflow encountered in exp")."""
-MAX_NOTES = 10
-"""Confinement notes kept per worker (the real worker sends at most 3)."""
-MAX_NOTE_CHARS = 300
-"""Characters of one confinement note."""
-MAX_OUTPUT_CHARS = 16_384
-"""Characters of the student's printed output kept in results.json (the sandbox keeps the
-first 16 KiB of bytes already; this bounds what a decoded form can grow to)."""
-MAX_VALUE_TEXT_CHARS = 1_000
-"""Characters of a string inside a returned value (no check expects a long string)."""
-MAX_CALL_SECONDS = 3_600.0
-"""Largest believable time for one call, in seconds (the grader's own budget is 300 s);
-a timing that is not a finite number in [0, MAX_CALL_SECONDS] is recorded as 0."""
 
 ELLIPSIS = "\u2026"
 REPLACEMENT = "\ufffd"

@@ -27,6 +27,17 @@ from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+# Caps on reading an upload, each per submission (unit and reason there).
+from grading.confined.limits import (
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    MAX_FILE_BYTES,
+    MAX_NAME_BYTES,
+    MAX_PACKAGE_FILES,
+    MAX_REASON_CHARS,
+    MAX_TOTAL_BYTES,
+    MAX_ZIP_DIRECTORY_BYTES,
+)
 from grading.course.assignment import assignment
 
 
@@ -39,26 +50,6 @@ def _module_files() -> frozenset[str]:
     """The file names of the package's modules, one per part."""
     return assignment().module_files
 
-
-# -- caps on reading an upload (all of them; each is per submission) --------------------
-MAX_ENTRIES = 10_000
-"""Files and folders looked at (a folder upload) or listed (a zip's entries), count. An
-honest hand-in has tens; a zip's listing costs about 1 KB of memory per entry."""
-MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
-"""A zip's central directory, bytes: `zipfile` reads it whole and parses every record in
-it, whatever entry count the archive claims."""
-MAX_DEPTH = 8
-"""Folder levels below the top of the upload searched for the package, count (an honest
-`hw/project/src/<package>/` is 4). Also keeps paths far below PATH_MAX (4096 bytes)."""
-MAX_NAME_BYTES = 255
-"""One file or folder name, bytes (Linux NAME_MAX): longer names are skipped, never
-created."""
-MAX_PACKAGE_FILES = 100
-"""`.py` files in the package folder, count (an assignment has about ten modules)."""
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""One module file, bytes; a larger file is skipped (its tests fail as if missing)."""
-MAX_TOTAL_BYTES = 8 * 1024 * 1024
-"""All the package's files together, bytes: what the grader holds in memory at once."""
 
 _IMPORTABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")  # a module `import` can load
 _SKIPPED_DIRS = ("__MACOSX", "__pycache__")
@@ -274,7 +265,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
         # zipfile's messages quote entry names, which the student chose: printable ASCII only
         reason = "".join(c if c.isascii() and c.isprintable() else "?" for c in str(exc))
-        reason = " ".join(reason.split())[:200]
+        reason = " ".join(reason.split())[:MAX_REASON_CHARS]
         raise SubmissionError(f"{archive} is not a readable zip file ({reason})") from None
     except Exception as exc:  # zlib.error, struct.error, ...: a damaged archive
         raise SubmissionError(

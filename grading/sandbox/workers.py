@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grading.confined import wire
+from grading.confined import limits, wire
+from grading.confined.limits import MAX_CALLBACKS, MAX_REPLY_BYTES, MAX_REPLY_CONTAINERS
+from grading.confined.limits import REQUEST_ID_BYTES as ID_BYTES
 from grading.course.assignment import assignment
 from grading.course.paths import KIT_ROOT
 
@@ -52,12 +54,6 @@ class WorkerStalled(WorkerGone):
     """The worker did not read the whole request by the call's deadline."""
 
 
-MAX_REPLY_BYTES = 16 * 1024 * 1024
-MAX_REPLY_CONTAINERS = 200_000
-MAX_CALLBACKS = 100_000  # questions the worker may ask the grader during one request
-ID_BYTES = 16  # random bytes in a request id (128 bits: never guessed)
-
-
 def _as_list(value: Any) -> list[Any]:
     return value if type(value) is list else []
 
@@ -70,13 +66,13 @@ class Limits:
     scratch folder is a tmpfs of that size where mounts are possible (namespaces), and
     read-only where they are not (so it writes nothing at all there)."""
 
-    memory_mb: int = 512
-    cpu_seconds: int = 60
-    file_mb: int = 8
-    scratch_mb: int = 64
-    processes: int = 16
-    call_timeout: float = 5.0
-    output_bytes: int = 16_384
+    memory_mb: int = limits.WORKER_MEMORY_MB
+    cpu_seconds: int = limits.WORKER_CPU_SECONDS
+    file_mb: int = limits.WORKER_FILE_MB
+    scratch_mb: int = limits.WORKER_SCRATCH_MB
+    processes: int = limits.WORKER_PROCESSES
+    call_timeout: float = limits.CALL_TIMEOUT_SECONDS
+    output_bytes: int = limits.OUTPUT_BYTES
 
 
 @dataclass
@@ -241,7 +237,8 @@ class Worker:
         deadline = time.monotonic() + timeout
         if self.notes is None:
             hello = self._message(deadline + 10)  # start-up is not the student's time
-            self.notes = [str(n)[:300] for n in _as_list(hello.get("notes"))][:10]
+            notes = _as_list(hello.get("notes"))[: limits.MAX_NOTES]
+            self.notes = [str(n)[: limits.MAX_NOTE_CHARS] for n in notes]
         self.requests += 1
         rid = secrets.token_hex(ID_BYTES)
         self._send(wire.pack({**message, "id": rid}), deadline, first=True)

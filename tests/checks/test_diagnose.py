@@ -17,9 +17,10 @@ from kit_copy import changed_logistic_example, kit_copy
 from grading.checks import diagnose
 from grading.checks.diagnose import SIGNATURES, signature_of
 from grading.checks.slide_examples import example
-from grading.grade.one_submission import CheckResult, grade, load_checks, run_checks
+from grading.grade.one_submission import grade, load_checks, run_checks
 from grading.grade.unsandboxed import LocalStudent
 from grading.results.failure import Failure
+from grading.results.model import CheckResult
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
 

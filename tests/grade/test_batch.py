@@ -18,6 +18,7 @@ from rich.console import Console
 from support import spawned_children
 
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
+from grading.grade.one_submission import assignment_parts
 from grading.grade.whole_class import (
     BatchError,
     content_sha,
@@ -25,17 +26,18 @@ from grading.grade.whole_class import (
     grade_all,
     print_summary,
 )
-from grading.results.gradebook import CSV_COLUMNS, PART_COLUMNS, Gradebook
+from grading.results.gradebook import Gradebook, csv_columns
 from grading.sandbox.uploads import SubmissionError, prepare
 
 SECRET = b"nnkit-batch-test-secret"
 BUGGY = SAMPLES_DIR / "submissions" / "buggy_graph_overwrite"
+PART_COLUMNS = [part.column for part in assignment_parts()]
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
     """gradebook.csv's rows, checking its header."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+    assert tuple(reader.fieldnames or ()) == csv_columns(PART_COLUMNS)
     return list(reader)
 
 

@@ -11,7 +11,6 @@ from grading.checks.points import scored_parts, total_points
 from grading.course.assignment import assignment
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.one_submission import grade, load_checks
-from grading.results.gradescope import part_scores
 
 PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
@@ -20,7 +19,7 @@ BUGS = SAMPLES_DIR / "submissions" / "BUGS.md"
 
 
 def parts_of(report) -> dict[str, float]:
-    return {part.module: earned for part, (_t, earned, _p) in zip(PARTS, part_scores(report))}
+    return {part.module: part.earned for part in report.parts}
 
 
 @pytest.fixture(scope="module")

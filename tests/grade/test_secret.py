@@ -11,11 +11,12 @@ import zipfile
 import pytest
 
 from grading.course.paths import SAMPLES_DIR, SOLUTION_DIR
-from grading.grade.one_submission import (
+from grading.grade.secret import (
     DEFAULT_SECRET,
     SecretError,
     default_secret,
     secret_fingerprint,
+    secret_mismatch,
     uses_public_secret,
 )
 
@@ -58,6 +59,27 @@ def test_default_secret_is_nnkit_secret_even_for_local_use(monkeypatch):
     monkeypatch.setenv("NNKIT_SECRET", "course-2026")
     assert default_secret() == default_secret(local=True) == b"course-2026"
     assert not uses_public_secret(default_secret())
+
+
+@pytest.mark.parametrize("config", [None, {}, {"secret": None}, {"secret": " "}, {"secret": 7}])
+def test_a_bundle_without_a_secret_falls_back_to_nnkit_secret(config, monkeypatch):
+    monkeypatch.setenv("NNKIT_SECRET", "course-2026")
+    assert default_secret(bundle=config) == b"course-2026"
+    monkeypatch.delenv("NNKIT_SECRET")
+    with pytest.raises(SecretError, match="^NNKIT_SECRET is not set$"):
+        default_secret(bundle=config)
+
+
+def test_a_bundles_secret_wins_over_nnkit_secret_and_the_difference_is_named(monkeypatch):
+    monkeypatch.setenv("NNKIT_SECRET", "course-2026")
+    secret = default_secret(bundle={"secret": "bundle-2026"})
+    assert secret == b"bundle-2026"
+    assert secret_mismatch(secret, "course-2026") == (
+        f"NNKIT_SECRET (course secret {secret_fingerprint(b'course-2026')}) is not this "
+        f"autograder's ({secret_fingerprint(b'bundle-2026')}): grading with the autograder's"
+    )
+    assert secret_mismatch(secret, "bundle-2026") is None
+    assert secret_mismatch(secret, None) is None
 
 
 def test_the_fingerprint_is_12_hex_digits_of_sha256():

@@ -17,11 +17,11 @@ from typing import Any
 
 from rich.console import Console
 
-from grading.grade.one_submission import GradeReport
 from grading.results.class_report import summarize, write_class_report
-from grading.results.feedback import html_page, with_markdown
+from grading.results.feedback import html_page
 from grading.results.gradescope import to_gradescope, write_json_atomic
 from grading.results.junit import to_junit
+from grading.results.model import GradeReport
 from grading.results.terminal import print_report
 
 SPOOF = "SPOOF"
@@ -140,15 +140,12 @@ def spoof_problems(report: GradeReport, document: dict[str, Any]) -> list[str]:
 def all_format_problems(report: GradeReport, folder: Path) -> list[str]:
     """Render `report` in every format into `folder`; the problems found."""
     folder.mkdir(parents=True, exist_ok=True)
-    document = to_gradescope(report)
-    markdown = with_markdown(document)
+    document = markdown = to_gradescope(report)  # results.json's outputs are Markdown
     problems: list[str] = []
     try:
-        write_json_atomic(document, folder / "plain.json")
-        write_json_atomic(markdown, folder / "results.json")
+        write_json_atomic(document, folder / "results.json")
     except ValueError as exc:  # allow_nan=False, or a lone surrogate
         return [f"results.json could not be written: {exc}"]
-    problems += results_problems(folder / "plain.json")
     problems += results_problems(folder / "results.json")
     try:
         ET.fromstring(to_junit(document, name="submission").encode("utf-8"))

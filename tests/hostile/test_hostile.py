@@ -54,8 +54,9 @@ import pytest
 from support import GRADESCOPE_SCHEMA
 
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT, solution_package
-from grading.grade.one_submission import GradeReport, grade
+from grading.grade.one_submission import grade
 from grading.results.gradescope import to_gradescope, write_json_atomic
+from grading.results.model import GradeReport
 from grading.sandbox.privileges import UID_BASE
 
 sys.path.insert(0, str(Path(__file__).parent))

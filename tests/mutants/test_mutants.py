@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import pytest
 
+from grading.course.markers import solution_regions
 from grading.course.paths import KIT_ROOT, solution_package
 from grading.mutants import runner as mutants
 from grading.mutants.runner import (
@@ -26,7 +27,6 @@ from grading.mutants.runner import (
     mutation_run,
     run,
     sample,
-    solution_regions,
     stale_equivalents,
 )
 
@@ -67,16 +67,8 @@ def full_run() -> dict:
 
 def outside_regions(source: str) -> list[str]:
     """The lines of `source` outside solution regions (the code given to students)."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        marker = line.strip()
-        if marker == mutants.BEGIN:
-            inside = True
-        elif marker == mutants.END:
-            inside = False
-        if not inside:
-            lines.append(line)
-    return lines
+    inside = {n for region in solution_regions(source) for n in region.inside}
+    return [line for n, line in enumerate(source.splitlines(), start=1) if n not in inside]
 
 
 def test_at_least_95_percent_of_non_equivalent_mutants_lose_points(full_run, tmp_path):
@@ -110,7 +102,7 @@ def test_mutants_change_only_solution_regions(all_mutants):
         assert m.source != m.original
         compile(m.source, m.module, "exec")
         assert outside_regions(m.source) == outside_regions(m.original), m.id
-        assert any(a <= m.line <= b for a, b in solution_regions(m.original)), m.id
+        assert any(m.line in region.inside for region in solution_regions(m.original)), m.id
 
 
 def test_mutant_ids_are_unique_and_stable(all_mutants):

@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import jsonschema
 import pytest
-from support import GRADESCOPE_SCHEMA
+from support import GRADESCOPE_SCHEMA, lay_out, run_script
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
-from grading.grade.one_submission import secret_fingerprint, submission_seed
+from grading.grade.one_submission import submission_seed
+from grading.grade.secret import secret_fingerprint
 from grading.release.gradescope_bundle import build_bundle, grading_requirements
 
 SCHEMA = GRADESCOPE_SCHEMA
@@ -27,28 +26,6 @@ def bundle(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
     build_bundle(out, secret="test-secret", visibility="hidden")
     return out
-
-
-def lay_out(bundle: Path, root: Path, submission: Path) -> None:
-    """ROOT as Gradescope has it: source/ (the unpacked zip), submission/, results/."""
-    (root / "results").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as zf:
-        zf.extractall(root / "source")
-    shutil.copytree(submission, root / "submission")
-
-
-def run_script(
-    root: Path, *, env: dict[str, str] | None = None, use_root: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """ROOT/source/run_autograder, run by bash; AUTOGRADER_ROOT=ROOT unless not `use_root`."""
-    base = {k: v for k, v in os.environ.items() if k not in ("NNKIT_SECRET", "AUTOGRADER_ROOT")}
-    env = {**base, "NNKIT_PYTHON": sys.executable, **(env or {})}
-    if use_root:
-        env["AUTOGRADER_ROOT"] = str(root)
-    script = root / "source" / "run_autograder"
-    return subprocess.run(
-        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 def results_of(root: Path) -> dict:

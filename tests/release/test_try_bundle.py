@@ -16,7 +16,8 @@ import pytest
 from support import GRADESCOPE_SCHEMA, run_nnkit
 
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
-from grading.grade.one_submission import secret_fingerprint, submission_seed
+from grading.grade.one_submission import submission_seed
+from grading.grade.secret import secret_fingerprint
 from grading.release.gradescope_bundle import build_bundle
 
 SECRET = "try-secret"

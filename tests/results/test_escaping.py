@@ -11,18 +11,19 @@ import json
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
 
 from grading.checks.suite import Check
-from grading.grade.one_submission import CheckResult, GradeReport
 from grading.results.class_report import plot_text, summarize, write_class_report
 from grading.results.failure import Failure, of_test
-from grading.results.feedback import failure_html, failure_markdown, html_page, with_markdown
+from grading.results.feedback import failure_html, failure_markdown, html_page
 from grading.results.gradebook import Gradebook, export_csv
 from grading.results.gradescope import to_gradescope, write_json_atomic
 from grading.results.junit import to_junit
+from grading.results.model import CheckResult, GradeReport, score_parts
 from grading.results.terminal import print_report
 
 SAID = "# Title\n[link](http://evil.example) <b>bold</b> ```fence``` $x^2$ & 'q' \"qq\""
@@ -43,7 +44,8 @@ def _report(*failures: Failure | None) -> GradeReport:
         CheckResult(_check(f"c{i}", f"check {i}"), f is None, f, f"3.{i + 1}")
         for i, f in enumerate(failures)
     ]
-    return GradeReport(results, 7, "0" * 64, "suite", 1.5, "printed", [], 0.5)
+    parts = score_parts(results, [SimpleNamespace(number=3, module="layers", title="Layers")])
+    return GradeReport(results, 7, "0" * 64, "suite", 1.5, "printed", [], 0.5, parts)
 
 
 def test_markdown_quotes_student_text_as_code():
@@ -98,7 +100,7 @@ def test_results_json_is_strict(tmp_path):
     with pytest.raises(UnicodeEncodeError):
         write_json_atomic({"output": "\udcff"}, path)
     assert not path.exists() and not list(tmp_path.iterdir())
-    write_json_atomic(with_markdown(to_gradescope(_report(FAILURE, None))), path)
+    write_json_atomic(to_gradescope(_report(FAILURE, None)), path)
     document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject)
     assert document["tests"][0]["extra_data"]["failure"] == {
         "summary": "layers.dense_forward raised ValueError",
@@ -140,7 +142,7 @@ def test_csv_cells_cannot_be_formulas(tmp_path):
         error="-2+3\nsecond line",
         results_json="{}",
     )
-    export_csv(book.rows(), tmp_path / "gradebook.csv")
+    export_csv(book.rows(), tmp_path / "gradebook.csv", [])
     rows = list(csv.reader((tmp_path / "gradebook.csv").open(encoding="utf-8")))
     assert rows[1][:3] == ["'=cmd|' /C calc'!A0", "'+SUM(1,2)", "'@x"]
     assert rows[1][-1] == "'-2+3 second line"
