@@ -139,6 +139,9 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 MUTANT_TIMEOUT_SECONDS = 30.0
 """Wall time one mutant may take before it counts as killed (timeout), seconds."""
+MUTANT_GRACE_SECONDS = 60.0
+"""Beyond a mutant's own timeout, seconds its worker process may take (start-up, the
+reference values) before it counts as hung and is killed."""
 MAX_MUTANT_MESSAGE_CHARS = 300
 """Characters of why a mutant was killed, kept in the mutants report (one failure line)."""
 MUTANT_MEMORY_BYTES = 4 << 30

@@ -18,6 +18,7 @@ so under `if __name__ == "__main__":`.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
@@ -170,7 +171,9 @@ def _end(proc: _Process) -> None:
 
 def _serve(conn: Connection, task: Callable[..., Any], initializer: Callable[[], None] | None):
     """In a pool process: run `initializer`, then `task(*args)` for each `args` received,
-    sending back each result, until told to stop (None) or the parent is gone."""
+    sending back each result, until told to stop (None) or the parent is gone. Ctrl-C is
+    the parent's to handle: it stops the pool, which ends this process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer()
     while True:

@@ -27,7 +27,6 @@ branches agree at 0) are listed, each with the reason, in the reviewed file
 from __future__ import annotations
 
 import ast
-import concurrent.futures as cf
 import contextlib
 import copy
 import difflib
@@ -46,6 +45,7 @@ from typing import Any
 
 from grading.confined.limits import (
     MAX_MUTANT_MESSAGE_CHARS,
+    MUTANT_GRACE_SECONDS,
     MUTANT_MEMORY_BYTES,
     MUTANT_TIMEOUT_SECONDS,
 )
@@ -548,112 +548,54 @@ def run(
     """Grade `mutants` on `jobs` worker processes (default: every core); outcomes in the
     order of `mutants`.
 
-    The unmutated solution is graded first, as a control: unless it scores 100 in a
-    worker, nothing else can be trusted and MutationRunError is raised. A worker that dies
-    (a crash) or hangs in C code past the timeout breaks the pool: the first unfinished
-    mutant is then graded alone (killed, "error", if it breaks that pool too) and the
-    rest again in parallel."""
+    The unmutated solution is graded first, alone, as a control: unless it scores 100 in a
+    worker, nothing else can be trusted and MutationRunError is raised. A mutant whose
+    worker dies (a crash) or hangs in C code past the timeout is killed ("error"); the
+    pool (grading.grade.process_pool) loses only that mutant's process."""
     jobs = jobs or os.cpu_count() or 1
     control = _control()
-    outcomes: dict[str, Outcome] = {}
-    pending = [control, *mutants]
-    alone = False
-    while pending:
-        if alone:
-            first = pending[0]
-            if _run_pool([first], 1, timeout, seed, outcomes, None, stop_early=True):
-                outcomes[first.id] = Outcome(
-                    first.id, "error", message="the worker process crashed or hung"
-                )
-            if first.id != CONTROL and progress:
-                progress(outcomes[first.id])
-            alone = False
-        else:
-            width = min(jobs, len(pending))
-            report_progress = _skip_control(progress)
-            alone = _run_pool(pending, width, timeout, seed, outcomes, report_progress, False)
-        pending = [m for m in pending if m.id not in outcomes]
-        if CONTROL in outcomes and outcomes[CONTROL].status != "survived":
-            o = outcomes[CONTROL]
-            detail = ": ".join(x for x in (o.status, o.check, o.message) if x)
-            raise MutationRunError(
-                f"the unmutated solution does not score 100 in a mutation worker ({detail})"
-            )
+    o = _grade_all([control], 1, timeout, seed, None)[CONTROL]
+    if o.status != "survived":
+        detail = ": ".join(x for x in (o.status, o.check, o.message) if x)
+        raise MutationRunError(
+            f"the unmutated solution does not score 100 in a mutation worker ({detail})"
+        )
+    outcomes = _grade_all(mutants, min(jobs, max(1, len(mutants))), timeout, seed, progress)
     return [outcomes[m.id] for m in mutants]
+
+
+def _grade_all(
+    mutants: Sequence[Mutant],
+    processes: int,
+    timeout: float,
+    seed: int,
+    progress: Callable[[Outcome], None] | None,
+) -> dict[str, Outcome]:
+    """Grade each mutant in a pool of `processes`; a lost process is the mutant's "error"."""
+    from grading.grade.process_pool import Lost, run_tasks
+
+    tasks = {m.id: (m.module, m.source, m.id, seed, timeout) for m in mutants}
+    outcomes: dict[str, Outcome] = {}
+    graded = run_tasks(
+        grade_mutant,
+        tasks,
+        processes=processes,
+        deadline_seconds=timeout + MUTANT_GRACE_SECONDS,
+        initializer=_init_worker,
+    )
+    for key, outcome in graded:
+        if isinstance(outcome, Lost):
+            outcome = Outcome(str(key), "error", message=f"the worker process {outcome.reason}")
+        outcomes[str(key)] = outcome
+        if progress:
+            progress(outcome)
+    return outcomes
 
 
 def _control() -> Mutant:
     module = assignment().modules[0]
     source = (solution_package() / f"{module}.py").read_text(encoding="utf-8")
     return Mutant(CONTROL, module, "<module>", "control", 0, "", "", source, source)
-
-
-def _skip_control(
-    progress: Callable[[Outcome], None] | None,
-) -> Callable[[Outcome], None] | None:
-    if progress is None:
-        return None
-
-    def report(outcome: Outcome) -> None:
-        if outcome.id != CONTROL:
-            progress(outcome)
-
-    return report
-
-
-def _run_pool(
-    mutants: Sequence[Mutant],
-    width: int,
-    timeout: float,
-    seed: int,
-    outcomes: dict[str, Outcome],
-    progress: Callable[[Outcome], None] | None,
-    stop_early: bool,
-) -> bool:
-    """Grade in one pool until done or broken; True if the pool broke."""
-    from grading.grade.pool import process_pool
-
-    pool = process_pool(width, _init_worker)
-    broken = False
-    try:
-        if stop_early:  # one at a time: the first to break the pool is the culprit
-            for m in mutants:
-                future = pool.submit(grade_mutant, m.module, m.source, m.id, seed, timeout)
-                try:
-                    outcome = future.result(timeout=timeout + 60)
-                except (cf.process.BrokenProcessPool, cf.TimeoutError):
-                    return True
-                outcomes[m.id] = outcome
-                if progress:
-                    progress(outcome)
-            return False
-        futures = {
-            pool.submit(grade_mutant, m.module, m.source, m.id, seed, timeout): m for m in mutants
-        }
-        not_done = set(futures)
-        while not_done:
-            done, not_done = cf.wait(not_done, timeout=timeout + 60, return_when=cf.FIRST_COMPLETED)
-            if not done:  # nothing finished for far too long: a worker hangs in C code
-                broken = True
-                break
-            for future in done:
-                try:
-                    outcome = future.result()
-                except cf.process.BrokenProcessPool:
-                    broken = True
-                    continue
-                outcomes[futures[future].id] = outcome
-                if progress:
-                    progress(outcome)
-            if broken:
-                break
-    finally:
-        if broken or stop_early:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                with contextlib.suppress(Exception):
-                    process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
-    return broken
 
 
 # -- the report ------------------------------------------------------------------------------
