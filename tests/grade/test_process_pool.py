@@ -12,7 +12,7 @@ from support import spawned_children
 
 from grading.grade.process_pool import Lost, run_tasks
 
-STARTUP_FLAG = "NNKIT_TEST_POOL_DIE_AT_START"
+STARTUP_FLAG = "TEST_POOL_DIE_AT_START"
 
 
 def square_or_die(n: int) -> int:
