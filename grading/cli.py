@@ -78,27 +78,38 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--check", is_flag=True, help="Only check that assignment/ is up to date.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only check that assignment/ and autograder/CHECKS.md are up to date.",
+)
 def release(check: bool) -> None:
-    """Regenerate the student release assignment/ from solution/."""
+    """Regenerate the student release assignment/ from solution/, and the catalogue of the
+    hidden checks autograder/CHECKS.md."""
     from grading.checks.slide_examples import SlideExampleError
     from grading.release.notebook import NotebookSourceError
-    from grading.release.student_release import MarkerError, release_differences, write_release
+    from grading.release.student_release import (
+        MarkerError,
+        generated_places,
+        release_all,
+        stale_files,
+    )
 
     try:
+        places = " and ".join(generated_places())
         if check:
-            problems = release_differences()
+            problems = stale_files()
             if problems:
-                click.echo("assignment/ is out of date; run `nnkit release`:", err=True)
+                click.echo("generated files are out of date; run `nnkit release`:", err=True)
                 for line in problems:
                     click.echo(f"  {line}", err=True)
                 sys.exit(1)
-            click.echo("assignment/ is up to date.")
+            click.echo(f"{places} are up to date.")
             return
-        files = write_release()
+        files = release_all()
     except (MarkerError, NotebookSourceError, SlideExampleError) as exc:
         _fail(str(exc))
-    click.echo(f"Wrote {len(files)} files to {ASSIGNMENT_DIR.relative_to(KIT_ROOT)}/.")
+    click.echo(f"Wrote {len(files)} files ({places}).")
 
 
 @main.command()

@@ -298,6 +298,9 @@ def walked(tmp_path_factory) -> Path:
     assert "### Part 8: Training with gradient descent (10 points)" in readme
     assert "DD2418" not in (kit / "assignment" / "README.md").read_text().split("## Set up")[1]
     nnkit(kit, "release", "--check")
+    checks = (kit / "autograder" / "CHECKS.md").read_text(encoding="utf-8")
+    assert "| 9 `softmax` | Softmax and categorical cross-entropy | 3 | " in checks
+    assert "| 8 `train` | Training with gradient descent | 10 | " in checks
     assert "0.8544" in (kit / "assignment" / "slide_examples.toml").read_text(encoding="utf-8")
     return kit
 

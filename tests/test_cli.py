@@ -61,7 +61,7 @@ def test_unknown_option_is_a_usage_error(nnkit, tmp_path):
 def test_release_check_passes_on_the_committed_release(nnkit):
     proc = nnkit("release", "--check")
     assert proc.returncode == 0
-    assert proc.stdout == "assignment/ is up to date.\n"
+    assert proc.stdout == "assignment/ and autograder/CHECKS.md are up to date.\n"
 
 
 def test_grade_all_grades_a_folder_and_writes_the_gradebook(nnkit, tmp_path):

@@ -84,6 +84,18 @@ def scored_parts(
     return tuple(scored)
 
 
+def check_numbers(checks: Sequence[Check], course: Assignment | None = None) -> list[str]:
+    """Each of `checks`' number as students see it, "part.index" ("3.2": the second check
+    of part 3), in the order of `checks` (the suite's order, as `load_suite` returns it)."""
+    course = course or assignment()
+    counters: dict[str, int] = {}
+    numbers = []
+    for chk in checks:
+        counters[chk.part] = counters.get(chk.part, 0) + 1
+        numbers.append(f"{course.part(chk.part).number}.{counters[chk.part]}")
+    return numbers
+
+
 def total_points(parts: Sequence[ScoredPart]) -> float:
     """The assignment's total: the sum of the parts' totals."""
     return round(sum(p.points for p in parts), DIGITS)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grading.checks.points import load_suite
+from grading.checks.points import check_numbers, load_suite
 from grading.checks.suite import Check, CheckFailed, Student
 from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
@@ -218,12 +218,7 @@ def could_not_grade(reason: str, *, submission_sha256: str = "") -> GradeReport:
 def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     """Run each check with a fresh generator; any grader-side surprise fails only it."""
     results = []
-    counters: dict[str, int] = {}
-    course = assignment()
-    for chk in checks:
-        part = course.part(chk.part)
-        counters[chk.part] = counters.get(chk.part, 0) + 1
-        number = f"{part.number}.{counters[chk.part]}"
+    for chk, number in zip(checks, check_numbers(checks), strict=True):
         student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
         student.touched = set()
         failure: Failure | None = None

@@ -8,15 +8,18 @@ uncomments its stub lines; everything else is copied as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from grading.checks.points import scored_parts
 from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE
 from grading.course.assignment import Assignment, AssignmentError, assignment
 from grading.course.markers import BEGIN, END, STUB_RE, MarkerError, solution_regions
-from grading.course.paths import ASSIGNMENT_DIR, SOLUTION_DIR
+from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
+from grading.release.catalogue import CATALOGUE_FILE, catalogue
 from grading.release.classroom import classroom_workflow
 from grading.release.notebook import build_notebook
+from grading.results.files import write_atomic
 
 
 def strip_solution(source: str, filename: str = "<source>") -> str:
@@ -108,29 +111,83 @@ def write_release(target: Path = ASSIGNMENT_DIR) -> list[str]:
         rel = path.relative_to(target).as_posix()
         if path.is_file() and rel not in files and not _ignored(rel):
             path.unlink()
-    for rel, text in files.items():
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text, encoding="utf-8")
+    _write(target, files)
     return sorted(files)
 
 
 def release_differences(target: Path = ASSIGNMENT_DIR) -> list[str]:
     """Files of `target` that differ from what `nnkit release` would write (empty: in sync)."""
+    return [f"{kind}: {rel}" for kind, rel in _release_problems(target)]
+
+
+def _release_problems(target: Path) -> list[tuple[str, str]]:
+    """(kind, path relative to `target`): "missing", "differs" or "extra"."""
     files = build_release()
-    problems = []
-    for rel, text in files.items():
-        dest = target / rel
-        if not dest.exists():
-            problems.append(f"missing: {rel}")
-        elif dest.read_text(encoding="utf-8") != text:
-            problems.append(f"differs: {rel}")
+    problems = _differences(target, files)
     if target.exists():
         for path in sorted(target.rglob("*")):
             rel = path.relative_to(target).as_posix()
             if path.is_file() and rel not in files and not _ignored(rel):
-                problems.append(f"extra: {rel}")
+                problems.append(("extra", rel))
     return problems
+
+
+# The files `nnkit release` generates for the instructor, beside the course and never
+# released, each with the function that makes its text: the catalogue of the checks.
+INSTRUCTOR_FILES: dict[Path, Callable[[], str]] = {CATALOGUE_FILE: catalogue}
+
+
+def instructor_files() -> dict[str, str]:
+    """The text of each of INSTRUCTOR_FILES, by kit-relative path."""
+    return {_kit_relative(path): make() for path, make in INSTRUCTOR_FILES.items()}
+
+
+def generated_places() -> list[str]:
+    """What `nnkit release` writes, kit-relative: the release's folder, then the
+    instructor's files ("assignment/", "autograder/CHECKS.md")."""
+    return [f"{_kit_relative(ASSIGNMENT_DIR)}/", *map(_kit_relative, INSTRUCTOR_FILES)]
+
+
+def release_all() -> list[str]:
+    """`nnkit release`: write assignment/ and the instructor's files; every file written,
+    relative to the kit's root."""
+    released = write_release()
+    instructor = instructor_files()
+    _write(KIT_ROOT, instructor)
+    prefix = _kit_relative(ASSIGNMENT_DIR)
+    return [*(f"{prefix}/{rel}" for rel in released), *instructor]
+
+
+def stale_files() -> list[str]:
+    """`nnkit release --check`: each generated file that is not what `nnkit release` would
+    write ("differs: autograder/CHECKS.md", "missing: assignment/README.md", "extra:
+    assignment/x.py"), relative to the kit's root; empty when everything is in sync."""
+    prefix = _kit_relative(ASSIGNMENT_DIR)
+    problems = [(kind, f"{prefix}/{rel}") for kind, rel in _release_problems(ASSIGNMENT_DIR)]
+    problems += _differences(KIT_ROOT, instructor_files())
+    return [f"{kind}: {rel}" for kind, rel in problems]
+
+
+def _write(target: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        write_atomic(target / rel, text)
+
+
+def _differences(target: Path, files: dict[str, str]) -> list[tuple[str, str]]:
+    """(kind, path) of each of `files` (relative to `target`) that is "missing" there or
+    "differs"."""
+    problems = []
+    for rel, text in files.items():
+        dest = target / rel
+        if not dest.exists():
+            problems.append(("missing", rel))
+        elif dest.read_text(encoding="utf-8") != text:
+            problems.append(("differs", rel))
+    return problems
+
+
+def _kit_relative(path: Path) -> str:
+    return path.relative_to(KIT_ROOT).as_posix()
 
 
 def _ignored(rel: str) -> bool:
