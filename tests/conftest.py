@@ -35,11 +35,17 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+RUN_SLOW = os.environ.get("NNKIT_SLOW") == "1"  # CI sets it (.ci/run); `make test` does not
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a fixture of module scope, and no group of their own, share a group
-    named for their module: under `--dist loadgroup` they run in one worker."""
+    """Tests marked `slow` run only with NNKIT_SLOW=1. Tests that use a fixture of module
+    scope, and no group of their own, share a group named for their module: under
+    `--dist loadgroup` they run in one worker."""
     for item in items:
+        if not RUN_SLOW and item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.skip(reason="slow: set NNKIT_SLOW=1 to run (CI does)"))
         if item.get_closest_marker("xdist_group") is not None:
             continue
         fixtures = getattr(item, "_fixtureinfo", None)

@@ -364,7 +364,6 @@ def test_the_walked_kit_grades_exports_bundles_and_mutates(walked, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("NNKIT_SLOW"), reason="set NNKIT_SLOW=1 to run")
 def test_the_walked_kits_notebook_runs_with_the_new_part(walked, tmp_path):
     """Slow: 55 to 80 s measured on a loaded 2-core machine (a kernel, XOR training, plots)."""
     kit = walked

@@ -42,7 +42,7 @@ if str(HOSTILE_DIR) not in sys.path:
 import test_hostile as hostile  # noqa: E402 - the corpus, its submissions and its verdicts
 
 # Builds and runs containers, timing them: alone, after the parallel run (tests/conftest.py).
-pytestmark = pytest.mark.serial
+pytestmark = [pytest.mark.serial, pytest.mark.slow]  # docker, 1.5-5 min
 
 # Fixed, so that an unchanged zip reuses its image; a canary like any course secret.
 SECRET = "nnkit-gradescope-container-canary-5b1f0c2e9d"

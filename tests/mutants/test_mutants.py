@@ -9,7 +9,6 @@ really survive. Run it with NNKIT_SLOW=1.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -52,7 +51,6 @@ OPERATORS = {
     "negate_condition",
     "loop_control",
 }
-slow = pytest.mark.skipif(not os.environ.get("NNKIT_SLOW"), reason="set NNKIT_SLOW=1 to run")
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +172,6 @@ def test_command_line_writes_the_report(tmp_path):
     assert "non-equivalent mutants killed" in proc.stdout
 
 
-@slow
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_mutation_score_holds_for_other_seeds(seed):
@@ -182,7 +179,6 @@ def test_mutation_score_holds_for_other_seeds(seed):
     assert doc["killed"] >= THRESHOLD * doc["non_equivalent"]
 
 
-@slow
 @pytest.mark.slow
 def test_reviewed_equivalent_mutants_survive(all_mutants):
     reviewed = load_equivalent()

@@ -41,6 +41,7 @@ def test_the_reporter_adds_up_every_step():
     assert set(reporter["env"]) == {f"{i.upper()}_RESULTS" for i in ids}
 
 
+@pytest.mark.slow  # every workflow step's pytest run, about 10 s each
 @pytest.mark.parametrize(("folder", "passes"), [(SOLUTION_DIR, True), (ASSIGNMENT_DIR, False)])
 def test_each_step_command_passes_on_the_solution_and_fails_on_the_release(
     folder, passes, tmp_path

@@ -371,6 +371,7 @@ def _start(cwd: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow  # the real nbgrader commands and kernels, about 25 s
 def test_nbgrader_round_trip_solution_100_release_0(tmp_path):
     nbgrader = _tool("nbgrader")
     course = tmp_path / "course"
@@ -410,6 +411,7 @@ def test_nbgrader_round_trip_solution_100_release_0(tmp_path):
     assert float(rows["solved"]["max_score"]) == 100.0
 
 
+@pytest.mark.slow  # the real otter commands and kernels, about 25 s
 def test_otter_round_trip_solution_100_release_0(tmp_path):
     otter = _tool("otter")
     master = tmp_path / "otter"

@@ -283,6 +283,7 @@ def _outputs(nb, kind):
     ]
 
 
+@pytest.mark.slow  # a real kernel runs the whole notebook, about 15 s
 def test_the_notebook_runs_top_to_bottom_on_the_solution(tmp_path):
     nb = _execute(_handout(tmp_path, with_solution=True), allow_errors=False)
     assert _outputs(nb, "error") == []
@@ -299,6 +300,7 @@ def test_the_notebook_runs_top_to_bottom_on_the_solution(tmp_path):
     assert "predictions: [0 1 1 0]" in printed  # XOR learned
 
 
+@pytest.mark.slow  # a real kernel runs the whole notebook, about 15 s
 def test_with_the_stubs_a_cell_names_the_function_to_write_in_one_line(tmp_path):
     nb = _execute(_handout(tmp_path, with_solution=False), allow_errors=True)
     errors = _outputs(nb, "error")

@@ -73,6 +73,7 @@ def first_and_second(cache, bundle, tmp_path_factory):
     return out, runs
 
 
+@pytest.mark.slow  # makes a fresh venv, as setup.sh does, 15-60 s
 def test_try_builds_the_zip_and_the_solution_scores_100(first_and_second, cache, tmp_path):
     out, [(proc, _), _] = first_and_second
     assert proc.returncode == 0, proc.stderr
@@ -91,6 +92,7 @@ def test_try_builds_the_zip_and_the_solution_scores_100(first_and_second, cache,
     assert "| 1. " in document["output"]
 
 
+@pytest.mark.slow  # makes a fresh venv, as setup.sh does, 15-60 s
 def test_a_second_try_reuses_the_venv_and_is_faster(first_and_second, cache):
     _, [(first, first_seconds), (second, second_seconds)] = first_and_second
     assert second.returncode == 0, second.stderr
@@ -100,6 +102,7 @@ def test_a_second_try_reuses_the_venv_and_is_faster(first_and_second, cache):
     assert second_seconds < first_seconds
 
 
+@pytest.mark.slow  # makes a fresh venv, as setup.sh does, 15-60 s
 def test_try_on_the_release_scores_0(first_and_second, bundle):
     _, [_, (proc, _)] = first_and_second
     assert proc.stderr == ""
