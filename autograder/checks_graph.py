@@ -34,6 +34,7 @@ from grading.checks.suite import (
 from grading.confined.worker import run_graph
 
 PART = "graph"
+VALUE = f"{PART}.Value"  # the student's scalar class the graph checks build with
 Op = tuple[Any, ...]
 
 
@@ -258,7 +259,7 @@ def _check_expressions(
     """Each case: (label, ops with leaves first, index of the expression's node). The
     cases' graphs are built together and read one after the other (`Student.graphs`)."""
     programs = [_wrapped(inner, node, c) for _, inner, node in cases]
-    results = student.graphs(programs)
+    results = student.graphs(VALUE, programs)
     for (label, _, node), ops, result in zip(cases, programs, results):
         leaves = _leaves(ops)
         vals = _forward(ops)
@@ -294,7 +295,7 @@ def _slide_graph() -> tuple[SlideExample, list[Op], str]:
 def graph_slide_forward(student: Student) -> None:
     """Value: the slide's L = (x + y) * z gives its q = x + y and L"""
     ex, ops, context = _slide_graph()
-    result = student.graph(ops, backward_from=None)
+    result = student.graph(VALUE, ops, backward_from=None)
     expected = [float(ex.value(name)) for name in ("q", "L")]
     _expect_nodes(result, [3, 4], ["q", "L"], expected, None, context, show=True)
 
@@ -303,7 +304,7 @@ def graph_slide_forward(student: Student) -> None:
 def graph_slide_backward(student: Student) -> None:
     """Value.backward: the slide's L = (x + y) * z gives its dL/dq, dL/dx, dL/dy and dL/dz"""
     ex, ops, context = _slide_graph()
-    result = student.graph(ops)
+    result = student.graph(VALUE, ops)
     names = ["q", "x", "y", "z"]
     expected = [1.0] + [float(ex.value(f"dL_d{name}")) for name in names]  # dL/dL = 1
     _expect_nodes(result, [4, 3, 0, 1, 2], ["L", *names], None, expected, context, show=True)
@@ -314,7 +315,7 @@ def graph_grad_zero_before_backward(student: Student) -> None:
     """Value: .grad is 0.0 on every node until backward() runs"""
     x, y = (float(v) for v in student.rng.uniform(0.5, 2.0, 2))
     ops: list[Op] = [("value", x), ("value", -y), ("mul", 0, 1), ("tanh", 2), ("add_const", 3, 0.5)]
-    result = student.graph(ops, backward_from=None)
+    result = student.graph(VALUE, ops, backward_from=None)
     vals = _forward(ops)
     context = "tanh(x * y) + 0.5 built without calling backward()"
     _expect_nodes(result, range(5), ["x", "y", "x*y", "tanh", "L"], vals, [0.0] * 5, context)
@@ -352,7 +353,7 @@ def graph_op_sigmoid(student: Student) -> None:
         ops: list[Op] = [("value", x), ("sigmoid", 0)]
         context = f"L = x.sigmoid() with x = {x:g}"
         try:
-            result = student.graph(ops)
+            result = student.graph(VALUE, ops)
         except StudentError as exc:
             if exc.exception != "OverflowError":
                 raise
@@ -447,7 +448,7 @@ def graph_reuse_accumulates(student: Student) -> None:
         ("(x * x) * x", [("value", x), ("mul", 0, 0), ("mul", 1, 0)], 3 * x * x),
     ]
     for label, ops, dx in cases:
-        result = student.graph(ops)
+        result = student.graph(VALUE, ops)
         got = _numbers(result.grad, [0], "grad", f"L = {label}")[0]
         if abs(got - dx) > 1e-9 * max(1.0, abs(dx)):
             raise CheckFailed(
@@ -488,7 +489,7 @@ def graph_shared_branches(student: Student) -> None:
         numeric = _numeric_leaf_grads(ops)
         vals = _forward(ops)
         grads = _backward(ops, vals)
-        result = student.graph(ops)
+        result = student.graph(VALUE, ops)
         context = f"{label}, x = {x:.3g}, y = {y:.3g}"
         _expect_nodes(result, range(len(ops)), names, vals, None, context)
         got = _numbers(result.grad, _leaves(ops), "grad", context)
@@ -581,7 +582,7 @@ def graph_random_gradcheck(student: Student) -> None:
     """Value.backward: leaf gradients of a random ~30-node graph match a numerical gradient"""
     ops = _conditioned_graph(student.rng)
     numeric = _numeric_leaf_grads(ops)
-    result = student.graph(ops, split=len(ops) // 2)
+    result = student.graph(VALUE, ops, split=len(ops) // 2)
     context = (
         f"a random graph of {len(ops)} nodes using +, -, *, neg, numbers, sigmoid, "
         f"log, exp, tanh and relu"
@@ -599,7 +600,7 @@ def graph_random_values(student: Student) -> None:
     """Value: data and grad of every node of a random ~30-node graph are right"""
     ops = _conditioned_graph(student.rng)
     data, grad = _reference(ops)
-    result = student.graph(ops, split=len(ops) // 2)
+    result = student.graph(VALUE, ops, split=len(ops) // 2)
     names = [f"node {k} ({ops[k][0]})" for k in range(len(ops))]
     _expect_nodes(
         result, range(len(ops)), names, data, grad, f"a random graph of {len(ops)} nodes", rtol=1e-8
@@ -616,7 +617,7 @@ def graph_deep_chain(student: Student) -> None:
         ops.append(("mul_const", len(ops) - 1, 0.9999))
     ops.append(("tanh", len(ops) - 1))
     try:
-        result = student.graph(ops, timeout=20)
+        result = student.graph(VALUE, ops, timeout=20)
     except StudentError as exc:
         if exc.exception == "RecursionError":
             raise CheckFailed(exc.failure.but(likely_mistake=sentence("recursion"))) from None

@@ -196,13 +196,15 @@ class Student(Protocol):
 
     def graph(
         self,
+        value_class: str,
         ops: Sequence[tuple[Any, ...]],
         backward_from: int = -1,
         timeout: float | None = None,
         split: int | None = None,
     ) -> GraphResult:
-        """Build a graph of the student's `Value`s from `ops` and backpropagate (with
-        `split`, the first `split` nodes are made by one request, the rest by another).
+        """Build a graph of the student's scalars of `value_class` ("module.Class") from
+        `ops` and backpropagate (with `split`, the first `split` nodes are made by one
+        request, the rest by another).
 
         Ops (indices refer to earlier ops): ("value", x), ("add", i, j), ("mul", i, j),
         ("sub", i, j), ("neg", i), ("add_const", i, c) for node + c, ("radd_const", c, i)
@@ -214,6 +216,7 @@ class Student(Protocol):
 
     def graphs(
         self,
+        value_class: str,
         programs: Sequence[Sequence[tuple[Any, ...]]],
         backward_from: int | None = -1,
         timeout: float | None = None,

@@ -80,38 +80,44 @@ class StudentClient:
 
     def graph(
         self,
+        value_class: str,
         ops: Sequence[tuple[Any, ...]],
         backward_from: int | None = -1,
         timeout: float | None = None,
         split: int | None = None,
     ) -> GraphResult:
-        """Build `ops` with the student's `Value` in the worker (the nodes stay there as
+        """Build `ops` with the student's scalar class `value_class` ("module.Class") in the
+        worker (the nodes stay there as
         handles; with `split`, the first `split` nodes in one request and the rest, on
         top of them, in a second), then, in one more request, call `.backward()` on node
         `backward_from` through its handle and read every node's `.data` and `.grad`."""
         if split is None:
-            return self.graphs([ops], backward_from, timeout)[0]
-        return self._on_one_worker(lambda: self._split_graph(ops, backward_from, timeout, split))
+            return self.graphs(value_class, [ops], backward_from, timeout)[0]
+        return self._on_one_worker(
+            lambda: self._split_graph(value_class, ops, backward_from, timeout, split)
+        )
 
     def _split_graph(
         self,
+        value_class: str,
         ops: Sequence[tuple[Any, ...]],
         backward_from: int | None,
         timeout: float | None,
         split: int,
     ) -> GraphResult:
-        first = self._build([list(ops[:split])], timeout)[0]
+        first = self._build(value_class, [list(ops[:split])], timeout)[0]
         rest = [_operands(op, split, first) for op in ops[split:]]
-        second = self._build([rest], timeout)[0]
+        second = self._build(value_class, [rest], timeout)[0]
         backward = None
         if backward_from is not None:
             k = backward_from % len(ops)
             backward = {"H": first, "i": k} if k < split else {"H": second, "i": k - split}
         read = {"backward": backward, "graphs": [first, second]}
-        return self._read([read], [len(ops)], [first, second], timeout)[0]
+        return self._read(value_class, [read], [len(ops)], [first, second], timeout)[0]
 
     def graphs(
         self,
+        value_class: str,
         programs: Sequence[Sequence[tuple[Any, ...]]],
         backward_from: int | None = -1,
         timeout: float | None = None,
@@ -119,15 +125,18 @@ class StudentClient:
         """`graph` for several independent programs in two requests: all are built, then
         for each in turn backward is called (on its node `backward_from`) and its nodes
         are read."""
-        return self._on_one_worker(lambda: self._graphs(programs, backward_from, timeout))
+        return self._on_one_worker(
+            lambda: self._graphs(value_class, programs, backward_from, timeout)
+        )
 
     def _graphs(
         self,
+        value_class: str,
         programs: Sequence[Sequence[tuple[Any, ...]]],
         backward_from: int | None,
         timeout: float | None,
     ) -> list[GraphResult]:
-        gids = self._build([list(ops) for ops in programs], timeout)
+        gids = self._build(value_class, [list(ops) for ops in programs], timeout)
         reads = [
             {
                 "backward": None
@@ -137,7 +146,7 @@ class StudentClient:
             }
             for g, ops in zip(gids, programs)
         ]
-        return self._read(reads, [len(ops) for ops in programs], gids, timeout)
+        return self._read(value_class, reads, [len(ops) for ops in programs], gids, timeout)
 
     def _on_one_worker(self, steps: Callable[[], Any]) -> Any:
         """`steps()`, a sequence of requests on the handles its first request makes; once
@@ -151,35 +160,38 @@ class StudentClient:
                 raise
         return steps()
 
-    def _build(self, programs: list[list[Any]], timeout: float | None) -> list[int]:
-        request = {"op": "graph", "target": "graph.Value", "programs": programs}
-        gids = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
+    def _build(
+        self, value_class: str, programs: list[list[Any]], timeout: float | None
+    ) -> list[int]:
+        request = {"op": "graph", "target": value_class, "programs": programs}
+        gids = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
         if self._built_on is None:
             self._built_on = self.workers
         if type(gids) is not list or len(gids) != len(programs):
-            raise _malformed()
+            raise _malformed(value_class)
         if not all(type(g) is int for g in gids):
-            raise _malformed()
+            raise _malformed(value_class)
         return gids
 
     def _read(
         self,
+        value_class: str,
         reads: list[dict[str, Any]],
         sizes: list[int],
         release: list[int],
         timeout: float | None,
     ) -> list[GraphResult]:
-        request = {"op": "read", "target": "graph.Value", "reads": reads, "release": release}
-        values = wire.decode_value(self._reply("graph.Value", request, timeout).get("value"))
+        request = {"op": "read", "target": value_class, "reads": reads, "release": release}
+        values = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
         if type(values) is not list or len(values) != len(reads):
-            raise _malformed()
+            raise _malformed(value_class)
         results = []
         for value, n in zip(values, sizes):
             if type(value) is not dict or set(value) != {"data", "grad"}:
-                raise _malformed()
+                raise _malformed(value_class)
             data, grad = _numbers(value["data"], n), _numbers(value["grad"], n)
             if data is None or grad is None:
-                raise _malformed()
+                raise _malformed(value_class)
             results.append(GraphResult(data, grad))
         return results
 
@@ -229,9 +241,9 @@ def _decode(data: Any) -> Any:
     return untrusted.clean_value(wire.decode_value(data))
 
 
-def _malformed() -> StudentError:
+def _malformed(value_class: str) -> StudentError:
     return StudentError(
-        "graph.Value: the worker sent a malformed answer", kind=StudentErrorKind.MALFORMED
+        f"{value_class}: the worker sent a malformed answer", kind=StudentErrorKind.MALFORMED
     )
 
 

@@ -100,7 +100,7 @@ OPS = [("value", 2.0), ("value", 3.0), ("mul", 0, 1)]
 
 def test_graph_numbers_cross_as_arrays_and_unknown_entries_as_none():
     reply = {kind: number_arrays([1.5, None, float("inf")]) for kind in ("data", "grad")}
-    result = Replying(reply).graph(OPS)
+    result = Replying(reply).graph("graph.Value", OPS)
     assert result.data == result.grad == [1.5, None, float("inf")]
 
 
@@ -131,7 +131,7 @@ def test_the_worker_reports_a_value_that_is_no_number_as_unknown():
 )
 def test_malformed_graph_answers_are_refused(value):
     with pytest.raises(StudentError) as info:
-        Replying(value).graph(OPS)
+        Replying(value).graph("graph.Value", OPS)
     assert info.value.message == "graph.Value: the worker sent a malformed answer"
 
 
@@ -186,7 +186,7 @@ def test_graph_nodes_are_made_by_python_operations_and_backward_comes_later(tmp_
     (package / "graph.py").write_text(RECORDING_VALUE)
     student = Logging(tmp_path)
     ops = [("value", 2.0), ("value", 3.0), ("add", 0, 1), ("rmul_const", 10.0, 2)]
-    result = student.graph(ops, backward_from=2, split=3)
+    result = student.graph("graph.Value", ops, backward_from=2, split=3)
     assert student.ops == ["graph", "graph", "read"]
     assert result.data == [2.0, 3.0, 5.0, 50.0]
     assert result.grad == [0.0, 0.0, 1.0, 0.0]  # this Value sets only its own grad
@@ -207,7 +207,10 @@ def test_split_and_batched_graphs_give_what_one_graph_gives():
 
     student = LocalStudent(SOLUTION_DIR)
     ops = _conditioned_graph(np.random.default_rng(3))
-    whole = student.graph(ops)
-    assert student.graph(ops, split=len(ops) // 2) == whole
-    assert student.graphs([ops, ops[:5]]) == [whole, student.graph(ops[:5])]
-    assert student.graph(ops, backward_from=None).grad == [0.0] * len(ops)
+    whole = student.graph("graph.Value", ops)
+    assert student.graph("graph.Value", ops, split=len(ops) // 2) == whole
+    assert student.graphs("graph.Value", [ops, ops[:5]]) == [
+        whole,
+        student.graph("graph.Value", ops[:5]),
+    ]
+    assert student.graph("graph.Value", ops, backward_from=None).grad == [0.0] * len(ops)
