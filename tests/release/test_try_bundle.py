@@ -113,6 +113,7 @@ def test_try_on_the_release_scores_0(first_and_second, bundle):
     assert document["score"] == 0 and document["tests"]
 
 
+@pytest.mark.slow  # makes a fresh venv, as setup.sh does, about 15 s
 def test_another_nnkit_secret_is_reported_and_the_zips_is_used(
     nnkit, first_and_second, cache, bundle, tmp_path
 ):
@@ -165,6 +166,7 @@ def test_a_zip_without_a_secret_fails_at_setup_as_on_gradescope(
     assert proc.stdout == ""
 
 
+@pytest.mark.slow  # makes a fresh venv, as setup.sh does, about 15 s
 def test_a_zip_whose_setup_fails_is_a_one_line_error(
     nnkit, first_and_second, cache, bundle, tmp_path
 ):
