@@ -19,9 +19,12 @@ escapes them for itself (terminal markup, Markdown, CSV formulas).
 
 A submission whose content (as `grading.sandbox.uploads.prepare` reads it) and hidden suite
 are unchanged since it was last graded, under the same course secret, is not graded
-again. A submission that cannot be read, whose grading raises, or whose results cannot be
-written or recorded, gets a row with score 0 and a one-line error, and is tried again on
-the next run; it never stops the batch.
+again. A submission graded earlier under another suite version (or, with unchanged
+content, under another course secret) is compared with that grade: `OUT/regrade_changes.csv`
+lists each whose score or check verdicts changed (`grading.results.regrades`), and the
+gradebook's history keeps both grades. A submission that cannot be read, whose grading
+raises, or whose results cannot be written or recorded, gets a row with score 0 and a
+one-line error, and is tried again on the next run; it never stops the batch.
 """
 
 from __future__ import annotations
@@ -72,11 +75,13 @@ from grading.results.console import make_console
 from grading.results.gradebook import (
     Gradebook,
     GradebookRow,
+    HistoryEntry,
     export_csv,
     format_points,
     now_iso,
 )
 from grading.results.gradescope import to_gradescope
+from grading.results.regrades import RegradeChange, compare, export_changes, summary_line
 from grading.results.writers import folder_paths, write_outputs
 from grading.sandbox import privileges
 from grading.sandbox.uploads import SubmissionError, prepare
@@ -84,6 +89,7 @@ from grading.sandbox.uploads import SubmissionError, prepare
 METADATA_FILE = "submission_metadata.yml"
 GRADEBOOK_FILE = "gradebook.sqlite"
 CSV_FILE = "gradebook.csv"
+CHANGES_FILE = "regrade_changes.csv"
 SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submission
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
 _JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
@@ -115,6 +121,8 @@ class BatchSummary:
     suite_version: str
     rows: list[GradebookRow] = field(default_factory=list)
     csv_path: Path | None = None
+    changes: list[RegradeChange] = field(default_factory=list)  # one per earlier grade found
+    changes_path: Path | None = None
 
 
 # -- finding submissions -------------------------------------------------------------------
@@ -346,6 +354,9 @@ def grade_all(
 
         csv_path = out / CSV_FILE
         export_csv(book.rows(version), csv_path, columns)
+        changes = _changes(book, [(sub, rows[sub.id]) for sub in submissions])
+        changes_path = out / CHANGES_FILE
+        export_changes(changes, changes_path)
 
     return BatchSummary(
         graded=counts["graded"],
@@ -355,7 +366,23 @@ def grade_all(
         suite_version=version,
         rows=[rows[s.id] for s in submissions],
         csv_path=csv_path,
+        changes=changes,
+        changes_path=changes_path,
     )
+
+
+def _changes(
+    book: Gradebook, graded: Iterable[tuple[Submission, GradebookRow]]
+) -> list[RegradeChange]:
+    """For each successfully graded submission with an earlier grade (see
+    `Gradebook.earlier_grade`), the change from it; derived from the history, so a re-run
+    that regrades nothing gives the same changes."""
+    changes = []
+    for sub, row in graded:
+        earlier = None if row.error else book.earlier_grade(row)
+        if earlier is not None:
+            changes.append(compare(earlier, HistoryEntry.of(row), sub.name, sub.email))
+    return changes
 
 
 def _reusable(
@@ -588,3 +615,6 @@ def print_summary(
     )
     if summary.csv_path is not None:
         console.print(f"Gradebook written to {summary.csv_path}", markup=False, soft_wrap=True)
+    if summary.changes:
+        line = summary_line(summary.changes, len(summary.rows), summary.suite_version)
+        console.print(f"{line}; changes written to {summary.changes_path}", markup=False)

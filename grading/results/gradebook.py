@@ -6,6 +6,11 @@ whose content and suite are unchanged is never graded twice. Rows are stored per
 submission id and suite version, so that two students who hand in identical files both
 keep their row, and a resubmission replaces its older row instead of adding a second one.
 
+Beside that table of current grades, the `history` table keeps every grade ever recorded
+for a submission (its id, suite version, content sha256, seed, time, total and the verdict
+on each check), appended and never overwritten: what `grading.results.regrades` compares
+when the hidden suite changes.
+
 Every `record` commits at once (WAL journal), so an interrupted batch loses nothing it had
 already graded. Only the grader's own process opens the file.
 """
@@ -31,7 +36,7 @@ def csv_columns(part_columns: Sequence[str]) -> tuple[str, ...]:
     return ("id", "name", "email", *part_columns, "total", "error")
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added the history table; a version 1 file is upgraded
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS grades (
@@ -50,7 +55,21 @@ CREATE TABLE IF NOT EXISTS grades (
     PRIMARY KEY (submission_id, suite_version)
 );
 CREATE INDEX IF NOT EXISTS grades_by_content ON grades (sha256, suite_version);
+CREATE TABLE IF NOT EXISTS history (
+    entry INTEGER PRIMARY KEY,     -- increases with every grade recorded
+    submission_id TEXT NOT NULL,
+    suite_version TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    seed INTEGER,
+    graded_at TEXT NOT NULL,
+    total REAL NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    verdicts TEXT NOT NULL         -- JSON {check title: "passed" | "failed"}
+);
+CREATE INDEX IF NOT EXISTS history_by_submission ON history (submission_id, entry);
 """
+
+_HISTORY_FIELDS = "submission_id, suite_version, sha256, seed, graded_at, total, error, verdicts"
 
 _FIELDS = (
     "submission_id, suite_version, sha256, seed, name, email, parts, total, max_total, error, "
@@ -82,6 +101,51 @@ class GradebookRow:
         return cls(*values)
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One grade of one submission as the history keeps it. `verdicts` maps each check's
+    title (results.json `tests[].name`) to "passed" or "failed"."""
+
+    submission_id: str
+    suite_version: str
+    sha256: str
+    seed: int | None
+    graded_at: str
+    total: float
+    error: str
+    verdicts: dict[str, str]
+
+    @classmethod
+    def of(cls, row: GradebookRow) -> HistoryEntry:
+        """The history entry of a gradebook row."""
+        return cls(
+            row.submission_id,
+            row.suite_version,
+            row.sha256,
+            row.seed,
+            row.graded_at,
+            row.total,
+            row.error,
+            verdicts(row.results_json),
+        )
+
+    @classmethod
+    def _from_db(cls, row: tuple[Any, ...]) -> HistoryEntry:
+        values = list(row)
+        values[7] = json.loads(values[7])
+        return cls(*values)
+
+
+def verdicts(results_json: str) -> dict[str, str]:
+    """{check title: "passed" | "failed"} from a results.json text ({} if it has no tests
+    or cannot be read)."""
+    try:
+        tests = json.loads(results_json).get("tests", [])
+        return {str(t["name"]): str(t["status"]) for t in tests}
+    except (ValueError, AttributeError, TypeError, KeyError):
+        return {}
+
+
 class Gradebook:
     """The SQLite gradebook at `path` (created with its folder if missing)."""
 
@@ -92,13 +156,16 @@ class Gradebook:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version not in (0, 1, SCHEMA_VERSION):
             self._db.close()
             raise RuntimeError(
                 f"{self.path} was written by another version of nnkit (schema {version})"
             )
         with self._db:
             self._db.executescript(_SCHEMA)
+            if version == 1:  # before the history: each current grade is its first entry
+                for row in self.rows():
+                    self._append_history(HistoryEntry.of(row))
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -147,8 +214,9 @@ class Gradebook:
         error: str = "",
         graded_at: str | None = None,
     ) -> GradebookRow:
-        """Store (or replace) the grade of `submission_id` under `suite_version`; committed
-        before this returns."""
+        """Store (or replace) the grade of `submission_id` under `suite_version`, and append
+        it to the history unless the same grade is there already (a stored grade recorded
+        again under new names); committed before this returns."""
         row = GradebookRow(
             submission_id=submission_id,
             suite_version=suite_version,
@@ -170,7 +238,36 @@ class Gradebook:
                 f"INSERT OR REPLACE INTO grades ({_FIELDS}) VALUES ({', '.join('?' * 12)})",
                 values,
             )
+            self._append_history(HistoryEntry.of(row))
         return row
+
+    def _append_history(self, entry: HistoryEntry) -> None:
+        values = list(entry.__dict__.values())
+        values[7] = json.dumps(entry.verdicts)
+        self._db.execute(
+            f"INSERT INTO history ({_HISTORY_FIELDS}) SELECT {', '.join('?' * 8)} "
+            "WHERE NOT EXISTS (SELECT 1 FROM history WHERE submission_id = ? "
+            "AND suite_version = ? AND sha256 = ? AND seed IS ? AND graded_at = ? AND error = ?)",
+            [*values, *values[:5], values[6]],
+        )
+
+    def history(self, submission_id: str) -> list[HistoryEntry]:
+        """Every grade recorded for `submission_id`, oldest first."""
+        query = f"SELECT {_HISTORY_FIELDS} FROM history WHERE submission_id = ? ORDER BY entry"
+        return [HistoryEntry._from_db(r) for r in self._db.execute(query, (submission_id,))]
+
+    def earlier_grade(self, row: GradebookRow) -> HistoryEntry | None:
+        """What a regrade of `row` is compared with: the submission's most recently recorded
+        successful grade under another suite version, or under the same suite version and
+        content with another seed (the course secret changed). None if there is none.
+        A resubmission under the same suite is a new hand-in, not a regrade."""
+        found = self._db.execute(
+            f"SELECT {_HISTORY_FIELDS} FROM history WHERE submission_id = ? AND error = '' "
+            "AND (suite_version != ? OR (sha256 = ? AND seed IS NOT ?)) "
+            "ORDER BY entry DESC LIMIT 1",
+            (row.submission_id, row.suite_version, row.sha256, row.seed),
+        ).fetchone()
+        return HistoryEntry._from_db(found) if found else None
 
     def rows(self, suite_version: str | None = None) -> list[GradebookRow]:
         """Every row (of one suite version, if given), ordered by submission id."""
@@ -192,7 +289,7 @@ def format_points(value: float) -> str:
     return f"{round(value, 4):g}"
 
 
-def _cell(text: str) -> str:
+def csv_cell(text: str) -> str:
     """Text as a spreadsheet will show it: one line, and never read as a formula (a cell
     starting with = + - @, the characters Excel, LibreOffice and Sheets evaluate)."""
     text = " ".join(text.split())
@@ -208,12 +305,12 @@ def export_csv(rows: Iterable[GradebookRow], path: Path, part_columns: Sequence[
     for row in rows:
         writer.writerow(
             [
-                _cell(row.submission_id),
-                _cell(row.name),
-                _cell(row.email),
+                csv_cell(row.submission_id),
+                csv_cell(row.name),
+                csv_cell(row.email),
                 *(format_points(row.parts.get(column, 0.0)) for column in part_columns),
                 format_points(row.total),
-                _cell(row.error),
+                csv_cell(row.error),
             ]
         )
     write_atomic(Path(path), buffer.getvalue())
