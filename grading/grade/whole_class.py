@@ -617,4 +617,5 @@ def print_summary(
         console.print(f"Gradebook written to {summary.csv_path}", markup=False, soft_wrap=True)
     if summary.changes:
         line = summary_line(summary.changes, len(summary.rows), summary.suite_version)
-        console.print(f"{line}; changes written to {summary.changes_path}", markup=False)
+        console.print(line, markup=False, soft_wrap=True)
+        console.print(f"Changes written to {summary.changes_path}", markup=False, soft_wrap=True)
