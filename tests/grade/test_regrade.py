@@ -15,7 +15,7 @@ from support import run_nnkit
 
 from grading.course.paths import SAMPLES_DIR, SOLUTION_DIR
 from grading.results.gradebook import Gradebook, HistoryEntry
-from grading.results.regrades import CHANGES_COLUMNS, compare
+from grading.results.regrades import CHANGES_COLUMNS, compare, export_changes
 
 UNSTABLE = SAMPLES_DIR / "submissions" / "buggy_unstable_sigmoid"
 STABLE_TITLE = "sigmoid: values in [0, 1], no nan and no warning for z from -1e4 to 1e4"
@@ -159,3 +159,14 @@ def test_a_version_1_gradebook_gets_its_grades_as_history(tmp_path):
         book._db.commit()
     with Gradebook(path) as book:
         assert [(e.submission_id, e.total) for e in book.history("bob")] == [("bob", 2.0)]
+
+
+def test_the_changes_csv_escapes_cells_as_the_gradebook_does(tmp_path):
+    old = entry(1.0, "v1", **{"=HYPERLINK(1)": "passed"})
+    new = entry(0.0, "v2", **{"=HYPERLINK(1)": "failed"})
+    unchanged = compare(old, old)
+    export_changes([compare(old, new, "-Mallory\nX", "@m"), unchanged], tmp_path / "c.csv")
+    assert read_rows(tmp_path / "c.csv") == [
+        list(CHANGES_COLUMNS),
+        ["alice", "'-Mallory X", "'@m", "1", "0", "v1", "v2", "'=HYPERLINK(1)", "", "", ""],
+    ]
