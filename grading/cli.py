@@ -61,14 +61,15 @@ def _course_secret(
 
 class _Kit(click.Group):
     """The command group: an authoring mistake anywhere (solution/assignment.toml, a check's
-    points) ends any command with its one-line message."""
+    points, the solution markers, the slide examples, the notebook source) ends any command
+    with its one-line message."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from grading.course.assignment import AssignmentError
+        from grading.course.assignment import AuthoringError
 
         try:
             return super().invoke(ctx)
-        except AssignmentError as exc:
+        except AuthoringError as exc:
             _fail(str(exc))
 
 
@@ -86,29 +87,19 @@ def main() -> None:
 def release(check: bool) -> None:
     """Regenerate the student release assignment/ from solution/, and the catalogue of the
     hidden checks autograder/CHECKS.md."""
-    from grading.checks.slide_examples import SlideExampleError
-    from grading.release.notebook import NotebookSourceError
-    from grading.release.student_release import (
-        MarkerError,
-        generated_places,
-        release_all,
-        stale_files,
-    )
+    from grading.release.student_release import generated_places, release_all, stale_files
 
-    try:
-        places = " and ".join(generated_places())
-        if check:
-            problems = stale_files()
-            if problems:
-                click.echo("generated files are out of date; run `nnkit release`:", err=True)
-                for line in problems:
-                    click.echo(f"  {line}", err=True)
-                sys.exit(1)
-            click.echo(f"{places} are up to date.")
-            return
-        files = release_all()
-    except (MarkerError, NotebookSourceError, SlideExampleError) as exc:
-        _fail(str(exc))
+    places = " and ".join(generated_places())
+    if check:
+        problems = stale_files()
+        if problems:
+            click.echo("generated files are out of date; run `nnkit release`:", err=True)
+            for line in problems:
+                click.echo(f"  {line}", err=True)
+            sys.exit(1)
+        click.echo(f"{places} are up to date.")
+        return
+    files = release_all()
     click.echo(f"Wrote {len(files)} files ({places}).")
 
 

@@ -43,7 +43,9 @@ def load_suite() -> list[Check]:
     """Import the hidden suite (autograder/, once) and return its checks in part order,
     after checking that their points add up (AssignmentError otherwise)."""
     from grading.checks.loader import load_package
+    from grading.checks.slide_examples import examples
 
+    examples()  # a malformed examples file stops here, not in each check that reads it
     load_package("autograder", AUTOGRADER_DIR)  # registers every check
     scored_parts(CHECKS)
     order = {module: i for i, module in enumerate(assignment().modules)}
@@ -73,7 +75,7 @@ def scored_parts(
                 f"{_files_of(mine)} (or the part's points in {course.source})"
             )
         scored.append(ScoredPart(part, total))
-    grand = round(sum(p.points for p in scored), DIGITS)
+    grand = total_points(scored)
     if course.points is not None and grand != round(course.points, DIGITS):
         raise AssignmentError(
             f"the checks add up to {grand:g} points but {course.source} declares {course.points:g}"

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from grading.course.assignment import AuthoringError
 from grading.course.paths import KIT_ROOT, SOLUTION_DIR
 
 if sys.version_info >= (3, 11):
@@ -39,7 +40,7 @@ _EXAMPLE_KEYS = {"name", "slides", "decimals", "inputs", "printed", "tolerance_o
 _CALL_KEYS = {"function", "args", "returns"}
 
 
-class SlideExampleError(ValueError):
+class SlideExampleError(AuthoringError):
     """A malformed slide-examples file; the one-line message names the file and example."""
 
 

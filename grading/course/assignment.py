@@ -32,7 +32,13 @@ NOT_A_PART = frozenset({"__init__", "__main__", "conftest"})
 README_KEYS = ("title", "intro", "notebook", "rules")
 
 
-class AssignmentError(ValueError):
+class AuthoringError(ValueError):
+    """A mistake in a course file (the assignment, its solution markers, the slide examples,
+    the notebook source); the message is one line naming the file. Every command ends on
+    one with that line (grading.cli)."""
+
+
+class AssignmentError(AuthoringError):
     """The assignment's data is wrong; the message is one line naming the file (and part)."""
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grading.course.assignment import AuthoringError
+
 BEGIN, END, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# STUB: "
 STUB_RE = re.compile(r"^(\s*)# STUB: ?(.*)$")
 
 
-class MarkerError(ValueError):
+class MarkerError(AuthoringError):
     """A solution file whose markers do not pair up; the message names file and line."""
 
 

@@ -552,6 +552,9 @@ def run(
     worker, nothing else can be trusted and MutationRunError is raised. A mutant whose
     worker dies (a crash) or hangs in C code past the timeout is killed ("error"); the
     pool (grading.grade.process_pool) loses only that mutant's process."""
+    from grading.checks.points import load_suite
+
+    load_suite()  # an authoring mistake is one line here, not a failed control in a worker
     jobs = jobs or os.cpu_count() or 1
     control = _control()
     o = _grade_all([control], 1, timeout, seed, None)[CONTROL]

@@ -38,7 +38,7 @@ from typing import Any
 
 from grading.checks.points import scored_parts
 from grading.checks.slide_examples import SlideExample, examples, literal
-from grading.course.assignment import assignment
+from grading.course.assignment import AuthoringError, assignment
 from grading.course.paths import SOLUTION_DIR
 
 NOTEBOOK_SOURCE = SOLUTION_DIR / "notebook.py"
@@ -60,7 +60,7 @@ KERNEL_METADATA: dict[str, Any] = {
 }
 
 
-class NotebookSourceError(ValueError):
+class NotebookSourceError(AuthoringError):
     """A malformed `solution/notebook.py`; the one-line message names the file and line."""
 
 

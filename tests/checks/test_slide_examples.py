@@ -176,12 +176,20 @@ def test_the_good_example_of_these_tests_loads(tmp_path):
 # -- through the real CLI, on a copy of the kit -------------------------------------------
 
 
-def test_release_names_a_malformed_example(nnkit, tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [("release",), ("grade", "--local", "solution"), ("export", "otter", "OUT"), ("mutants",)],
+    ids=["release", "grade", "export", "mutants"],
+)
+def test_every_command_names_a_malformed_example(nnkit, tmp_path, command):
+    """An authoring mistake stops the command with one line: grading never charges the
+    students' checks for it."""
     root = kit_copy(tmp_path)
     path = root / "solution" / "slide_examples.toml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('returns = "h"', 'returns = "h_of_x"', 1), encoding="utf-8")
-    proc = nnkit("release", env={**os.environ, "NNKIT_ROOT": str(root)})
+    args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in command]
+    proc = nnkit(*args, cwd=tmp_path, env={**os.environ, "NNKIT_ROOT": str(root)})
     assert (proc.returncode, proc.stderr) == (
         2,
         "nnkit: error: solution/slide_examples.toml: example 'logistic_regression': printed "
