@@ -41,6 +41,23 @@ class PartInfo(Protocol):
 
 
 @dataclass(frozen=True)
+class Blame:
+    """Whose code a check's verdict rests on, when the check ran student code that calls
+    functions of other parts (the network calls the layers, training calls the network).
+
+    `functions`: those other parts' functions ("layers.dense_backward") whose calls the
+        grader answered with its own correct results, in a second run of the check;
+    `upstream`: True when that second run passed: the check fails only because of those
+        functions, so their parts are charged and this one is not (unless the assignment
+        charges downstream parts too); False when it failed as well: the mistake is in
+        the check's own part.
+    """
+
+    functions: tuple[str, ...]
+    upstream: bool
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The verdict on one check."""
 
@@ -49,6 +66,7 @@ class CheckResult:
     failure: Failure | None  # why it failed (None when it passed)
     number: str  # "part.index", e.g. "3.2"
     targets: frozenset[str] = frozenset()  # the student functions the check called
+    blame: Blame | None = None  # set when a second run with the grader's functions was made
 
     @property
     def score(self) -> float:
