@@ -3,7 +3,11 @@
 A backward pass is easy to get subtly wrong. Central differences give an independent
 estimate of every partial derivative,
     df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h),
-that an analytic gradient must agree with (relative error below about 1e-6 in float64).
+that an analytic gradient must agree with: the grader accepts your backward passes when
+their relative error (relative_error below) against central differences is below 1e-6.
+numerical_gradient itself is checked against the exact gradient of smooth functions, to a
+relative error below 1e-7 (central differences reach about 1e-10 there, forward
+differences only about 1e-5).
 """
 
 import numpy as np
@@ -35,8 +39,8 @@ def relative_error(a, b):
     - a, b: arrays of the same shape (or numbers)
 
     Returns:
-    - err: float, max over elements of |a - b| / max(1e-8, |a| + |b|)
-      (0.0 for empty arrays)
+    - err: one number (a float, a numpy float64 or a 0-d array), the max over elements of
+      |a - b| / max(1e-8, |a| + |b|) (0.0 for empty arrays)
     """
     # Hint: elementwise np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), then
     # the max over all elements, returned as a float.

@@ -22,7 +22,8 @@ def forward(X, params, activations):
 
     Returns a tuple of:
     - Y_hat: (m, n_L) output of the last layer
-    - caches: list of L pairs (dense_cache, activation_cache), one per layer
+    - caches: list of L caches, one per layer (e.g. the pair (dense_cache,
+      activation_cache)); only your backward reads them
     """
     # Hint: A = X; for each layer dense_forward then activation_forward, keeping
     # both caches as a pair (7a, 'Feed-forward networks'). Return A and the list.
@@ -63,9 +64,10 @@ def loss_and_grads(X, y, params, activations):
 
 
 XOR_PARAMS: list = []  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
-"""The slide's XOR network, [(theta, b_theta), (lambda, b_lambda)]: the example
-"xor_network" of slide_examples.toml (its inputs; the activations are listed there too).
-Each W is a float array of shape (n_out, n_in), each b of shape (n_out,)."""
+"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta), (lambda,
+b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the activations
+are listed there too). Each W is a float array of shape (n_out, n_in), each b of shape
+(n_out,)."""
 
 
 def collapse_linear(weights):

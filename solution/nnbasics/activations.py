@@ -1,7 +1,8 @@
 """Part 1: activation functions and their derivatives (lecture 7a, 'Activation functions').
 
 Every function works elementwise on a numpy array of any shape (or on a plain number)
-and returns float64 values of the same shape. None of them modifies its input.
+and returns float64 values of the same shape. For a plain number in, a float or a 0-d
+float64 array out are both fine. None of them modifies its input.
 """
 
 import numpy as np

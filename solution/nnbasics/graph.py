@@ -10,6 +10,9 @@ gradients. `L.backward()` then runs those closures from L back to the leaves.
     L.backward()               # x.grad == -4.0, y.grad == -4.0, z.grad == 3.0
 
 Plain numbers are allowed on either side of +, -, * (`2 * x`, `x + 1`, `1 - x`).
+Call `backward()` once per graph: it does not reset the grads a previous call left, so a
+second call adds its contributions on top of them (build the graph again to start over).
+The grader calls it once, on a graph whose grads are all 0.0.
 In the style of A. Karpathy's micrograd.
 """
 
@@ -180,6 +183,8 @@ class Value:
         it was computed from) and calls each node's _backward in reverse order, so that a
         node's grad is complete before it is passed on. Grads accumulate (+=), so a node
         used twice (x * x) gets both contributions. Works for graphs of 10,000+ nodes.
+        It sets no grad back to 0: a second call adds to what the first left (every node
+        but this one, whose grad is set to 1 again).
         """
         # STUB: # Hint: no recursion (10,000 nodes exceed the limit): topological order with an
         # STUB: # explicit stack and a visited set; seed grad 1.0, call _backward() in reverse.

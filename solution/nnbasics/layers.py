@@ -3,7 +3,8 @@
 Batches are rows: A_prev has shape (m, n_in) for m examples. A dense layer has weights
 W of shape (n_out, n_in) (the slides' theta, one row per unit) and biases b of shape
 (n_out,), and computes Z = A_prev @ W.T + b. Each forward function returns its output
-and a cache (a tuple) holding what the matching backward function needs.
+and a cache holding what the matching backward function needs. A cache can be any object
+(a tuple, a namedtuple, a dict, ...): only your own backward function reads it.
 """
 
 import numpy as np
@@ -24,7 +25,7 @@ def dense_forward(A_prev, W, b):
 
     Returns a tuple of:
     - Z: (m, n_out)
-    - cache: (A_prev, W, b)
+    - cache: what dense_backward needs, e.g. the tuple (A_prev, W, b)
     """
     # STUB: # Hint: W.T turns (n_out, n_in) into (n_in, n_out); b broadcasts over the m rows.
     # STUB: # Keep the three inputs as the cache tuple, as the docstring says.
@@ -43,8 +44,8 @@ def dense_backward(dZ, cache):
 
     Inputs:
     - dZ: (m, n_out) upstream gradient d loss / d Z
-    - cache: (A_prev, W, b) from dense_forward, with A_prev (m, n_in), W (n_out, n_in),
-      b (n_out,)
+    - cache: from dense_forward (here the tuple (A_prev, W, b), with A_prev (m, n_in),
+      W (n_out, n_in), b (n_out,))
 
     Returns a tuple of:
     - dA_prev: (m, n_in) d loss / d A_prev
@@ -73,7 +74,7 @@ def activation_forward(Z, name):
 
     Returns a tuple of:
     - A: (m, n) float64
-    - cache: (Z, name)
+    - cache: what activation_backward needs, e.g. the tuple (Z, name)
 
     Raises ValueError for any other name.
     """
@@ -101,7 +102,7 @@ def activation_backward(dA, cache):
 
     Inputs:
     - dA: (m, n) upstream gradient d loss / d A
-    - cache: (Z, name) from activation_forward, with Z (m, n)
+    - cache: from activation_forward (here the tuple (Z, name), with Z (m, n))
 
     Returns:
     - dZ: (m, n) d loss / d Z

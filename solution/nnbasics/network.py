@@ -22,7 +22,8 @@ def forward(X, params, activations):
 
     Returns a tuple of:
     - Y_hat: (m, n_L) output of the last layer
-    - caches: list of L pairs (dense_cache, activation_cache), one per layer
+    - caches: list of L caches, one per layer (e.g. the pair (dense_cache,
+      activation_cache)); only your backward reads them
     """
     # STUB: # Hint: A = X; for each layer dense_forward then activation_forward, keeping
     # STUB: # both caches as a pair (7a, 'Feed-forward networks'). Return A and the list.
@@ -98,9 +99,10 @@ XOR_PARAMS = [
     (np.array([[2.0, 2.0]]), np.array([-1.0])),
 ]
 # END SOLUTION
-"""The slide's XOR network, [(theta, b_theta), (lambda, b_lambda)]: the example
-"xor_network" of slide_examples.toml (its inputs; the activations are listed there too).
-Each W is a float array of shape (n_out, n_in), each b of shape (n_out,)."""
+"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta), (lambda,
+b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the activations
+are listed there too). Each W is a float array of shape (n_out, n_in), each b of shape
+(n_out,)."""
 
 
 def collapse_linear(weights):

@@ -3,6 +3,8 @@
 Training repeats: a forward pass to compute the loss, a backward pass for its gradient
 with respect to every W and b, and a step against the gradient,
     W <- W - learning_rate * dW,   b <- b - learning_rate * db.
+The grader trains XOR with [2, 4, 1], tanh then sigmoid, learning_rate=4.0 and epochs=150
+on 5 seeds, and expects 100% training accuracy on at least 3 of them.
 """
 
 import numpy as np
@@ -15,11 +17,15 @@ def init_params(layer_sizes, seed=0):
 
     Inputs:
     - layer_sizes: list of L + 1 ints [n_0, n_1, ..., n_L], e.g. [2, 4, 1]
-    - seed: int, seed of np.random.default_rng; the same seed gives the same params
+    - seed: int, seed of np.random.default_rng; the same seed gives the same params, and
+      another seed other weights
 
     Returns:
-    - params: list of L pairs (W, b) with W (n_i, n_{i-1}) drawn from the generator and
-      scaled by 1 / sqrt(n_{i-1}), and b (n_i,) zeros; all float64
+    - params: list of L pairs (W, b) with W (n_i, n_{i-1}) drawn from the generator with
+      a spread (standard deviation) of about 1, in any distribution (standard normal,
+      uniform on [-sqrt(3), sqrt(3)], ...) and in any order, then divided by sqrt(n_{i-1});
+      b (n_i,) zeros; all float64. The grader accepts std(W) * sqrt(n_{i-1}) from 0.3
+      to 1.5.
     """
     # STUB: # Hint: make ONE generator from np.random.default_rng(seed) and draw every W from it
     # STUB: # (e.g. its standard_normal((n_out, n_in))), divided by np.sqrt(n_in); b is zeros.
@@ -43,10 +49,11 @@ def predict(X, params, activations):
     - params, activations: as for network.forward
 
     Returns:
-    - labels: (m,) array of 0 and 1: 1 where the output Y_hat[:, 0] is above 0.5
+    - labels: (m,) array of 0 and 1 (int or float, both are fine): 1 where the output
+      Y_hat[:, 0] is above 0.5
     """
     # STUB: # Hint: forward pass, take the column Y_hat[:, 0], compare with 0.5, and turn the
-    # STUB: # booleans into 0/1 with .astype(int).
+    # STUB: # booleans into 0/1 with .astype(int) (or float: both are accepted).
     # STUB: raise NotImplementedError("Part 8 (train): implement predict")
     # BEGIN SOLUTION
     Y_hat, _ = forward(X, params, activations)

@@ -40,9 +40,9 @@ def test_init_params_same_seed_same_params():
 def test_init_params_scale():
     W = init_params([400, 300], seed=0)[0][0]
     spread = np.std(W) * np.sqrt(400)
-    assert 0.3 < spread < 1.5, (
-        f"W should be scaled by 1/sqrt(n_in) = 1/20 for n_in = 400, so np.std(W) * 20 is about 1; "
-        f"got {spread:.3f}"
+    assert 0.3 <= spread <= 1.5, (
+        f"W should be drawn with a spread of about 1 and divided by sqrt(n_in) = 20 for "
+        f"n_in = 400, so np.std(W) * 20 is about 1 (0.3 to 1.5 passes); got {spread:.3f}"
     )
 
 
@@ -72,8 +72,9 @@ def test_train_losses_fall():
 
 
 def test_train_learns_xor():
-    # A short run at a high learning rate (as the grader's check uses): correct code learns
-    # XOR on every seed, in a few milliseconds even with loops (bench/xor_settings.py).
+    # The grader's setting (a short run at a high learning rate, a few milliseconds even
+    # with loops): XOR must be learned on at least 3 of 5 seeds. Correct code learns it on
+    # almost every seed; the grader draws its own 5.
     acts = ["tanh", "sigmoid"]
     learned = []
     for seed in range(5):
@@ -81,5 +82,5 @@ def test_train_learns_xor():
         learned.append(bool(np.array_equal(predict(X_XOR, params, acts), Y_XOR)))
     assert sum(learned) >= 3, (
         f"with [2, 4, 1], tanh then sigmoid, learning_rate 4.0 and 150 epochs, XOR should be "
-        f"learned (100% accuracy) for most seeds; learned for seeds 0-4: {learned}"
+        f"learned (100% accuracy) on at least 3 of 5 seeds; learned for seeds 0-4: {learned}"
     )
