@@ -63,11 +63,11 @@ def loss_and_grads(X, y, params, activations):
     raise NotImplementedError("Part 6 (network): implement loss_and_grads")
 
 
-XOR_PARAMS: list = []  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
-"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta), (lambda,
-b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the activations
-are listed there too). Each W is a float array of shape (n_out, n_in), each b of shape
-(n_out,)."""
+XOR_PARAMS = NotImplemented  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
+"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta),
+(lambda, b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the
+activations are listed there too). Each W is a float array of shape (n_out, n_in),
+each b of shape (n_out,)."""
 
 
 def collapse_linear(weights):

@@ -201,9 +201,12 @@ class Session:
             raise ValueError(f"bad target {target!r}")
         module = importlib.import_module(f"{self.package}.{module_name}")
         try:
-            return getattr(module, attr)
+            value = getattr(module, attr)
         except AttributeError:
             raise AttributeError(f"{self.package}/{module_name}.py has no {attr!r}") from None
+        if value is NotImplemented:  # a stubbed constant: reported like a stubbed function
+            raise NotImplementedError(f"{self.package}/{module_name}.py: {attr} is not set yet")
+        return value
 
     def decode(self, data: Any) -> Any:
         value = wire.decode_value(data, self.resolve)

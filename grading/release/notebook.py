@@ -390,7 +390,8 @@ def handout_setup() -> str:
             "# Run this cell first. It sets up three things:",
             f"# - autoreload: the cells use your latest code in {course.package}/ once you save "
             "a file;",
-            "# - a function you have not written yet stops a cell with one line naming it;",
+            "# - a function you have not written yet (or a constant still NotImplemented) stops "
+            "a cell with one line naming it;",
             f'# - check("{course.modules[0]}") runs the public tests of one part and sums them up.',
             "%load_ext autoreload",
             "%autoreload 2",
@@ -398,7 +399,7 @@ def handout_setup() -> str:
             function_sources(show_short_error, check),
             "",
             "",
-            "get_ipython().set_custom_exc((NotImplementedError,), show_short_error)",
+            "get_ipython().set_custom_exc((NotImplementedError, TypeError), show_short_error)",
         ]
     )
 
@@ -407,8 +408,32 @@ def handout_setup() -> str:
 
 
 def show_short_error(shell, etype, value, tb, tb_offset=None):
-    """Show a NotImplementedError as one line that says which function to write, and any
-    other exception registered with this handler as its message alone."""
+    """Show a NotImplementedError as one line that says which function to write; an error
+    in a cell that reads a constant still set to NotImplemented (the handout's stub of a
+    constant) as one line that says which constant to set; a TypeError registered for that
+    alone with its usual traceback; and any other exception registered with this handler
+    as its message alone."""
+    import sys
+
+    cell = tb.tb_frame if tb is not None else None  # the first frame: the cell's own code
+    unset = [
+        n for n in (cell.f_code.co_names if cell else ()) if cell.f_globals.get(n) is NotImplemented
+    ]
+    if unset:
+        homes = [
+            m.__name__.replace(".", "/") + ".py: "
+            for m in list(sys.modules.values())
+            if "." in getattr(m, "__name__", "") and getattr(m, unset[0], None) is NotImplemented
+        ]
+        message = f"{homes[0] if homes else ''}set {unset[0]} (it is still NotImplemented)"
+        stb = shell.InteractiveTB.get_exception_only(
+            NotImplementedError, NotImplementedError(f"{message}, then run this cell again")
+        )
+        shell._showtraceback(etype, value, stb)
+        return
+    if issubclass(etype, TypeError):
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return
     if not issubclass(etype, NotImplementedError):
         shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
         return

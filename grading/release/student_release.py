@@ -8,13 +8,14 @@ uncomments its stub lines; everything else is copied as it is.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 
 from grading.checks.points import scored_parts
 from grading.checks.slide_examples import SLIDE_EXAMPLES_FILE
 from grading.course.assignment import Assignment, AssignmentError, assignment
-from grading.course.markers import BEGIN, END, STUB_RE, MarkerError, solution_regions
+from grading.course.markers import BEGIN, END, STUB_RE, MarkerError, Region, solution_regions
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
 from grading.release.catalogue import CATALOGUE_FILE, catalogue
 from grading.release.classroom import classroom_workflow
@@ -25,6 +26,7 @@ from grading.results.files import write_atomic
 def strip_solution(source: str, filename: str = "<source>") -> str:
     """The student's version of one solution file."""
     regions = solution_regions(source, filename)
+    check_stubbed_constants(source, regions, filename)
     begins = {region.begin for region in regions}
     hidden = {n for region in regions for n in range(region.begin, region.end + 1)}
     out: list[str] = []
@@ -38,6 +40,43 @@ def strip_solution(source: str, filename: str = "<source>") -> str:
         elif number not in hidden:
             out.append(line)
     return "".join(out)
+
+
+def check_stubbed_constants(source: str, regions: list[Region], filename: str) -> None:
+    """A constant the student sets (a region at module level) must be stubbed as
+    `NAME = NotImplemented`: the grader, the public tests and the notebook report that
+    value as "not implemented yet", as they do a function that raises NotImplementedError
+    (any other stub value would be graded as a wrong answer). MarkerError otherwise."""
+    lines = source.splitlines()
+    for region in regions:
+        if lines[region.begin - 1] != lines[region.begin - 1].lstrip():
+            continue  # inside a function or class: its stub raises NotImplementedError
+        first = region.begin - 1
+        while first > 0 and STUB_RE.match(lines[first - 1]):
+            first -= 1
+        stub = "\n".join(STUB_RE.sub(r"\1\2", line) for line in lines[first : region.begin - 1])
+        try:
+            tree = ast.parse(stub)
+        except SyntaxError:
+            continue  # not Python: compiling the release reports it
+        for node in tree.body:
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            names = [t.id for t in _targets(node) if isinstance(t, ast.Name)]
+            if names and not (isinstance(value, ast.Name) and value.id == "NotImplemented"):
+                line = first + node.lineno
+                raise MarkerError(
+                    f"{filename}:{line}: the stub of {names[0]} should be "
+                    f"`{names[0]} = NotImplemented`, which the grader and the public tests "
+                    f"report as not implemented yet"
+                )
+
+
+def _targets(node: ast.stmt) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, ast.AnnAssign):
+        return [node.target]
+    return []
 
 
 def _uncomment_stub_lines(out: list[str]) -> None:

@@ -92,17 +92,17 @@ def loss_and_grads(X, y, params, activations):
     # END SOLUTION
 
 
-# STUB: XOR_PARAMS: list = []  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
+# STUB: XOR_PARAMS = NotImplemented  # TODO (Part 6): the slide's XOR network, [(W1, b1), (W2, b2)]
 # BEGIN SOLUTION
 XOR_PARAMS = [
     (np.array([[-5.0, 5.0], [5.0, -5.0]]), np.array([-3.0, -3.0])),
     (np.array([[2.0, 2.0]]), np.array([-1.0])),
 ]
 # END SOLUTION
-"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta), (lambda,
-b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the activations
-are listed there too). Each W is a float array of shape (n_out, n_in), each b of shape
-(n_out,)."""
+"""The slide's XOR network (7a, 'Alternative notation'), [(theta, b_theta),
+(lambda, b_lambda)]: the example "xor_network" of slide_examples.toml (its inputs; the
+activations are listed there too). Each W is a float array of shape (n_out, n_in),
+each b of shape (n_out,)."""
 
 
 def collapse_linear(weights):

@@ -62,7 +62,7 @@ def logistic_loss_and_grad(X, y, theta):
     # END SOLUTION
 
 
-# STUB: AND_THETA = np.zeros(3)  # TODO (Part 3): choose weights so that logistic computes AND
+# STUB: AND_THETA = NotImplemented  # TODO (Part 3): weights for which logistic computes AND
 # BEGIN SOLUTION
 AND_THETA = np.array([-30.0, 20.0, 20.0])
 # END SOLUTION

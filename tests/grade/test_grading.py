@@ -52,6 +52,10 @@ def test_release_failures_say_what_to_implement():
     report = grade(ASSIGNMENT_DIR)
     first = next(r for r in report.results if r.check.part == "activations")
     assert "is not implemented yet" in first.message
+    # a stubbed constant (`NAME = NotImplemented`) is reported as a stubbed function is
+    by_name = {r.check.name: r.message for r in report.results}
+    assert by_name["neuron_and_theta"] == "neuron.AND_THETA is not implemented yet"
+    assert by_name["network_xor_params"] == "network.XOR_PARAMS is not implemented yet"
 
 
 @pytest.mark.parametrize("name", ["correct_loops", "correct_functional"])

@@ -313,3 +313,42 @@ def test_with_the_stubs_a_cell_names_the_function_to_write_in_one_line(tmp_path)
     assert "Part 1 (activations): implement sigmoid (nnbasics/activations.py)" in first
     printed = "".join(out.text for _, out in _outputs(nb, "stream"))
     assert printed.count("not started yet") >= len(PARTS)
+
+
+class _Shell:
+    """The two display calls of IPython's shell that show_short_error makes, recorded."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.InteractiveTB = self
+
+    def get_exception_only(self, etype: type, value: BaseException) -> list[str]:
+        return [f"{etype.__name__}: {value}"]
+
+    def _showtraceback(self, etype: type, value: BaseException, stb: list[str]) -> None:
+        self.shown += stb
+
+    def showtraceback(self, exc_tuple: tuple, tb_offset: int | None = None) -> None:
+        self.shown.append(f"full traceback of {exc_tuple[0].__name__}")
+
+
+def _error_of_cell(cell: str, namespace: dict) -> tuple:
+    try:
+        exec(compile(cell, "<cell>", "exec"), namespace)
+    except Exception as exc:  # noqa: BLE001 - the error a notebook cell would show
+        return type(exc), exc, exc.__traceback__.tb_next
+    raise AssertionError("the cell ran")
+
+
+def test_a_cell_that_reads_a_constant_still_not_implemented_names_it():
+    from grading.release.notebook import show_short_error
+
+    namespace = {"XOR_PARAMS": NotImplemented, "forward": lambda params: len(params)}
+    shell = _Shell()
+    show_short_error(shell, *_error_of_cell("forward(XOR_PARAMS)", namespace))
+    assert shell.shown == [
+        "NotImplementedError: set XOR_PARAMS (it is still NotImplemented), then run this cell again"
+    ]
+    other = _Shell()  # any other TypeError keeps its usual traceback
+    show_short_error(other, *_error_of_cell("forward(3)", namespace))
+    assert other.shown == ["full traceback of TypeError"]

@@ -40,3 +40,21 @@ def test_public_tests_fail_on_the_release_with_a_friendly_summary(tmp_path):
     assert " passed" not in proc.stdout.splitlines()[-1] or "0 passed" in proc.stdout
     assert "Part 1 activations" in proc.stdout
     assert "not started yet" in proc.stdout
+
+
+def test_a_constant_still_not_implemented_is_not_started_yet(tmp_path):
+    folder = copy_of(SOLUTION_DIR, tmp_path)
+    network = folder / "nnbasics" / "network.py"
+    source = network.read_text()
+    start, end = (
+        source.index("XOR_PARAMS = ["),
+        source.index("# END SOLUTION", source.index("XOR_PARAMS = [")),
+    )
+    network.write_text(source[:start] + "XOR_PARAMS = NotImplemented\n" + source[end:])
+    proc = run_public_tests(folder)
+    assert proc.returncode == 1
+    assert (
+        "not started yet: Part 6 (network): set XOR_PARAMS (it is still NotImplemented)"
+        in proc.stdout
+    )
+    assert "Part 6 network      4/5 passed   1 not started yet" in proc.stdout

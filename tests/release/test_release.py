@@ -91,6 +91,25 @@ def test_marker_errors_name_file_and_line(source, error):
     assert str(info.value) == error
 
 
+@pytest.mark.parametrize(
+    "stub", ["AND = [0.0, 0.0]", "AND: list = []", "AND = None", "AND = NotImplemented  # x"]
+)
+def test_a_stubbed_constant_must_be_not_implemented(stub):
+    source = (
+        f"import numpy\n\n# STUB: # Hint: a line\n# STUB: {stub}\n"
+        "# BEGIN SOLUTION\nAND = 1\n# END SOLUTION\n"
+    )
+    if stub.startswith("AND = NotImplemented"):
+        assert strip_solution(source, "f.py").endswith(f"{stub}\n")
+        return
+    with pytest.raises(MarkerError) as info:
+        strip_solution(source, "f.py")
+    assert str(info.value) == (
+        "f.py:4: the stub of AND should be `AND = NotImplemented`, which the grader and the "
+        "public tests report as not implemented yet"
+    )
+
+
 def test_the_readme_has_every_part_with_its_points_and_slides():
     readme = build_release()["README.md"]
     for part in scored_parts():
