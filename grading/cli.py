@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from grading.confined.limits import MUTANT_TIMEOUT_SECONDS
+from grading.confined.limits import MUTANT_TIMEOUT_SECONDS, VARIANT_SEEDS
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
@@ -470,6 +470,18 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     metavar="MODULE",
     help="Mutate only this part's module (repeatable).  [default: every part]",
 )
+@click.option(
+    "--variants-only",
+    is_flag=True,
+    help="Grade only the allowed variants (autograder/allowed_variants/), no mutants.",
+)
+@click.option(
+    "--variant-seeds",
+    type=click.IntRange(min=1),
+    default=VARIANT_SEEDS,
+    show_default=True,
+    help="Submission seeds each allowed variant is graded under.",
+)
 def mutants(
     json_path: Path | None,
     jobs: int | None,
@@ -477,10 +489,16 @@ def mutants(
     timeout: float,
     fail_under: float | None,
     parts: tuple[str, ...],
+    variants_only: bool,
+    variant_seeds: int,
 ) -> None:
     """Mutation-test the hidden suite: grade small changes to the solution package and list
-    the mutants that still get full marks, with their diffs."""
+    the mutants that still get full marks, with their diffs. Then grade the allowed
+    variants (the solution rewritten along a freedom the contract leaves, in
+    autograder/allowed_variants/) under several seeds: each one that loses points is a
+    false negative of the suite, listed with its failed checks, and the exit status is 1."""
     from grading.course.assignment import assignment
+    from grading.mutants import variants as allowed
     from grading.mutants.runner import (
         EQUIVALENT_FILE,
         MutationRunError,
@@ -491,21 +509,34 @@ def mutants(
 
     for module in parts:
         assignment().part(module)  # an unknown part: a one-line error
-    try:
-        doc = mutation_run(sample_size=sample, jobs=jobs, timeout=timeout, parts=parts)
-    except MutationRunError as exc:
-        _fail(str(exc), 1)
-    for survivor in doc["survivors"]:
-        click.echo(f"SURVIVED {survivor['id']}\n{survivor['diff']}")
-    for stale in doc["stale_equivalent_ids"]:
-        click.echo(
-            f"nnkit: {EQUIVALENT_FILE.name} lists a mutant that no longer exists: {stale}", err=True
-        )
-    click.echo(summary_line(doc))
+    doc: dict = {}
+    if not variants_only:
+        try:
+            doc = mutation_run(sample_size=sample, jobs=jobs, timeout=timeout, parts=parts)
+        except MutationRunError as exc:
+            _fail(str(exc), 1)
+        for survivor in doc["survivors"]:
+            click.echo(f"SURVIVED {survivor['id']}\n{survivor['diff']}")
+        for stale in doc["stale_equivalent_ids"]:
+            click.echo(
+                f"nnkit: {EQUIVALENT_FILE.name} lists a mutant that no longer exists: {stale}",
+                err=True,
+            )
+        click.echo(summary_line(doc))
+    chosen = allowed.load_variants(parts=parts)
+    outcomes = allowed.run_variants(
+        chosen, seeds=allowed.variant_seeds(variant_seeds), jobs=jobs, timeout=timeout
+    )
+    for outcome in allowed.false_negatives(outcomes):
+        click.echo(allowed.describe(outcome))
+    click.echo(allowed.summary_line(outcomes))
+    doc["allowed_variants"] = allowed.report(outcomes, chosen)
     if json_path is not None:
         write_report(doc, json_path)
         click.echo(f"Report written to {json_path}")
-    if fail_under is not None and doc["score"] < fail_under:
+    if allowed.false_negatives(outcomes):
+        sys.exit(1)
+    if fail_under is not None and doc.get("score", 1.0) < fail_under:
         sys.exit(1)
 
 

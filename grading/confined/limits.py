@@ -147,3 +147,7 @@ MAX_MUTANT_MESSAGE_CHARS = 300
 MUTANT_MEMORY_BYTES = 4 << 30
 """Address space of one mutant-grading process, bytes: a mutant that allocates without
 end is stopped, not the machine."""
+VARIANT_SEEDS = 3
+"""Submission seeds each allowed variant is graded under, count (grading.mutants.variants):
+checks draw random inputs, so one seed could hide a check that fails a correct variant
+only on some inputs."""

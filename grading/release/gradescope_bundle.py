@@ -27,6 +27,7 @@ from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
 ENGINE_FOLDERS = ("grading", "autograder")  # their .py files; then the course's own files:
 COURSE_FILES = ("solution/slide_examples.toml",)  # read by the hidden checks
+NOT_BUNDLED = "allowed_variants"  # autograder/'s solution rewrites, for `nnkit mutants` only
 PACKAGE_MARK = "@PACKAGE@"  # in SETUP_SH: the student package's name
 CONFIG_NAME = "nnkit.json"
 REQUIREMENTS_NAME = "requirements.txt"
@@ -137,7 +138,7 @@ def bundled_files() -> list[Path]:
         path
         for folder in folders
         for path in sorted((KIT_ROOT / folder).rglob("*.py"))
-        if "__pycache__" not in path.parts
+        if "__pycache__" not in path.parts and NOT_BUNDLED not in path.parts
     ]
     return [*files, ASSIGNMENT_FILE, *(KIT_ROOT / name for name in COURSE_FILES)]
 

@@ -22,10 +22,10 @@ def init_params(layer_sizes, seed=0):
 
     Returns:
     - params: list of L pairs (W, b) with W (n_i, n_{i-1}) drawn from the generator with
-      a spread (standard deviation) of about 1, in any distribution (standard normal,
-      uniform on [-sqrt(3), sqrt(3)], ...) and in any order, then divided by sqrt(n_{i-1});
-      b (n_i,) zeros; all float64. The grader accepts std(W) * sqrt(n_{i-1}) from 0.3
-      to 1.5.
+      mean 0 and a spread (standard deviation) of about 1, in any distribution (standard
+      normal, uniform on [-1, 1] or [-sqrt(3), sqrt(3)], ...) and in any order, then
+      divided by sqrt(n_{i-1}); b (n_i,) zeros; all float64. The grader accepts
+      std(W) * sqrt(n_{i-1}) from 0.3 to 1.5.
     """
     # STUB: # Hint: make ONE generator from np.random.default_rng(seed) and draw every W from it
     # STUB: # (e.g. its standard_normal((n_out, n_in))), divided by np.sqrt(n_in); b is zeros.

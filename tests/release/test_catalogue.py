@@ -88,6 +88,7 @@ def test_the_catalogue_is_never_released():
     assert not [name for name in build_release() if name.endswith("CHECKS.md")]
     assert not list(ASSIGNMENT_DIR.rglob("CHECKS.md"))
     assert CATALOGUE_FILE not in bundled_files()  # the Gradescope zip and the exports
+    assert not [p for p in bundled_files() if "allowed_variants" in p.parts]  # mutants only
 
 
 def test_changed_points_make_the_catalogue_stale_until_released(nnkit, tmp_path):

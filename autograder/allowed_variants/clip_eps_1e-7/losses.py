@@ -1,0 +1,53 @@
+"""Allowed variant: clip y_hat with EPS = 1e-7 (as Keras does) instead of 1e-12.
+Allowed by: losses.py: "EPS is yours to choose: any tiny value from 1e-15 to 1e-7 passes".
+
+Part 2: the binary cross-entropy loss (lecture 7b, 'Cross-entropy loss function').
+
+For predictions y_hat in [0, 1] and labels y in {0, 1}, the loss of one element is
+-[y ln(y_hat) + (1 - y) ln(1 - y_hat)], and the loss of a batch is the mean over all
+elements. To keep the logarithms finite, y_hat is first clipped to [EPS, 1 - EPS].
+EPS is yours to choose: any tiny value from 1e-15 to 1e-7 passes (we use 1e-12). The grader
+compares values only where y_hat is at least 1e-6 away from 0 and 1, where no clipping
+happens; at exactly 0 and 1 it asks for finite values of the right sign and size.
+"""
+
+import numpy as np
+
+EPS = 1e-7
+"""Predictions are clipped to [EPS, 1 - EPS] before taking logarithms (in the gradient too)."""
+
+
+def binary_cross_entropy(y_hat, y):
+    """Mean binary cross-entropy of predictions y_hat against labels y.
+
+    Inputs:
+    - y_hat: array of any shape, predicted probabilities in [0, 1]; may be exactly 0 or 1
+    - y: array shaped like y_hat, labels 0 or 1
+
+    Returns:
+    - loss: one number (a float, a numpy float64 or a 0-d array), the mean over all elements
+      of -[y ln(y_hat) + (1 - y) ln(1 - y_hat)]; finite (no nan, no inf, no warning) even
+      where y_hat is exactly 0 or 1
+    """
+    y_hat = np.asarray(y_hat, dtype=np.float64)
+    y = np.broadcast_to(np.asarray(y, dtype=np.float64), y_hat.shape)
+    p = np.clip(y_hat, EPS, 1.0 - EPS)
+    return float(np.mean(-(y * np.log(p) + (1.0 - y) * np.log1p(-p))))
+
+
+def binary_cross_entropy_grad(y_hat, y):
+    """Gradient of binary_cross_entropy(y_hat, y) with respect to y_hat.
+
+    Inputs:
+    - y_hat: array of any shape, predicted probabilities in [0, 1]
+    - y: array shaped like y_hat, labels 0 or 1
+
+    Returns:
+    - dy_hat: float64 array shaped like y_hat,
+      -(y / y_hat - (1 - y) / (1 - y_hat)) / N with N = y_hat.size (the 1/N of the mean),
+      computed with y_hat clipped to [EPS, 1 - EPS] as in the loss, so it is always finite
+    """
+    y_hat = np.asarray(y_hat, dtype=np.float64)
+    y = np.broadcast_to(np.asarray(y, dtype=np.float64), y_hat.shape)
+    p = np.clip(y_hat, EPS, 1.0 - EPS)
+    return -(y / p - (1.0 - y) / (1.0 - p)) / y_hat.size

@@ -1,0 +1,95 @@
+"""Allowed variant: a plain number in gives a Python float out (arrays stay arrays).
+Allowed by: activations.py: "For a plain number in, a float or a 0-d float64 array out are both
+  fine."
+
+Part 1: activation functions and their derivatives (lecture 7a, 'Activation functions').
+
+Every function works elementwise on a numpy array of any shape (or on a plain number)
+and returns float64 values of the same shape. For a plain number in, a float or a 0-d
+float64 array out are both fine. None of them modifies its input.
+"""
+
+import numpy as np
+
+
+def sigmoid(z):
+    """The logistic sigmoid, sigma(z) = 1 / (1 + exp(-z)), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - s: float64 array shaped like z, values in [0, 1]; no overflow warning and no nan,
+      even for z as large as +-1e4
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    out = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def sigmoid_grad(z):
+    """The derivative of the sigmoid, d sigma / dz = sigma(z) * (1 - sigma(z)), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number (the input of the sigmoid, not its output)
+
+    Returns:
+    - ds: float64 array shaped like z
+    """
+    s = sigmoid(z)
+    out = s * (1.0 - s)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def tanh(z):
+    """The hyperbolic tangent, (e^z - e^-z) / (e^z + e^-z), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - t: float64 array shaped like z, values in [-1, 1]
+    """
+    out = np.tanh(np.asarray(z, dtype=np.float64))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def tanh_grad(z):
+    """The derivative of tanh, 1 - tanh(z)^2, elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number (the input of tanh, not its output)
+
+    Returns:
+    - dt: float64 array shaped like z
+    """
+    t = tanh(z)
+    out = 1.0 - t * t
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def relu(z):
+    """The rectified linear unit, max(0, z), elementwise.
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - r: float64 array shaped like z
+    """
+    out = np.maximum(0.0, np.asarray(z, dtype=np.float64))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def relu_grad(z):
+    """The derivative of ReLU: 1.0 where z > 0, else 0.0 (we take 0 at z = 0).
+
+    Inputs:
+    - z: array of any shape, or a number
+
+    Returns:
+    - dr: float64 array shaped like z, holding only 0.0 and 1.0
+    """
+    out = (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+    return float(out) if np.ndim(out) == 0 else out
