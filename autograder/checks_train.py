@@ -38,7 +38,7 @@ XOR_SIZES, XOR_ACTS = [2, 4, 1], ["tanh", "sigmoid"]
 # re-checks this.
 XOR_EPOCHS, XOR_LR = 150, 4.0
 XOR_SEEDS = list(range(20))
-XOR_RUNS, XOR_NEEDED = 4, 3  # seeds drawn, seeds that must learn XOR
+XOR_RUNS, XOR_NEEDED = 5, 3  # seeds drawn, seeds that must learn XOR (train.py says so)
 # The labeling is drawn per submission (XOR or XNOR: no line separates either), and the
 # rows come in a drawn order, so no fixed weights fit; and the weights train returns must
 # be those of XOR_EPOCHS gradient-descent steps from the student's own init_params, which
@@ -356,7 +356,7 @@ def _descend(starts: list[list[tuple]], X: np.ndarray, y: np.ndarray, lr: float,
 
 @check(PART, points=2.5, tags=("random",))
 def train_learns_xor(student: Student) -> None:
-    """train: learns XOR or XNOR ([2, 4, 1], tanh then sigmoid) on at least 3 of 4 seeds"""
+    """train: learns XOR or XNOR ([2, 4, 1], tanh then sigmoid) on at least 3 of 5 seeds"""
     name, X, y = xor_problem(student.rng)
     seeds = sorted(int(s) for s in student.rng.choice(XOR_SEEDS, size=XOR_RUNS, replace=False))
     accuracies: list[float] = []
