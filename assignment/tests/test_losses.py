@@ -56,7 +56,7 @@ def test_mean_over_elements():
     grad = binary_cross_entropy_grad(y_hat, y)
     expected = np.array([[0.5], [-0.5], [-0.5], [0.5]])  # +-(1/0.5) / m with m = 4
     assert np.shape(grad) == (4, 1), f"grad should be shaped like y_hat (4, 1), got {grad.shape}"
-    assert np.allclose(grad, expected), (
+    assert np.allclose(grad, expected, rtol=1e-7, atol=1e-10), (
         f"grad should be -(y/y_hat - (1-y)/(1-y_hat)) / m with m = 4, i.e. {expected.ravel()}, "
         f"got {np.ravel(grad)} (did you forget the 1/m of the mean?)"
     )

@@ -91,13 +91,13 @@ def test_collapse_linear():
     W2 = np.array([[1.0, -1.0, 2.0]])  # (1, 3)
     W = collapse_linear([W1, W2])
     assert np.shape(W) == (1, 2), f"W2 @ W1 has shape (1, 2), got {np.shape(W)}"
-    assert np.allclose(W, W2 @ W1), (
+    assert np.allclose(W, W2 @ W1, rtol=1e-7, atol=1e-10), (
         f"collapse_linear([W1, W2]) should be W2 @ W1 = {W2 @ W1}, got {W} (order matters)"
     )
     X_some = np.array([[1.0, 0.5], [-2.0, 3.0]])
     params = [(W1, np.zeros(3)), (W2, np.zeros(1))]
     Y_hat, _ = forward(X_some, params, ["linear", "linear"])
-    assert np.allclose(Y_hat, X_some @ W.T), (
+    assert np.allclose(Y_hat, X_some @ W.T, rtol=1e-7, atol=1e-10), (
         "a network with only linear layers and no biases should equal the single layer "
         "X @ collapse_linear(...).T"
     )

@@ -36,7 +36,9 @@ def test_output_shape_and_zero_weights():
     X = np.arange(10.0).reshape(5, 2)
     p = logistic(X, np.zeros(3))
     assert np.shape(p) == (5,), f"for X of shape (5, 2) logistic should return (5,), got {p.shape}"
-    assert np.allclose(p, 0.5), f"with theta = 0 every probability is sigma(0) = 0.5, got {p}"
+    assert np.allclose(p, 0.5, rtol=1e-7, atol=1e-10), (
+        f"with theta = 0 every probability is sigma(0) = 0.5, got {p}"
+    )
 
 
 def test_and_theta_computes_and():

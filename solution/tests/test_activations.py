@@ -19,7 +19,7 @@ def test_sigmoid_at_zero_is_one_half():
 def test_sigmoid_is_symmetric():
     z = np.array([-3.0, -1.0, 0.5, 2.0])
     total = sigmoid(z) + sigmoid(-z)
-    assert np.allclose(total, 1.0), (
+    assert np.allclose(total, 1.0, rtol=1e-7, atol=1e-10), (
         f"sigmoid(z) + sigmoid(-z) should be 1 for every z, got {total} for z = {z}"
     )
 
@@ -31,7 +31,7 @@ def test_tanh_at_zero():
 
 def test_relu_slide_formula():
     z = np.array([-2.0, 0.0, 3.0])
-    assert np.allclose(relu(z), [0.0, 0.0, 3.0]), (
+    assert np.allclose(relu(z), [0.0, 0.0, 3.0], rtol=1e-7, atol=1e-10), (
         f"relu should be max(0, z) elementwise: for z = {z} expected [0, 0, 3], got {relu(z)}"
     )
     assert np.allclose(relu_grad(z), [0.0, 0.0, 1.0]), (
