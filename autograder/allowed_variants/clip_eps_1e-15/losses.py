@@ -8,7 +8,9 @@ For predictions y_hat in [0, 1] and labels y in {0, 1}, the loss of one element 
 elements. To keep the logarithms finite, y_hat is first clipped to [EPS, 1 - EPS].
 EPS is yours to choose: any tiny value from 1e-15 to 1e-7 passes (we use 1e-12). The grader
 compares values only where y_hat is at least 1e-6 away from 0 and 1, where no clipping
-happens; at exactly 0 and 1 it asks for finite values of the right sign and size.
+happens. At exactly 0 and 1 it asks for finite values: where the prediction is right, a
+loss of about 0 and a gradient of -1/N (y_hat = 1) or 1/N (y_hat = 0), within a relative
+1e-6; where it is wrong, a large loss and a large gradient of the right sign.
 """
 
 import numpy as np
