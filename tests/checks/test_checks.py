@@ -116,3 +116,34 @@ def test_numerical_gradient_must_evaluate_f_at_x_plus_and_minus_h(tmp_path):
         "index (0, 0) (24 of 24 points of the central differences are missing; f was called "
         "24 times). Inputs: random, seed 3."
     )
+
+
+def test_a_second_backward_adds_on_top_as_graph_py_says():
+    from grading.checks.reference import ref
+
+    Value = ref.graph.Value
+    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+    q = x + y
+    L = q * z
+    L.backward()
+    L.backward()  # no grad is reset: L.grad is 1 again, the others grow on top
+    assert (L.grad, q.grad, z.grad, x.grad) == (1.0, -8.0, 6.0, -12.0)
+
+
+def test_the_graph_checks_call_backward_once_on_fresh_grads(tmp_path):
+    """graph.py promises students that the grader calls backward() once per graph, on a
+    graph whose grads are all 0.0: a Value that refuses anything else passes every check."""
+    package = tmp_path / "nnbasics"
+    shutil.copytree(SOLUTION_DIR / "nnbasics", package)
+    source = (package / "graph.py").read_text()
+    strict = source.replace(
+        "        self.grad = 1.0\n        for node in reversed(topo):",
+        "        if any(node.grad != 0.0 for node in topo):\n"
+        "            raise RuntimeError('backward on a graph that has grads already')\n"
+        "        self.grad = 1.0\n        for node in reversed(topo):",
+    )
+    assert strict != source
+    (package / "graph.py").write_text(strict)
+    checks = [c for c in load_checks() if c.part == "graph"]
+    results = run_checks(LocalStudent(tmp_path, seed=3), checks)
+    assert [r.check.name for r in results if not r.passed] == []
