@@ -477,15 +477,13 @@ def _on_alarm(_signum: int, _frame: Any) -> None:
     raise MutantTimeout
 
 
-def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: float) -> Outcome:
-    """Grade one mutant in this process: the checks of its part first, stopping at the
-    first one that fails."""
-    from grading.grade.one_submission import load_checks, run_checks
-    from grading.grade.unsandboxed import LocalStudent, forget_package
+@contextlib.contextmanager
+def solution_with(modules: dict[str, str], timeout: float) -> Iterator[Path]:
+    """A copy of the solution package with `modules` ({module: source}) laid over it, in a
+    temporary folder (yielded: the package's parent), while an alarm raises MutantTimeout
+    after `timeout` seconds; the folder, the alarm and the imported package are gone after."""
+    from grading.grade.unsandboxed import forget_package
 
-    checks = _CHECKS or load_checks()
-    ordered = [c for c in checks if c.part == module] + [c for c in checks if c.part != module]
-    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="nnkit-mutant-"))
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -494,18 +492,40 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
         shutil.copytree(
             solution_package(), work / package, ignore=shutil.ignore_patterns("__pycache__")
         )
-        (work / package / f"{module}.py").write_text(source, encoding="utf-8")
-        student = LocalStudent(work, seed=seed)
-        for chk in ordered:
-            result = run_checks(student, [chk])[0]
-            if not result.passed:
-                return Outcome(
-                    mutant_id,
-                    "killed",
-                    chk.name,
-                    result.message[:MAX_MUTANT_MESSAGE_CHARS],
-                    time.perf_counter() - started,
-                )
+        for module, source in modules.items():
+            (work / package / f"{module}.py").write_text(source, encoding="utf-8")
+        yield work
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(work))
+        forget_package(assignment().package)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: float) -> Outcome:
+    """Grade one mutant in this process: the checks of its part first, stopping at the
+    first one that fails."""
+    from grading.grade.one_submission import load_checks, run_checks
+    from grading.grade.unsandboxed import LocalStudent
+
+    checks = _CHECKS or load_checks()
+    ordered = [c for c in checks if c.part == module] + [c for c in checks if c.part != module]
+    started = time.perf_counter()
+    try:
+        with solution_with({module: source}, timeout) as work:
+            student = LocalStudent(work, seed=seed)
+            for chk in ordered:
+                result = run_checks(student, [chk])[0]
+                if not result.passed:
+                    return Outcome(
+                        mutant_id,
+                        "killed",
+                        chk.name,
+                        result.message[:MAX_MUTANT_MESSAGE_CHARS],
+                        time.perf_counter() - started,
+                    )
         return Outcome(mutant_id, "survived", seconds=time.perf_counter() - started)
     except MutantTimeout:
         return Outcome(
@@ -518,13 +538,6 @@ def grade_mutant(module: str, source: str, mutant_id: str, seed: int, timeout: f
             message=f"{type(exc).__name__}: {exc}"[:MAX_MUTANT_MESSAGE_CHARS],
             seconds=time.perf_counter() - started,
         )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        with contextlib.suppress(ValueError):
-            sys.path.remove(str(work))
-        forget_package(assignment().package)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 # -- grading many mutants in parallel ---------------------------------------------------------

@@ -21,12 +21,7 @@ than the contract says), reported with the checks it failed.
 from __future__ import annotations
 
 import ast
-import contextlib
 import os
-import shutil
-import signal
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,8 +35,8 @@ from grading.confined.limits import (
     VARIANT_SEEDS,
 )
 from grading.course.assignment import AuthoringError, assignment, display_path
-from grading.course.paths import AUTOGRADER_DIR, solution_package
-from grading.mutants.runner import DEFAULT_SEED, MutantTimeout, _init_worker, _on_alarm
+from grading.course.paths import AUTOGRADER_DIR
+from grading.mutants.runner import DEFAULT_SEED, MutantTimeout, _init_worker, solution_with
 
 VARIANTS_DIR = AUTOGRADER_DIR / "allowed_variants"
 FREEDOM, ALLOWED_BY = "Allowed variant:", "Allowed by:"
@@ -139,22 +134,14 @@ def _docstring_lines(source: str, where: str) -> tuple[str, str]:
 def grade_variant(name: str, modules: dict[str, str], seed: int, timeout: float) -> VariantOutcome:
     """Grade the solution with `modules` laid over it, every check, under `seed`."""
     from grading.grade.one_submission import load_checks, run_checks
-    from grading.grade.unsandboxed import LocalStudent, forget_package
+    from grading.grade.unsandboxed import LocalStudent
 
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix="nnkit-variant-"))
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
     checks = load_checks()
     total = sum(c.points for c in checks)
     try:
-        package = assignment().package
-        shutil.copytree(
-            solution_package(), work / package, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        for module, source in modules.items():
-            (work / package / f"{module}.py").write_text(source, encoding="utf-8")
-        results = run_checks(LocalStudent(work, seed=seed), checks)
+        with solution_with(modules, timeout) as work:
+            results = run_checks(LocalStudent(work, seed=seed), checks)
         failed = [
             (r.check.name, r.message[:MAX_MUTANT_MESSAGE_CHARS]) for r in results if not r.passed
         ]
@@ -165,13 +152,6 @@ def grade_variant(name: str, modules: dict[str, str], seed: int, timeout: float)
     except BaseException as exc:  # noqa: BLE001 - e.g. a RecursionError in the suite
         error = f"{type(exc).__name__}: {exc}"[:MAX_MUTANT_MESSAGE_CHARS]
         return VariantOutcome(name, seed, 0.0, total, [], error, time.perf_counter() - started)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        with contextlib.suppress(ValueError):
-            sys.path.remove(str(work))
-        forget_package(assignment().package)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 # -- grading many, in parallel --------------------------------------------------------------
