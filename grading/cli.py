@@ -509,6 +509,7 @@ def mutants(
 
     for module in parts:
         assignment().part(module)  # an unknown part: a one-line error
+    chosen = allowed.load_variants(parts=parts)  # a malformed variant: one line, before all
     doc: dict = {}
     if not variants_only:
         try:
@@ -523,7 +524,6 @@ def mutants(
                 err=True,
             )
         click.echo(summary_line(doc))
-    chosen = allowed.load_variants(parts=parts)
     outcomes = allowed.run_variants(
         chosen, seeds=allowed.variant_seeds(variant_seeds), jobs=jobs, timeout=timeout
     )

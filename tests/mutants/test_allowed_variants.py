@@ -133,3 +133,21 @@ def test_nnkit_mutants_reports_a_false_negative_and_exits_1(tmp_path):
         "0 of 1 allowed variants score full marks under 1 seed each; false negatives of the "
         "suite: relu_grad_one_at_zero"
     )
+
+
+def test_nnkit_mutants_names_a_malformed_variant_in_one_line_before_grading(tmp_path):
+    root = kit_copy(tmp_path)
+    _variant(root / "autograder" / "allowed_variants", "stray", "helpers", '"""x"""\n')
+    proc = run_nnkit("mutants", env={**os.environ, "NNKIT_ROOT": str(root)})
+    modules = ", ".join(sorted(assignment().modules))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2,
+        "",
+        "nnkit: error: autograder/allowed_variants/stray/helpers.py: helpers is not a module "
+        f"of the package ({modules})\n",
+    )
+
+
+def test_no_variant_to_grade_is_said_so():
+    assert run_variants([]) == []
+    assert summary_line([]) == "no allowed variant to grade (autograder/allowed_variants/)"
