@@ -337,7 +337,8 @@ print("          dz1", dz1.round(2), " dtheta1", dtheta1.round(2).tolist())
 #
 # *Slides 7a, "Alternative notation", "Feed-forward networks".* Stack layers and you get a
 # network: each layer's output is the next one's input, and the backward pass visits the
-# layers in reverse. The slide ({{xor_network.slides}}) solves XOR with two hidden sigmoid neurons and one output neuron:
+# layers in reverse. The slide ({{xor_network.slides}}) solves XOR with two hidden sigmoid
+# neurons and one output neuron:
 # $\theta = {{xor_network.theta}}$, $b_\theta = {{xor_network.b_theta}}$,
 # $\lambda = {{xor_network.lambda}}$, $b_\lambda = {{xor_network.b_lambda}}$.
 
@@ -396,8 +397,9 @@ print("one matrix:         ", (X_XOR @ collapse_linear(weights).T)[:, 0])
 # independent estimate of each partial derivative,
 # $\frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}$,
 # and a correct analytic gradient agrees with it to a relative error below $10^{-6}$ in
-# float64 (the grader's threshold for your backward passes). Below, your numerical gradient checks your network's backward pass, and
-# then catches a gradient that forgot the $1/m$ of the mean.
+# float64 (the grader's threshold for your backward passes). Below, your numerical
+# gradient checks your network's backward pass, and then catches a gradient that forgot
+# the $1/m$ of the mean.
 
 # %% [solution] gradcheck
 
