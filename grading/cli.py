@@ -34,6 +34,13 @@ NO_BUNDLE_SECRET = (
 NO_BUNDLE_SECRET_STUDENT = (
     "the autograder is not set up (it holds no course secret). Please tell your instructor."
 )
+ASSIGNMENT_NAME_OPTION = click.option(
+    "--assignment-name",
+    default=None,
+    metavar="NAME",
+    help="The grade column of canvas.csv and moodle.csv: the assignment's name in the LMS "
+    '(Canvas also takes "Name (assignment id)").  [default: course code and package]',
+)
 LOCAL_OPTION = click.option(
     "--local",
     is_flag=True,
@@ -186,17 +193,36 @@ def grade(
     show_default=True,
     help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Grade only shard K of N: the submissions whose id hashes to K (merge the N "
+    "outputs with `nnkit merge-shards`).",
+)
+@ASSIGNMENT_NAME_OPTION
 @LOCAL_OPTION
 def grade_all(
-    submissions: Path, out: Path, jobs: int | None, class_report: bool, local: bool
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    class_report: bool,
+    shard: str | None,
+    assignment_name: str | None,
+    local: bool,
 ) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
     export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
     The course secret is NNKIT_SECRET."""
+    from grading.grade.shards import ShardError, parse_shard
     from grading.grade.whole_class import BatchError, print_summary
     from grading.grade.whole_class import grade_all as grade_class
     from grading.sandbox.privileges import keep_private
 
+    try:
+        part = parse_shard(shard) if shard is not None else None
+    except ShardError as exc:
+        _fail(str(exc))
     secret = _course_secret(local=local)
     try:  # made now, so that it can be closed to the worker before grading starts
         out.mkdir(parents=True, exist_ok=True)
@@ -204,21 +230,68 @@ def grade_all(
         pass  # grade_class says what is wrong with it
     keep_private([out, submissions])  # where nothing else keeps the worker out
     try:
-        summary = grade_class(submissions, out, jobs=jobs, secret=secret)
+        summary = grade_class(
+            submissions,
+            out,
+            jobs=jobs,
+            secret=secret,
+            shard=part,
+            assignment_name=assignment_name,
+        )
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
     if class_report:
-        from grading.checks.diagnose import mistake_titles
-        from grading.results.class_report import write_class_report
+        _class_report(summary.rows, out, f"nnkit class report: {submissions}")
 
-        page = write_class_report(
-            summary.rows,
-            out / "class_report",
-            title=f"nnkit class report: {submissions}",
-            titles=mistake_titles(),
-        )
-        click.echo(f"Class report written to {page}")
+
+def _class_report(rows: list, out: Path, title: str) -> None:
+    """Write OUT/class_report/ from gradebook rows and say where."""
+    from grading.checks.diagnose import mistake_titles
+    from grading.results.class_report import write_class_report
+
+    page = write_class_report(rows, out / "class_report", title=title, titles=mistake_titles())
+    click.echo(f"Class report written to {page}")
+
+
+@main.command("merge-shards")
+@click.argument("shards", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A new (or empty) folder for the whole class's gradebooks, files and report.",
+)
+@click.option(
+    "--class-report/--no-class-report",
+    default=True,
+    show_default=True,
+    help="Write OUT/class_report/ over the whole class.",
+)
+@ASSIGNMENT_NAME_OPTION
+def merge_shards(
+    shards: tuple[Path, ...], out: Path, class_report: bool, assignment_name: str | None
+) -> None:
+    """Merge the OUT folders of `grade-all --shard K/N` runs (SHARDS, one per K) into one
+    gradebook, CSVs and class report in OUT. Refuses shards graded under different hidden
+    suites or course secrets, cut from different classes, given twice, or missing."""
+    from grading.grade.merge import merge_shards as merge
+    from grading.grade.shards import ShardError
+    from grading.grade.whole_class import lms_lines
+
+    try:
+        summary = merge(shards, out, assignment_name=assignment_name)
+    except ShardError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"Merged {summary.shards} shards: {len(summary.rows)} submissions graded under suite "
+        f"{summary.suite_version} (course secret {summary.secret_fingerprint}) in "
+        f"{summary.seconds:.1f} s, into {out}"
+    )
+    for line in lms_lines(summary.lms, out):
+        click.echo(line)
+    if class_report:
+        _class_report(summary.rows, out, f"nnkit class report: {out}")
 
 
 @main.command()

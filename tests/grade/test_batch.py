@@ -175,9 +175,17 @@ def test_summary_table_fits_80_columns(class_runs):
     buffer = io.StringIO()
     print_summary(summary, title="class", console=Console(file=buffer, width=80))
     text = buffer.getvalue()
-    *table, where = text.splitlines()
-    assert all(len(line) <= 80 for line in table)
-    assert where == f"Gradebook written to {summary.csv_path}"  # whole, however long
+    lines = text.splitlines()
+    where = lines.index(f"Gradebook written to {summary.csv_path}")  # whole, however long
+    assert all(len(line) <= 80 for line in lines[:where])
+    # Then the per-student files, also whole: this class names no student.
+    out = summary.csv_path.parent
+    assert lines[where + 1 :] == [
+        f"0 students, one row each, written to {out / 'students.csv'}, "
+        f"{out / 'canvas.csv'}, {out / 'moodle.csv'}",
+        "4 submissions name no student (no submission_metadata.yml entry), so no per-student "
+        "file has them: buggy, release.zip, solution, x.zip",
+    ]
     for sub_id in ("buggy", "release.zip", "solution", "x.zip"):
         assert f" {sub_id} " in text
     assert "3 graded, 0 unchanged (reused), 1 failed" in text
