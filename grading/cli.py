@@ -34,6 +34,12 @@ NO_BUNDLE_SECRET = (
 NO_BUNDLE_SECRET_STUDENT = (
     "the autograder is not set up (it holds no course secret). Please tell your instructor."
 )
+CLASS_REPORT_OPTION = click.option(
+    "--class-report/--no-class-report",
+    default=True,
+    show_default=True,
+    help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
+)
 ASSIGNMENT_NAME_OPTION = click.option(
     "--assignment-name",
     default=None,
@@ -187,12 +193,7 @@ def grade(
     default=None,
     help="Submissions graded in parallel.  [default: one per core]",
 )
-@click.option(
-    "--class-report/--no-class-report",
-    default=True,
-    show_default=True,
-    help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
-)
+@CLASS_REPORT_OPTION
 @click.option(
     "--shard",
     metavar="K/N",
@@ -262,12 +263,7 @@ def _class_report(rows: list, out: Path, title: str) -> None:
     required=True,
     help="A new (or empty) folder for the whole class's gradebooks, files and report.",
 )
-@click.option(
-    "--class-report/--no-class-report",
-    default=True,
-    show_default=True,
-    help="Write OUT/class_report/ over the whole class.",
-)
+@CLASS_REPORT_OPTION
 @ASSIGNMENT_NAME_OPTION
 def merge_shards(
     shards: tuple[Path, ...], out: Path, class_report: bool, assignment_name: str | None

@@ -5,7 +5,8 @@
 before writing anything: an output with no batch.json; outputs cut for different N, graded
 under different hidden suites or course secrets, or cut from different class folders; a
 shard given twice; a submission in a shard it does not belong to (a split by another
-nnkit); missing shards (named); shards that do not add up to the class.
+nnkit); missing shards (named); shards that do not add up to the class; a shard with no
+gradebook.
 
 Then it writes into `out` (new, or an empty folder) what one `grade-all` of the whole class
 writes: gradebook.sqlite (every shard's grades, with their history), gradebook.csv, the
@@ -89,6 +90,9 @@ def check_shards(shard_outs: Sequence[Path]) -> list[tuple[Path, Manifest]]:
         raise ShardError(
             f"shard{'s' if len(missing) > 1 else ''} {listed} of {count} {verb} missing"
         )
+    for path, _ in found:
+        if not (path / GRADEBOOK_FILE).is_file():
+            raise ShardError(f"{path} holds no {GRADEBOOK_FILE}: grade that shard again")
     total = sum(len(m.submissions) for _, m in found)
     if total != found[0][1].class_size:
         raise ShardError(

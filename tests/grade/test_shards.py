@@ -179,6 +179,9 @@ def test_missing_or_repeated_shards_are_refused(graded, tmp_path):
         error_of(tmp_path)
         == f"{tmp_path} holds no batch.json: it is not a finished grade-all output"
     )
+    bare = shutil.copytree(s2, tmp_path / "s2-bare")
+    (bare / "gradebook.sqlite").unlink()
+    assert error_of(s1, bare) == f"{bare} holds no gradebook.sqlite: grade that shard again"
     with pytest.raises(ShardError) as caught:
         merge_shards([s1, s2], graded["root"] / "whole")
     assert (
