@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import run_nnkit
+from support import GRADESCOPE_METADATA, run_nnkit
 
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.merge import check_shards, merge_shards
@@ -16,28 +16,6 @@ from grading.grade.shards import MANIFEST_FILE, Manifest, Shard, ShardError, par
 from grading.grade.whole_class import grade_all, submission_id
 
 SECRET = b"nnkit-shard-test-secret"
-METADATA = """\
-submission_1001:
-  :submitters:
-  - :name: Ada Lovelace
-    :sid: '19970001'
-    :email: ada@example.edu
-submission_1002:
-  :submitters:
-  - :name: Alan Turing
-    :sid: '19970002'
-    :email: alan@example.edu
-  - :name: Grace Hopper
-    :email: grace@example.edu
-submission_1003:
-  :submitters:
-  - :name: Kurt Gödel
-    :sid: '19970004'
-submission_1004:
-  :submitters:
-  - :name: Nobody Submitted
-    :email: nobody@example.edu
-"""
 CLASS_FILES = ("gradebook.csv", "students.csv", "canvas.csv", "moodle.csv")
 
 
@@ -93,11 +71,11 @@ def test_the_split_is_even_and_depends_on_the_id_alone():
 
 def make_export(folder: Path) -> Path:
     folder.mkdir(parents=True)
-    (folder / "submission_metadata.yml").write_text(METADATA, encoding="utf-8")
+    (folder / "submission_metadata.yml").write_text(GRADESCOPE_METADATA, encoding="utf-8")
     shutil.copytree(SOLUTION_DIR / "nnbasics", folder / "submission_1001" / "nnbasics")
     shutil.copytree(SAMPLES_DIR / "submissions" / "buggy_bce_sum", folder / "submission_1002")
     shutil.copytree(ASSIGNMENT_DIR / "nnbasics", folder / "submission_1003" / "nnbasics")
-    (folder / "submission_1004").mkdir()  # uploaded nothing readable
+    (folder / "submission_1004").mkdir()  # uploaded nothing readable, and names no one
     return folder
 
 
@@ -148,7 +126,8 @@ def test_the_merged_shards_are_the_whole_class(graded, tmp_path):
         assert (doc["score"], doc["tests"]) == (same["score"], same["tests"])
         assert (sub / "feedback.md").is_file() and (sub / "junit.xml").is_file()
     assert Manifest.read(merged) == Manifest.read(whole)
-    assert (summary.shards, len(summary.rows), summary.lms.students) == (2, 4, 5)
+    assert (summary.shards, len(summary.rows), summary.lms.students) == (2, 4, 4)
+    assert summary.lms.unnamed == ("submission_1004",)
     # The merged output is a grade-all output: grading the class into it regrades nothing.
     again = grade_all(graded["export"], merged, jobs=2, secret=SECRET, progress=False)
     assert (again.graded, again.reused, again.failed) == (0, 3, 1)
@@ -256,6 +235,6 @@ def test_merge_shards_on_the_command_line(graded, tmp_path):
     assert (
         last == f"Class report written to {tmp_path / 'm' / 'class_report' / 'class_report.html'}"
     )
-    assert "5 students, one row each, written to " in proc.stdout
+    assert "4 students, one row each, written to " in proc.stdout
     report = json.loads((tmp_path / "m" / "class_report" / "class_report.json").read_text())
     assert report["submissions"] == 4
