@@ -20,7 +20,7 @@ from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
 from grading.grade.shards import Manifest, Shard, parse_shard
 
 WORKFLOW = KIT_ROOT / ".github" / "workflows" / "grade.yml"
-NNKIT_BIN = Path(sys.executable).parent / "nnkit"
+ENTRY_POINT = Path(sys.executable).parent / "nnkit"
 # We run as root here: sudo -E only keeps the environment, as on the runner.
 SUDO = 'sudo() { [ "$1" = -E ] && shift; "$@"; }\n'
 
@@ -127,7 +127,7 @@ def runner(root: Path, name: str) -> Path:
     """A runner's workspace: the checkout's `.venv/bin/nnkit` and the class."""
     workspace = root / name
     (workspace / ".venv" / "bin").mkdir(parents=True)
-    (workspace / ".venv" / "bin" / "nnkit").symlink_to(NNKIT_BIN)
+    (workspace / ".venv" / "bin" / "nnkit").symlink_to(ENTRY_POINT)
     shutil.copytree(root / "submissions", workspace / "submissions")
     return workspace
 
@@ -145,7 +145,7 @@ def run_step(script: str, workspace: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
-@pytest.mark.skipif(not NNKIT_BIN.exists(), reason="needs the nnkit entry point of make setup")
+@pytest.mark.skipif(not ENTRY_POINT.exists(), reason="needs the nnkit entry point of make setup")
 def test_the_steps_grade_a_class_in_shards_and_merge_it(tmp_path):
     """Two shards as two runners, their artifacts laid out as download-artifact lays out
     several (shards/<name>/), then the merge; and one shard alone (N=1), which
