@@ -282,8 +282,33 @@ def demo(out: Path) -> None:
     metavar="ZIP",
     help="With --try: try this zip instead of building one.",
 )
+@click.option(
+    "--submission-limit",
+    default=None,
+    metavar="N",
+    help="Grade at most N submissions per --limit-per; later ones get the score that "
+    "counts and when the next graded one is possible.  [default: no limit]",
+)
+@click.option(
+    "--limit-per",
+    default=None,
+    metavar="24h|assignment",
+    help="The limit's window: a rolling 24 hours, or the whole assignment.  [default: 24h]",
+)
+@click.option(
+    "--score-counts",
+    default=None,
+    metavar="last|best",
+    help="Whose score counts: the last graded submission's, or the best one's.  [default: last]",
+)
 def gradescope(
-    out: Path, visibility: str, try_submission: Path | None, bundle: Path | None
+    out: Path,
+    visibility: str,
+    try_submission: Path | None,
+    bundle: Path | None,
+    submission_limit: str | None,
+    limit_per: str | None,
+    score_counts: str | None,
 ) -> None:
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
@@ -297,9 +322,18 @@ def gradescope(
 
     if bundle is not None and try_submission is None:
         _fail("--bundle goes with --try SUBMISSION")
+    from grading.grade.policy import PolicyError, SubmissionPolicy
+
     given = click.get_current_context().get_parameter_source
     if bundle is not None and ParameterSource.COMMANDLINE in map(given, ("out", "visibility")):
         _fail("--out and --visibility build a zip; --bundle tries one already built")
+    policy_options = (submission_limit, limit_per, score_counts)
+    if bundle is not None and any(value is not None for value in policy_options):
+        _fail("the policy options build a zip; --bundle tries one already built")
+    try:
+        policy = SubmissionPolicy.from_options(submission_limit, limit_per, score_counts)
+    except PolicyError as exc:
+        _fail(str(exc))
     try:
         if try_submission is not None:
             check_submission(try_submission)
@@ -308,11 +342,13 @@ def gradescope(
                 local=False,
                 missing=" before building the zip (Gradescope grades with the copy inside)",
             )
-            build_bundle(out, secret=secret.decode(), visibility=visibility)
+            build_bundle(out, secret=secret.decode(), visibility=visibility, policy=policy)
             click.echo(
                 f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
                 "autograder of a Gradescope programming assignment."
             )
+            if policy.active:
+                click.echo(f"Submission policy: {policy.describe()}.")
         if try_submission is None:
             return
         trial = try_bundle(bundle or out, try_submission)
@@ -406,6 +442,7 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     import os
 
     from grading.grade.one_submission import grade as grade_submission
+    from grading.grade.policy import SubmissionPolicy, apply, decision_for, over_limit_document
     from grading.grade.secret import SECRET_ENV, default_secret, secret_mismatch
     from grading.release.gradescope_bundle import load_config
     from grading.results.files import json_text
@@ -422,10 +459,19 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     mismatch = secret_mismatch(secret, os.environ.get(SECRET_ENV))
     if mismatch:
         click.echo(f"nnkit: warning: {mismatch}", err=True)
+    policy = SubmissionPolicy.from_config(config.get("policy"))
+    decision = decision_for(policy, root) if policy.active else None
+    if decision is not None and decision.note:
+        click.echo(f"nnkit: warning: {decision.note}", err=True)
+    if decision is not None and not decision.grade:  # over the limit: the code never runs
+        document = over_limit_document(policy, decision)
+        return document, f"Not graded ({policy.describe()}): {document['output']}"
     report = grade_submission(root / "submission", secret=secret)
     document = to_gradescope(
         report, default_visibility=config.get("visibility", DEFAULT_VISIBILITY)
     )
+    if decision is not None:
+        document = apply(policy, decision, document)
     json_text(document)  # raises ValueError on NaN or infinity
     return document, summary_text(report)
 
