@@ -123,6 +123,15 @@ GRADE_DEADLINE_SECONDS = 900.0
 its own time limits; this only bounds a grading process that is wedged, so it is generous."""
 POOL_STOP_GRACE_SECONDS = 5.0
 """How long an idle pool process may take to exit when told to, seconds."""
+MAX_LABEL_CHARS = 60
+"""Characters of a test's label on the class report's pass-rate plot ("3.2 dense_backward:
+dW ..."): enough to tell the tests apart, short enough for the plot's margin."""
+
+# -- the similarity report (grading.similarity) --------------------------------------------
+
+MAX_SIMILARITY_CHARS = 400_000
+"""Characters of one submission's code that are fingerprinted, the rest cut: a complete
+honest solution has about 50,000, and tokenizing costs about a second per 200,000."""
 
 # -- trying the Gradescope zip here (grading.release.try_bundle) ----------------------------
 

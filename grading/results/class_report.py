@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from grading.confined.limits import MAX_LABEL_CHARS
 from grading.results.class_stats import (
     MISTAKES_CSV,
     TESTS_CSV,
@@ -47,14 +48,12 @@ from grading.results.files import write_atomic, write_json_atomic
 __all__ = ["ClassSummary", "plot_text", "summarize", "write_class_report"]
 
 
-LABEL_CHARS = 60
-"""A test's label on the pass-rate plot, characters ("3.2 dense_backward: dW ..."), cut."""
-
-
 def axis_label(number: str, name: str) -> str:
-    """ "3.2 name", cut to LABEL_CHARS with an ellipsis."""
+    """The label "3.2 name", cut to MAX_LABEL_CHARS with an ellipsis."""
     label = f"{number} {name}".strip()
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "\u2026"
+    if len(label) <= MAX_LABEL_CHARS:
+        return label
+    return label[: MAX_LABEL_CHARS - 1] + "\u2026"
 
 
 def plot_text(text: str) -> str:
