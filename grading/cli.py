@@ -15,6 +15,7 @@ from click.core import ParameterSource
 from grading.confined.limits import MUTANT_TIMEOUT_SECONDS
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
+from grading.similarity.pairs import DEFAULT_THRESHOLD
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -186,9 +187,20 @@ def grade(
     show_default=True,
     help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
 )
+@click.option(
+    "--similarity",
+    is_flag=True,
+    help="Also write OUT/similarity/ (alike pairs, as `nnkit similarity`), linked from the "
+    "class report.",
+)
 @LOCAL_OPTION
 def grade_all(
-    submissions: Path, out: Path, jobs: int | None, class_report: bool, local: bool
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    class_report: bool,
+    similarity: bool,
+    local: bool,
 ) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
     export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
@@ -208,6 +220,8 @@ def grade_all(
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
+    if similarity:
+        _similarity(submissions, out)
     if class_report:
         from grading.checks.diagnose import mistake_titles
         from grading.results.class_report import write_class_report
@@ -217,8 +231,61 @@ def grade_all(
             out / "class_report",
             title=f"nnkit class report: {submissions}",
             titles=mistake_titles(),
+            links=_class_links(out),
         )
         click.echo(f"Class report written to {page}")
+
+
+def _class_links(out: Path) -> list[tuple[str, str]]:
+    """The class-wide pages in OUT that the class report (OUT/class_report/) links."""
+    from grading.similarity.report import INDEX
+    from grading.similarity.run import REPORT_DIR
+
+    if (out / REPORT_DIR / INDEX).is_file():
+        return [("Similarity report", f"../{REPORT_DIR}/{INDEX}")]
+    return []
+
+
+def _similarity(submissions: Path, out: Path, threshold: str | None = None) -> None:
+    """Write OUT/similarity/ for the class in SUBMISSIONS and say what it found."""
+    from grading.grade.whole_class import BatchError
+    from grading.similarity.pairs import ThresholdError, parse_threshold
+    from grading.similarity.run import similarity_report
+
+    try:
+        share = parse_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+        found = similarity_report(submissions, out, threshold=share, exclude=[out])
+    except (ThresholdError, BatchError) as exc:
+        _fail(str(exc))
+    unread = f" ({len(found.skipped)} could not be read)" if found.skipped else ""
+    pairs = f"{len(found.pairs)} pair{'' if len(found.pairs) == 1 else 's'}"
+    click.echo(
+        f"Compared {len(found.codes)} submissions{unread}: {pairs} at {100 * share:.0f}% "
+        f"similarity or more. Similarity report written to {found.index}"
+    )
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write OUT/similarity/ (index.html, a side-by-side page per pair, "
+    "pairs.csv); grade-all's OUT, so that its class report links it.",
+)
+@click.option(
+    "--threshold",
+    default=None,
+    metavar="SHARE",
+    help="List pairs where at least this share (0 to 1) of either side's code is found in "
+    f"the other.  [default: {DEFAULT_THRESHOLD}]",
+)
+def similarity(submissions: Path, out: Path, threshold: str | None) -> None:
+    """Compare every submission in SUBMISSIONS with every other (copydetect's winnowed
+    fingerprints, as MOSS; the release's stub code is not counted) and report the alike
+    pairs side by side. No student code is run."""
+    _similarity(submissions, out, threshold)
 
 
 @main.command()
