@@ -129,9 +129,13 @@ dW ..."): enough to tell the tests apart, short enough for the plot's margin."""
 
 # -- the similarity report (grading.similarity) --------------------------------------------
 
-MAX_SIMILARITY_CHARS = 400_000
-"""Characters of one submission's code that are fingerprinted, the rest cut: a complete
-honest solution has about 50,000, and tokenizing costs about a second per 200,000."""
+MAX_SIMILARITY_CHARS = 150_000
+"""Characters of one submission's code that are compared, the rest cut (the report says
+so): the reference solution, docstrings and all, has about 32,000, and fingerprinting
+costs about 2.5 s per 150,000 on one core."""
+MAX_SIMILARITY_PAIRS = 500
+"""Pairs the similarity report shows, the most alike first, count: more than anyone reads
+(the report says how many more reached the threshold)."""
 
 # -- trying the Gradescope zip here (grading.release.try_bundle) ----------------------------
 

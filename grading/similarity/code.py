@@ -2,7 +2,8 @@
 
 A submission's text is its package's modules, in part order and then any other module
 (sorted), each after a header line `# ---- <file> ----` (a comment, which the fingerprints
-ignore), decoded as UTF-8 (undecodable bytes replaced) and cut at MAX_SIMILARITY_CHARS.
+ignore), decoded as UTF-8 (undecodable bytes replaced); a submission's text is cut at
+MAX_SIMILARITY_CHARS (`Code.cut` says so).
 The files are read by `grading.sandbox.uploads.prepare`, so every cap on reading an upload
 holds here too; a submission it refuses is skipped with its one-line reason.
 """
@@ -28,6 +29,7 @@ class Code:
     id: str
     name: str
     text: str
+    cut: bool = False  # longer than MAX_SIMILARITY_CHARS: only the start is compared
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ def class_code(folder: Path, exclude: list[Path] | None = None) -> tuple[list[Co
     codes, skipped = [], []
     for sub in find_submissions(folder, exclude=exclude or []):
         try:
-            codes.append(Code(sub.id, sub.name, submission_text(sub.path)))
+            text = submission_text(sub.path)
+            cut = len(text) > MAX_SIMILARITY_CHARS
+            codes.append(Code(sub.id, sub.name, text[:MAX_SIMILARITY_CHARS], cut))
         except SubmissionError as exc:
             skipped.append(Skipped(sub.id, sub.name, clean_text(str(exc), MAX_ERROR_CHARS)))
         except OSError as exc:  # a file that vanished or a full disk while copying
@@ -77,4 +81,4 @@ def package_text(folder: Path) -> str:
     for path in files:
         code = path.read_bytes().decode("utf-8", "replace")
         pieces.append(f"# ---- {path.name} ----\n{code.rstrip()}\n\n")
-    return "".join(pieces)[:MAX_SIMILARITY_CHARS]
+    return "".join(pieces)

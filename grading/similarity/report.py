@@ -1,6 +1,7 @@
 """The similarity report's files: `index.html` (the pairs above the threshold, most alike
-first, each linked to its page), `pair_<n>.html` (the two submissions side by side, the
-matching code marked), and `pairs.csv` (the same rows; cells escaped as in gradebook.csv).
+first, at most MAX_SIMILARITY_PAIRS, each linked to its page), `pair_<n>.html` (the two
+submissions side by side, the matching code marked), and `pairs.csv` (the same rows;
+cells escaped as in gradebook.csv).
 
 Everything shown comes from student files or names: it is HTML-escaped (with control
 characters other than tab and newline shown as U+FFFD), and file names are the report's
@@ -16,6 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from grading.confined.limits import MAX_SIMILARITY_CHARS, MAX_SIMILARITY_PAIRS
 from grading.results.files import write_atomic
 from grading.results.gradebook import csv_cell
 from grading.similarity.code import Code, Skipped
@@ -63,6 +65,8 @@ def write_report(
     Pages of an earlier report that this one does not have are removed."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    more = max(len(pairs) - MAX_SIMILARITY_PAIRS, 0)
+    pairs = pairs[:MAX_SIMILARITY_PAIRS]
     keep = {page_name(n) for n in range(1, len(pairs) + 1)}
     for old in out_dir.glob("pair_*.html"):
         if old.name not in keep:
@@ -71,7 +75,7 @@ def write_report(
         write_atomic(out_dir / page_name(number), _pair_page(pair, number, title))
     write_atomic(out_dir / CSV_FILE, _csv(pairs))
     index = out_dir / INDEX
-    write_atomic(index, _index(pairs, codes, skipped, threshold, title))
+    write_atomic(index, _index(pairs, more, codes, skipped, threshold, title))
     return index
 
 
@@ -97,6 +101,7 @@ def _head(title: str) -> str:
 
 def _index(
     pairs: Sequence[Pair],
+    more: int,
     codes: Sequence[Code],
     skipped: Sequence[Skipped],
     threshold: float,
@@ -116,6 +121,18 @@ def _index(
         if pairs
         else "<p>No pair reaches the threshold.</p>\n"
     )
+    if more:
+        table += (
+            f"<p>{more} more pairs reach the threshold; only the {len(pairs)} most alike are "
+            "shown (a higher threshold shows fewer).</p>\n"
+        )
+    cut = [c for c in codes if c.cut]
+    if cut:
+        items = "\n".join(f"<li>{_who(c)}</li>" for c in cut)
+        table += (
+            f"<p>Compared only in part (the first {MAX_SIMILARITY_CHARS:,} characters of "
+            f"their code):</p>\n<ul>\n{items}\n</ul>\n"
+        )
     unread = ""
     if skipped:
         items = "\n".join(f"<li>{_who(s)}: {_esc(s.reason)}</li>" for s in skipped)

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from grading.confined.limits import MAX_SIMILARITY_CHARS, MAX_SIMILARITY_PAIRS
+from grading.course.assignment import assignment
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SOLUTION_DIR
-from grading.similarity.code import class_code, stub_text
-from grading.similarity.pairs import DEFAULT_THRESHOLD, parse_threshold, similar_pairs
-from grading.similarity.report import CSV_COLUMNS, marked
+from grading.similarity.code import Code, class_code, stub_text
+from grading.similarity.pairs import DEFAULT_THRESHOLD, Pair, parse_threshold, similar_pairs
+from grading.similarity.report import CSV_COLUMNS, marked, write_report
 from grading.similarity.run import similarity_report
 
 SUBMISSIONS = KIT_ROOT / "tests" / "submissions"
@@ -213,8 +215,41 @@ def test_class_code_reads_through_the_upload_reader(tmp_path):
     shutil.copytree(SOLUTION_DIR / "nnbasics", package)
     (package / "secret.py").symlink_to("/etc/passwd")
     (package / "huge.py").write_text("x = 1\n" * 400_000)  # 2.4 MB: over MAX_FILE_BYTES
+    (package / "long.py").write_text("y = 2\n" * 30_000)  # 180,000 characters
     ((code,), skipped) = class_code(tmp_path / "class")
     assert skipped == [] and "root:" not in code.text
     assert "# ---- huge.py ----" not in code.text and "# ---- secret.py ----" not in code.text
     headers = re.findall(r"^# ---- (\w+)\.py ----$", code.text, re.M)
-    assert headers[:2] == ["activations", "losses"]
+    assert headers == [*assignment().modules, "long"]
+    assert code.cut and len(code.text) == MAX_SIMILARITY_CHARS
+
+
+def test_the_index_shows_the_most_alike_pairs_and_says_what_it_left_out(tmp_path):
+    codes = [Code(f"s{i}", "", "x = 1\n", cut=i == 0) for i in range(MAX_SIMILARITY_PAIRS + 3)]
+    pairs = [Pair(codes[0], c, (0.9, 0.9), 10, ([], [])) for c in codes[1:]]
+    index = write_report(pairs, codes, [], tmp_path, threshold=0.6)
+    assert len(list(tmp_path.glob("pair_*.html"))) == MAX_SIMILARITY_PAIRS
+    text = " ".join(Page(index.read_text()).text)
+    assert f"2 more pairs reach the threshold; only the {MAX_SIMILARITY_PAIRS} most alike" in text
+    assert f"Compared only in part (the first {MAX_SIMILARITY_CHARS:,} characters" in text
+    write_report(pairs[:1], codes, [], tmp_path, threshold=0.6)  # a later, smaller report
+    assert [p.name for p in tmp_path.glob("pair_*.html")] == ["pair_0001.html"]
+
+
+def test_grade_all_writes_the_report_and_the_class_report_links_it(nnkit, tmp_path):
+    shutil.copytree(SOLUTION_DIR / "nnbasics", tmp_path / "class" / "alice" / "nnbasics")
+    disguise(SOLUTION_DIR / "nnbasics", tmp_path / "class" / "bob" / "nnbasics")
+    out = tmp_path / "out"
+    proc = nnkit("grade-all", tmp_path / "class", "--out", out, "--similarity", "--local")
+    assert proc.returncode == 0, proc.stderr
+    index = out / "similarity" / "index.html"
+    assert (
+        "Compared 2 submissions: 1 pair at 60% similarity or more. "
+        f"Similarity report written to {index}\n"
+    ) in proc.stdout
+    report = out / "class_report" / "class_report.html"
+    links = Page(report.read_text(encoding="utf-8")).links
+    assert "../similarity/index.html" in links
+    assert (report.parent / links[links.index("../similarity/index.html")]).resolve() == index
+    assert {"test_pass_rates.csv", "common_mistakes.csv"} <= set(links)
+    assert all((report.parent / link).is_file() for link in links)
