@@ -514,8 +514,9 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     from grading.release.gradescope_bundle import load_config
     from grading.results.files import json_text
     from grading.results.gradescope import summary_text, to_gradescope
-    from grading.results.model import DEFAULT_VISIBILITY
+    from grading.results.model import DEFAULT_VISIBILITY, GradeReport
     from grading.sandbox.privileges import keep_private
+    from grading.sandbox.uploads import SubmissionError
 
     config = load_config(KIT_ROOT)
     # Where neither namespaces nor Landlock keep the worker out, close the hidden tests, the
@@ -533,7 +534,14 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     if decision is not None and not decision.grade:  # over the limit: the code never runs
         document = over_limit_document(policy, decision)
         return document, f"Not graded ({policy.describe()}): {document['output']}"
-    report = grade_submission(root / "submission", secret=secret)
+    try:
+        report = grade_submission(root / "submission", secret=secret)
+    except SubmissionError as exc:
+        if decision is None:
+            raise
+        # Under a policy an unreadable upload still gets the score that counts.
+        document = apply(policy, decision, to_gradescope(GradeReport.could_not_grade(str(exc))))
+        return document, f"nnkit: submission could not be read: {exc}"
     document = to_gradescope(
         report, default_visibility=config.get("visibility", DEFAULT_VISIBILITY)
     )

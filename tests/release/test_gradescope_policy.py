@@ -284,3 +284,17 @@ def test_bad_policy_options_are_one_line_errors(nnkit, tmp_path, args, message):
     assert proc.returncode == 2
     assert proc.stderr == f"nnkit: error: {message}\n"
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_an_upload_that_cannot_be_read_does_not_count_and_keeps_the_score(bundles, tmp_path):
+    meta = metadata(NOW, ("2026-12-06T10:00:00-07:00", earlier(60.0)))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    document = graded(bundles["2_per_day_last"], tmp_path / "root", empty, meta)
+    assert document["score"] == 60.0 and document["tests"] == []
+    assert document["output"].startswith(
+        "This submission does not count towards your submission limit. The score that counts "
+        "is 60, from your last graded submission (2026-12-06 10:00 (UTC-07:00)).\n\n"
+        "Your submission could not be graded: no nnbasics modules found in "
+    )
+    assert document["extra_data"]["policy"]["graded"] is False
