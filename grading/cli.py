@@ -272,7 +272,7 @@ def _similarity(submissions: Path, out: Path, threshold: str | None = None) -> N
     type=click.Path(path_type=Path),
     required=True,
     help="Where to write OUT/similarity/ (index.html, a side-by-side page per pair, "
-    "pairs.csv); grade-all's OUT, so that its class report links it.",
+    "pairs.csv). A class report grade-all writes to the same OUT links it.",
 )
 @click.option(
     "--threshold",

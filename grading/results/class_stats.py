@@ -99,7 +99,7 @@ def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> 
                 {
                     "number": key,
                     "name": str(t.get("name", "")),
-                    "part": (t.get("tags") or [""])[0],
+                    "part": str((t.get("tags") or [""])[0]),
                     "passed": 0,
                     "graded": 0,
                 },
