@@ -123,6 +123,19 @@ GRADE_DEADLINE_SECONDS = 900.0
 its own time limits; this only bounds a grading process that is wedged, so it is generous."""
 POOL_STOP_GRACE_SECONDS = 5.0
 """How long an idle pool process may take to exit when told to, seconds."""
+MAX_LABEL_CHARS = 60
+"""Characters of a test's label on the class report's pass-rate plot ("3.2 dense_backward:
+dW ..."): enough to tell the tests apart, short enough for the plot's margin."""
+
+# -- the similarity report (grading.similarity) --------------------------------------------
+
+MAX_SIMILARITY_CHARS = 150_000
+"""Characters of one submission's code that are compared, the rest cut (the report says
+so): the reference solution, docstrings and all, has about 32,000, and fingerprinting
+costs about 2.5 s per 150,000 on one core."""
+MAX_SIMILARITY_PAIRS = 500
+"""Pairs the similarity report shows, the most alike first, count: more than anyone reads
+(the report says how many more reached the threshold)."""
 
 # -- trying the Gradescope zip here (grading.release.try_bundle) ----------------------------
 
