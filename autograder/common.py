@@ -1,7 +1,10 @@
 """Helpers shared by the hidden checks (no checks live here).
 
-- `check`: `grading.checks.suite.check`, plus the diagnosis's last part: a failed check that drew
-  random inputs says so, with the submission's seed (the Failure's `inputs`);
+- `check`: `grading.checks.suite.check`, plus the diagnosis's last parts: a failed check that drew
+  random inputs says so, with the submission's seed (the Failure's `inputs`), a diagnosed
+  cause is placed in the functions the check called (unless the check placed it), and the
+  other parts those functions use are named (`see_parts`, for a pointer to a part that
+  lost points);
 - tolerances: how close a result must be, per kind of check;
 - `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
   numerical gradient; a failure names the size and place of the error and the likely
@@ -18,6 +21,7 @@ check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.checks.diagno
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -103,11 +107,14 @@ def _failure(
     show: bool,
     atol: float = 1e-9,
     rtol: float = 1e-5,
+    about: Sequence[str] = (),
 ) -> CheckFailed:
-    """The verdict on a wrong result: what is wrong, the likely mistake, the values if shown."""
+    """The verdict on a wrong result: what is wrong, the likely mistake (in the functions
+    `about`, when not those the check called), the values if shown."""
     mistake = _mistake(got, expected, hints, m, m_name, atol, rtol)
     show = show or diagnose.show_expected()
-    return CheckFailed(diagnose.compose(summary, mistake, got=got, expected=expected, show=show))
+    failure = diagnose.compose(summary, mistake, got=got, expected=expected, show=show, about=about)
+    return CheckFailed(failure)
 
 
 def expect_values(
@@ -121,6 +128,8 @@ def expect_values(
     show_expected: bool = False,
     m: int | None = None,
     m_name: str = "m",
+    entries: diagnose.Entries = None,
+    about: Sequence[str] = (),
 ) -> np.ndarray:
     """`actual` must be an array shaped like `expected` and match it elementwise.
 
@@ -128,13 +137,26 @@ def expect_values(
     relative error and, when the answer matches one, the likely mistake (`hints`, then the
     generic signatures; `m` is the batch size for "off by a factor of m"). Expected values
     are shown with `show_expected` (slide examples) or when the instructor turns it on.
+    `entries` (a numpy index): compare only `actual[entries]` with `expected`; messages
+    still give indices into `actual`. `about`: the student functions a likely mistake is
+    in, when they are not the ones the check called (see `diagnose.compose`).
     """
     expected = np.asarray(expected, dtype=np.float64)
     arr = expect_array(actual, None, what)
-    summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol)
+    summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol, entries=entries)
     if summary:
+        got = arr if entries is None else arr[entries]
         raise _failure(
-            summary, arr, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
+            summary,
+            got,
+            expected,
+            hints,
+            m,
+            m_name,
+            show=show_expected,
+            atol=atol,
+            rtol=rtol,
+            about=about,
         )
     return arr
 
@@ -150,13 +172,24 @@ def expect_number(
     show_expected: bool = False,
     m: int | None = None,
     m_name: str = "m",
+    about: Sequence[str] = (),
 ) -> float:
-    """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`."""
+    """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`
+    (`about`: see `expect_values`)."""
     value = expect_float(actual, what)
     summary = diagnose.value_error(value, expected, what, atol=atol, rtol=rtol)
     if summary:
         raise _failure(
-            summary, value, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
+            summary,
+            value,
+            expected,
+            hints,
+            m,
+            m_name,
+            show=show_expected,
+            atol=atol,
+            rtol=rtol,
+            about=about,
         )
     return value
 
@@ -170,12 +203,14 @@ def expect_grad(
     tol: float = GRAD_TOL,
     m: int | None = None,
     m_name: str = "m",
+    about: Sequence[str] = (),
 ) -> np.ndarray:
-    """`actual` must be an array shaped like `numeric` that passes the gradient check."""
+    """`actual` must be an array shaped like `numeric` that passes the gradient check
+    (`about`: see `expect_values`)."""
     arr = expect_array(actual, None, what)
     summary = diagnose.gradient_error(arr, numeric, what, tol=tol)
     if summary:
-        raise _failure(summary, arr, numeric, hints, m, m_name, show=False)
+        raise _failure(summary, arr, numeric, hints, m, m_name, show=False, about=about)
     return arr
 
 
@@ -222,7 +257,8 @@ def check(
     part: str, points: float, *, visibility: str | None = None, tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
     """`grading.checks.suite.check`, and a failure of a check that drew random inputs ends with
-    `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""
+    `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs); its
+    cause and the parts it rests on are placed by `_placed`."""
     register = register_check(part, points, visibility=visibility, tags=tags)
 
     def decorate(func: Callable[[Student], None]) -> Callable[[Student], None]:
@@ -236,6 +272,7 @@ def check(
                     raise  # the inputs do not matter: nothing ran
                 drew = _rng_state(student) != before
                 failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
+                failure = _placed(failure, sorted(student.touched), part)
                 if isinstance(exc, StudentError):
                     raise StudentError(failure, exc.kind, exc.exception) from None
                 raise CheckFailed(failure) from None
@@ -244,6 +281,17 @@ def check(
         return run
 
     return decorate
+
+
+def _placed(failure: diagnose.Failure, called: list[str], part: str) -> diagnose.Failure:
+    """`failure` with its cause placed in the `called` functions when the check did not
+    place it, and `see_parts`: the other parts whose code the called functions use."""
+    cause = failure.cause
+    if cause is not None and not cause.functions:
+        failure = failure.but(cause=dataclasses.replace(cause, functions=tuple(called)))
+    modules = sorted({target.split(".")[0] for target in called})
+    used = [m for m in diagnose.parts_used(modules) if m != part]
+    return failure.but(see_parts=tuple(used)) if used else failure
 
 
 def _rng_state(student: Student) -> Any:
