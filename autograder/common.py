@@ -265,14 +265,15 @@ def check(
         @functools.wraps(func)
         def run(student: Student) -> None:
             before = _rng_state(student)
+            recorded = _Recorded(student)
             try:
-                func(student)
+                func(recorded)  # type: ignore[arg-type]  # a Student in all it offers
             except CheckFailed as exc:
                 if isinstance(exc, StudentError) and exc.nothing_ran:
                     raise  # the inputs do not matter: nothing ran
                 drew = _rng_state(student) != before
                 failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
-                failure = _placed(failure, sorted(student.touched), part)
+                failure = _placed(failure, recorded.targets, part)
                 if isinstance(exc, StudentError):
                     raise StudentError(failure, exc.kind, exc.exception) from None
                 raise CheckFailed(failure) from None
@@ -283,12 +284,49 @@ def check(
     return decorate
 
 
+class _Recorded:
+    """A Student that notes the targets a check asks for, in order (`targets`): a failure's
+    cause is placed in the last one, whose result was being judged."""
+
+    def __init__(self, student: Student) -> None:
+        object.__setattr__(self, "_student", student)
+        object.__setattr__(self, "targets", [])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._student, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._student, name, value)
+
+    def _note(self, target: str) -> None:
+        if target in self.targets:
+            self.targets.remove(target)
+        self.targets.append(target)
+
+    def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(target)
+        return self._student.call(target, *args, **kwargs)
+
+    def get(self, target: str) -> Any:
+        self._note(target)
+        return self._student.get(target)
+
+    def graph(self, value_class: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(value_class)
+        return self._student.graph(value_class, *args, **kwargs)
+
+    def graphs(self, value_class: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(value_class)
+        return self._student.graphs(value_class, *args, **kwargs)
+
+
 def _placed(failure: diagnose.Failure, called: list[str], part: str) -> diagnose.Failure:
-    """`failure` with its cause placed in the `called` functions when the check did not
-    place it, and `see_parts`: the other parts whose code the called functions use."""
+    """`failure` with its cause placed in the last of the `called` targets (in the order
+    of their last call) when the check did not place it, and `see_parts`: the other parts
+    whose code the called functions use."""
     cause = failure.cause
-    if cause is not None and not cause.functions:
-        failure = failure.but(cause=dataclasses.replace(cause, functions=tuple(called)))
+    if cause is not None and not cause.functions and called:
+        failure = failure.but(cause=dataclasses.replace(cause, functions=(called[-1],)))
     modules = sorted({target.split(".")[0] for target in called})
     used = [m for m in diagnose.parts_used(modules) if m != part]
     return failure.but(see_parts=tuple(used)) if used else failure

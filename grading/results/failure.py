@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grading.confined.limits import MAX_FIELD_CHARS
+from grading.confined.limits import MAX_CAUSE_NAMES, MAX_FIELD_CHARS
 
 FIELDS = ("summary", "likely_mistake", "got", "expected", "inputs", "student_text", "where")
 
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}(\.[A-Za-z_][A-Za-z0-9_]{0,99}){0,3}")
-MAX_NAMES = 16  # functions of one cause, parts of one pointer: more is not a diagnosis
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Cause:
 
 def _names(data: Any) -> tuple[str, ...] | None:
     """A results.json list of dotted names as a tuple; None when it is anything else."""
-    if type(data) is not list or len(data) > MAX_NAMES:
+    if type(data) is not list or len(data) > MAX_CAUSE_NAMES:
         return None
     if not all(type(n) is str and _NAME.fullmatch(n) for n in data):
         return None
@@ -102,9 +102,10 @@ class Failure:
         """A copy with some fields changed (e.g. a check adding its own likely mistake)."""
         return dataclasses.replace(self, **changes)
 
-    def plain(self) -> str:
+    def plain(self, label: str = "Likely mistake", notes: Sequence[str] = ()) -> str:
         """One line of plain text: `summary: "student text" (where). Likely mistake: ....
-        Got ...; expected .... Inputs: ....` (parts left out when empty)."""
+        Notes. Got ...; expected .... Inputs: ....` (parts left out when empty). `label`
+        and `notes` are the report's words on the failure (`grading.results.causes`)."""
         text = self.summary
         if self.student_text:
             text += f': "{self.student_text}"'
@@ -112,7 +113,8 @@ class Failure:
             text += f" ({self.where})"
         pieces = [text]
         if self.likely_mistake:
-            pieces.append(f"Likely mistake: {self.likely_mistake}")
+            pieces.append(f"{label}: {self.likely_mistake}")
+        pieces.extend(notes)
         if self.got or self.expected:
             pieces.append(f"Got {self.got}; expected {self.expected}")
         if self.inputs:
