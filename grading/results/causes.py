@@ -235,19 +235,13 @@ class Causes:
         notes = []
         if blame is not None and blame.functions:
             others = _where(blame.functions, parts)
-            own = (
-                joined(
-                    [
-                        shown(c)
-                        for c in sorted(_calls(test))
-                        if module_of(c) not in {module_of(f) for f in blame.functions}
-                    ]
-                )
-                or "code"
-            )
+            upstream = {module_of(f) for f in blame.functions}
+            mine = [shown(c) for c in sorted(_calls(test)) if module_of(c) not in upstream]
+            own = joined(mine) or "code"
             if failure is None and blame.upstream:
+                verb = "are" if len(mine) > 1 else "is"
                 notes.append(
-                    f"Your {own} is right when given a correct {others}: "
+                    f"Your {own} {verb} right when given a correct {others}: "
                     f"the mistake there costs points only in its own part"
                 )
             elif failure is not None and blame.upstream:
@@ -260,7 +254,7 @@ class Causes:
                     f"The mistake is in your {own} itself: this test fails even with the "
                     f"grader's own {others}"
                 )
-        if failure is not None and not (blame is not None and not blame.upstream):
+        if failure is not None and blame is None:  # a Blame says more, and more surely
             lost = [
                 m for m in failure.see_parts if m in parts and parts[m].earned < parts[m].possible
             ]
