@@ -117,6 +117,29 @@ def _failure(
     return CheckFailed(failure)
 
 
+def _compare(
+    got: Any,
+    expected: Any,
+    what: str,
+    hints: Sequence[Hint],
+    m: int | None,
+    m_name: str,
+    *,
+    show: bool,
+    atol: float,
+    rtol: float,
+    about: Sequence[str],
+    entries: diagnose.Entries = None,
+) -> None:
+    """Raise the verdict on `got` (or on its `entries`) unless it matches `expected`."""
+    summary = diagnose.value_error(got, expected, what, atol=atol, rtol=rtol, entries=entries)
+    if summary:
+        got = got if entries is None else np.asarray(got)[entries]  # what `expected` is
+        raise _failure(
+            summary, got, expected, hints, m, m_name, show=show, atol=atol, rtol=rtol, about=about
+        )
+
+
 def expect_values(
     actual: Any,
     expected: Any,
@@ -143,21 +166,8 @@ def expect_values(
     """
     expected = np.asarray(expected, dtype=np.float64)
     arr = expect_array(actual, None, what)
-    summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol, entries=entries)
-    if summary:
-        got = arr if entries is None else arr[entries]
-        raise _failure(
-            summary,
-            got,
-            expected,
-            hints,
-            m,
-            m_name,
-            show=show_expected,
-            atol=atol,
-            rtol=rtol,
-            about=about,
-        )
+    judge = {"show": show_expected, "atol": atol, "rtol": rtol, "about": about}
+    _compare(arr, expected, what, hints, m, m_name, entries=entries, **judge)
     return arr
 
 
@@ -177,20 +187,8 @@ def expect_number(
     """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`
     (`about`: see `expect_values`)."""
     value = expect_float(actual, what)
-    summary = diagnose.value_error(value, expected, what, atol=atol, rtol=rtol)
-    if summary:
-        raise _failure(
-            summary,
-            value,
-            expected,
-            hints,
-            m,
-            m_name,
-            show=show_expected,
-            atol=atol,
-            rtol=rtol,
-            about=about,
-        )
+    judge = {"show": show_expected, "atol": atol, "rtol": rtol, "about": about}
+    _compare(value, expected, what, hints, m, m_name, **judge)
     return value
 
 
@@ -267,7 +265,7 @@ def check(
             before = _rng_state(student)
             recorded = _Recorded(student)
             try:
-                func(recorded)  # type: ignore[arg-type]  # a Student in all it offers
+                func(recorded)  # type: ignore[arg-type]  # a Student in all a check uses
             except CheckFailed as exc:
                 if isinstance(exc, StudentError) and exc.nothing_ran:
                     raise  # the inputs do not matter: nothing ran
