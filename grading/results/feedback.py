@@ -110,8 +110,10 @@ def _fenced(text: str) -> list[str]:
 
 
 def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str:
-    """A Markdown page for one graded submission (its results.json `document`): the score
-    per part, then each failed test with the Markdown results.json shows for it."""
+    """A Markdown page for one graded submission (its results.json `document`): the likely
+    causes shared by several failures, the score per part, each failed test with the
+    Markdown results.json shows for it, then the passed tests with a note (rescued by the
+    grader's own functions)."""
     lines = [f"# {md_text(title)}", ""]
     if byline:
         lines += [md_text(byline), ""]
@@ -129,16 +131,25 @@ def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str
     lines += [summary_markdown(parts_of(document), score, possible_of(document))]
     lines.append("")
     failed = [t for t in tests if of_test(t) is not None]
+    noted = [t for t in tests if of_test(t) is None and causes.notes(t)]
     if not failed:
-        return "\n".join([*lines, "All tests passed.", ""])
-    lines += ["## Failed tests", ""]
+        lines += ["All tests passed.", ""]
+    else:
+        lines += ["## Failed tests", ""]
     for t in failed:
-        failure = of_test(t)
-        heading = f"{t.get('number', '')} {t.get('name', '')}"  # the grader's own titles
-        points = f"{float(t.get('score', 0)):g} / {float(t.get('max_score', 0)):g}"
-        body = failure_markdown(failure, causes.label(t), causes.notes(t))
-        lines += [f"### {heading} ({points})", "", body, ""]
+        body = failure_markdown(of_test(t), causes.label(t), causes.notes(t))
+        lines += [_test_heading(t), "", body, ""]
+    if noted:  # passed with the grader's own functions: say why
+        lines += ["## Passed tests with a note", ""]
+    for t in noted:
+        lines += [_test_heading(t), "", passed_markdown(causes.notes(t)), ""]
     return "\n".join(lines)
+
+
+def _test_heading(test: dict[str, Any]) -> str:
+    """ "### 5.3 <title> (0 / 2)": the grader's own titles."""
+    points = f"{float(test.get('score', 0)):g} / {float(test.get('max_score', 0)):g}"
+    return f"### {test.get('number', '')} {test.get('name', '')} ({points})"
 
 
 # -- HTML ------------------------------------------------------------------------------------

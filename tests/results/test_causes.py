@@ -173,6 +173,15 @@ def test_rescued_network_tests_say_so_and_train_points_at_part_5_only(checks):
     )
     assert entry(document, "6.6")["output"] == f"Passed.\n\n{md_escape(note)}."
     assert f'<p class="note">{html.escape(note)}.</p>' in html_page(document)
+    page = markdown_page(document, "t")
+    rescued_part = page[page.index("## Passed tests with a note") :]
+    assert f"\n\nPassed.\n\n{md_escape(note)}.\n" in rescued_part
+    case = next(
+        c
+        for c in ET.fromstring(to_junit(document)).iter("testcase")
+        if c.get("name", "").startswith("6.6 ")
+    )
+    assert [p.get("value") for p in case.findall("properties/property[@name='note']")] == [note]
     lines = terminal_lines(report)
     assert lines[lines.index(next(x for x in lines if " 6.6 " in x)) + 1].strip() == f"{note}."
 
