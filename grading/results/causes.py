@@ -121,6 +121,19 @@ def _where(functions: Sequence[str], parts: dict[str, PartScore]) -> str:
     return joined([shown(f) for f in functions]) + tail
 
 
+MAX_FUNCTIONS_NAMED = 2
+"""Functions a note names one by one; more are named by their parts ("code of Part 5")."""
+
+
+def _given(functions: Sequence[str], parts: dict[str, PartScore]) -> str:
+    """The functions a Blame names, as a note says them: "dense_backward (Part 5)", or
+    "code of Part 5 (Dense and activation layers)" when there are many."""
+    if len(functions) <= MAX_FUNCTIONS_NAMED:
+        return _where(functions, parts)
+    modules = list(dict.fromkeys(module_of(f) for f in functions))
+    return f"code of {_part_names(modules, parts)}"
+
+
 # -- shared causes ----------------------------------------------------------------------------
 
 
@@ -234,20 +247,21 @@ class Causes:
         failure = of_test(test)
         notes = []
         if blame is not None and blame.functions:
-            others = _where(blame.functions, parts)
+            others = _given(blame.functions, parts)
             upstream = {module_of(f) for f in blame.functions}
             mine = [shown(c) for c in sorted(_calls(test)) if module_of(c) not in upstream]
             own = joined(mine) or "code"
             if failure is None and blame.upstream:
                 verb = "are" if len(mine) > 1 else "is"
+                correct = "a correct" if len(blame.functions) == 1 else "correct"
                 notes.append(
-                    f"Your {own} {verb} right when given a correct {others}: "
+                    f"Your {own} {verb} right when given {correct} {others}: "
                     f"the mistake there costs points only in its own part"
                 )
             elif failure is not None and blame.upstream:
                 notes.append(
-                    f"This test fails because of your {others}: it passes with the "
-                    f"grader's own {joined([shown(f) for f in blame.functions])}"
+                    f"This test fails only because of your {others}: it passes with the "
+                    f"grader's version"
                 )
             elif failure is not None:
                 notes.append(

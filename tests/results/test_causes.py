@@ -200,8 +200,8 @@ def test_a_failure_with_blame_names_the_function_or_its_own_code(checks):
     assert of_test(charged).cause.functions == ("layers.dense_backward",)
     assert causes.label(charged) == "Likely mistake, in dense_backward (Part 5)"
     assert causes.notes(charged) == [
-        "This test fails because of your dense_backward (Part 5): it passes with the "
-        "grader's own dense_backward"
+        "This test fails only because of your dense_backward (Part 5): it passes with the "
+        "grader's version"
     ]
     # failing even with the grader's layers: the mistake is the test's own; no pointer
     assert causes.notes(mine) == [
@@ -209,7 +209,7 @@ def test_a_failure_with_blame_names_the_function_or_its_own_code(checks):
         "grader's own dense_backward (Part 5)"
     ]
     junit = to_junit(document)
-    assert "This test fails because of your dense_backward (Part 5)" in junit
+    assert "This test fails only because of your dense_backward (Part 5)" in junit
 
 
 def test_an_index_into_a_subset_is_the_students_own(checks):
@@ -260,3 +260,26 @@ def test_grading_in_the_sandbox_puts_the_cause_first():
         f"**Likely cause:** {len(group.tests)} failed tests share one likely mistake, in "
         f"Value (Part 4): {md_escape(OVERWRITE)}.\n\n| Part |"
     )
+
+
+def test_one_kind_of_mistake_in_unrelated_parts_is_not_one_cause(checks):
+    """Part 4 uses no other part: its "m times too large" is not the losses' one."""
+    results = graded(SAMPLES / "buggy_bce_sum", checks).results
+    graph = Failure("x is off", FACTOR_M, cause=Cause("factor_m", FACTOR_M, ("graph.Value",)))
+    results = [
+        dataclasses.replace(r, passed=False, failure=graph) if r.number == "4.11" else r
+        for r in results
+    ]
+    [group] = shared_causes(to_gradescope(report_of(results)))
+    assert "4.11" not in group.tests and len(group.tests) == 7
+
+
+def test_a_blame_on_many_functions_names_their_parts(checks):
+    results = graded(SAMPLES / "buggy_transposed_dW", checks).results
+    layers = ("layers.dense_forward", "layers.dense_backward", "layers.activation_forward")
+    blame = Blame((*layers, "losses.binary_cross_entropy"), upstream=True)
+    document = to_gradescope(report_of(rescued(results, "network", blame)))
+    assert Causes(document).notes(entry(document, "6.9")) == [
+        "Your loss_and_grads is right when given correct code of Parts 2 and 5: the "
+        "mistake there costs points only in its own part"
+    ]
