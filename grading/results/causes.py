@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grading.results.failure import Cause, Failure, of_test
+from grading.results.failure import Cause, Failure, dotted_names, of_test
 from grading.results.model import Blame, CheckResult, PartScore, parts_of
 
 
@@ -56,13 +56,12 @@ def blame_from_dict(data: Any) -> Blame | None:
     """A Blame from `extra_data.blame`; None when absent or malformed."""
     if type(data) is not dict or type(data.get("upstream")) is not bool:
         return None
-    functions = data.get("functions")
-    if type(functions) is not list or not all(type(f) is str for f in functions):
-        return None
-    return Blame(tuple(functions), data["upstream"])
+    functions = dotted_names(data.get("functions"))
+    return None if functions is None else Blame(functions, data["upstream"])
 
 
 def blame_of(test: dict[str, Any]) -> Blame | None:
+    """The Blame of a results.json test (None when it has none)."""
     extra = test.get("extra_data")
     return blame_from_dict(extra.get("blame")) if type(extra) is dict else None
 
@@ -121,14 +120,14 @@ def _where(functions: Sequence[str], parts: dict[str, PartScore]) -> str:
     return joined([shown(f) for f in functions]) + tail
 
 
-MAX_FUNCTIONS_NAMED = 2
+FUNCTIONS_NAMED = 2
 """Functions a note names one by one; more are named by their parts ("code of Part 5")."""
 
 
 def _given(functions: Sequence[str], parts: dict[str, PartScore]) -> str:
     """The functions a Blame names, as a note says them: "dense_backward (Part 5)", or
     "code of Part 5 (Dense and activation layers)" when there are many."""
-    if len(functions) <= MAX_FUNCTIONS_NAMED:
+    if len(functions) <= FUNCTIONS_NAMED:
         return _where(functions, parts)
     modules = list(dict.fromkeys(module_of(f) for f in functions))
     return f"code of {_part_names(modules, parts)}"
@@ -162,6 +161,9 @@ def _failed_with_cause(document: dict[str, Any]) -> list[_Failed]:
         failure = of_test(test)
         if failure is None or failure.cause is None:
             continue
+        blame = blame_of(test)
+        if blame is not None and not blame.upstream:  # its own code is wrong: an origin
+            failure = failure.but(see_parts=())
         tags = test.get("tags")
         part = str(tags[0]) if type(tags) is list and tags else ""
         found.append(_Failed(str(test.get("number", "")), part, failure, failure.cause))
@@ -233,7 +235,7 @@ class Causes:
         failure = of_test(test)
         cause = failure.cause if failure is not None else None
         group = self._knock_on.get(str(test.get("number", "")))
-        if group is not None:
+        if group is not None:  # it fails through the functions of the group's origins
             cause = group.cause
         if cause is None or not cause.functions or set(cause.functions) <= _calls(test):
             return "Likely mistake"

@@ -58,12 +58,13 @@ class Cause:
         key, text, functions = data.get("key"), data.get("text"), data.get("functions", [])
         if type(key) is not str or not _KEY.fullmatch(key) or type(text) is not str:
             return None
-        names = _names(functions)
+        names = dotted_names(functions)
         return None if names is None else cls(key, text[:MAX_FIELD_CHARS], names)
 
 
-def _names(data: Any) -> tuple[str, ...] | None:
-    """A results.json list of dotted names as a tuple; None when it is anything else."""
+def dotted_names(data: Any) -> tuple[str, ...] | None:
+    """A results.json list of dotted names ("layers.dense_backward", at most
+    MAX_CAUSE_NAMES) as a tuple; None when it is anything else."""
     if type(data) is not list or len(data) > MAX_CAUSE_NAMES:
         return None
     if not all(type(n) is str and _NAME.fullmatch(n) for n in data):
@@ -144,7 +145,7 @@ class Failure:
             name: str(data[name])[:MAX_FIELD_CHARS] if type(data.get(name)) is str else ""
             for name in FIELDS
         }
-        see_parts = _names(data.get("see_parts", [])) or ()
+        see_parts = dotted_names(data.get("see_parts", [])) or ()
         return cls(**values, cause=Cause.from_dict(data.get("cause")), see_parts=see_parts)
 
 

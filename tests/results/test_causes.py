@@ -283,3 +283,16 @@ def test_a_blame_on_many_functions_names_their_parts(checks):
         "Your loss_and_grads is right when given correct code of Parts 2 and 5: the "
         "mistake there costs points only in its own part"
     ]
+
+
+def test_a_test_wrong_with_the_graders_functions_is_where_to_fix_it(checks):
+    """6.9 fails even with the grader's losses (Blame upstream False): its own
+    loss_and_grads is wrong, so it is not a knock-on of binary_cross_entropy."""
+    results = graded(SAMPLES / "buggy_bce_sum", checks).results
+    own = Blame(("losses.binary_cross_entropy", "losses.binary_cross_entropy_grad"), False)
+    results = [dataclasses.replace(r, blame=own) if r.number == "6.9" else r for r in results]
+    document = to_gradescope(report_of(results))
+    [group] = shared_causes(document)
+    assert "6.9" not in group.knock_on
+    assert "network.loss_and_grads" in group.cause.functions
+    assert Causes(document).label(entry(document, "6.9")) == "Likely mistake"
