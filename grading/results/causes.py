@@ -6,7 +6,7 @@ so results.json, the Markdown and HTML pages, JUnit and the terminal say the sam
 - `shared_causes(document)`: failed tests whose diagnoses share one known mistake (a
   `Cause` of the same key, in functions of one part or of parts that use each other) are
   one group; `Causes(document).lines()` gives one sentence per group, shown once, before
-  anything else: "7 failed tests share one likely mistake, in Value (Part 4): ...".
+  anything else: "7 failed tests (4.4, ...) share one likely mistake, in Value (Part 4): ...".
 - `Causes(document).label(test)`: "Likely mistake", naming the function when the mistake
   is in another one than the test called ("Likely mistake, in binary_cross_entropy
   (Part 2)"), e.g. for a test that fails through a shared cause's functions.
@@ -211,13 +211,16 @@ class Causes:
         self._knock_on = {n: group for group in self.shared for n in group.knock_on}
 
     def lines(self) -> list[str]:
-        """One plain sentence per shared cause: "9 failed tests share one likely mistake,
-        in binary_cross_entropy and binary_cross_entropy_grad (Part 2): it is m times too
-        large: .... Tests 3.5 and 6.9 use them: fix them first."."""
+        """One plain sentence per shared cause: "4 failed tests (2.3, 2.7, 3.5 and 6.9)
+        share one likely mistake, in binary_cross_entropy and binary_cross_entropy_grad
+        (Part 2): it is m times too large: .... Tests 3.5 and 6.9 use them: fix them
+        first."."""
         lines = []
         for group in self.shared:
             where = _where(group.cause.functions, self.parts)
-            line = f"{len(group.tests)} failed tests share one likely mistake"
+            line = (
+                f"{len(group.tests)} failed tests ({joined(group.tests)}) share one likely mistake"
+            )
             line += f", in {where}: " if where else ": "
             line += group.cause.text + "."
             if group.knock_on and where:

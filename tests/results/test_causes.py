@@ -81,7 +81,12 @@ def test_graph_overwrite_is_summarised_once_first_in_every_format(checks):
     report = graded(SAMPLES / "buggy_graph_overwrite", checks)
     grouped = [r.number for r in report.results if r.failure and r.failure.cause]
     assert {"4.4", "4.5", "4.6", "4.7", "4.8", "4.11", "4.15"} <= set(grouped)
-    line = f"{len(grouped)} failed tests share one likely mistake, in Value (Part 4): {OVERWRITE}."
+    [group] = shared_causes(to_gradescope(report))
+    assert list(group.tests) == grouped
+    line = (
+        f"{len(grouped)} failed tests ({', '.join(grouped[:-1])} and {grouped[-1]}) share one "
+        f"likely mistake, in Value (Part 4): {OVERWRITE}."
+    )
     assert_first_everywhere(report, line)
     # the operation's own derivative is right: each operation's test says so
     sigmoid = of_test(entry(to_gradescope(report), "4.4"))
@@ -95,7 +100,8 @@ def test_bce_sum_names_binary_cross_entropy_in_the_tests_that_use_it(checks):
     assert group.tests == ("2.3", "2.6", "2.7", "3.5", "6.8", "6.9", "8.5")
     assert group.knock_on == ("3.5", "6.8", "6.9", "8.5")
     line = (
-        "7 failed tests share one likely mistake, in binary_cross_entropy and "
+        "7 failed tests (2.3, 2.6, 2.7, 3.5, 6.8, 6.9 and 8.5) share one likely mistake, in "
+        "binary_cross_entropy and "
         f"binary_cross_entropy_grad (Part 2): {FACTOR_M}. Tests 3.5, 6.8, 6.9 and 8.5 use "
         "them: fix them first."
     )
@@ -257,8 +263,9 @@ def test_grading_in_the_sandbox_puts_the_cause_first():
     [group] = shared_causes(document)
     assert group.cause == Cause("overwrite", OVERWRITE, ("graph.Value",))
     assert document["output"].startswith(
-        f"**Likely cause:** {len(group.tests)} failed tests share one likely mistake, in "
-        f"Value (Part 4): {md_escape(OVERWRITE)}.\n\n| Part |"
+        f"**Likely cause:** {len(group.tests)} failed tests ({', '.join(group.tests[:-1])} "
+        f"and {group.tests[-1]}) share one likely mistake, in Value (Part 4): "
+        f"{md_escape(OVERWRITE)}.\n\n| Part |"
     )
 
 
