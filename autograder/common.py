@@ -326,7 +326,7 @@ def _placed(failure: diagnose.Failure, called: list[str], part: str) -> diagnose
     if cause is not None and not cause.functions and called:
         failure = failure.but(cause=dataclasses.replace(cause, functions=(called[-1],)))
     modules = sorted({target.split(".")[0] for target in called})
-    used = [m for m in diagnose.parts_used(modules) if m != part]
+    used = sorted({*modules, *diagnose.parts_used(modules)} - {part})
     return failure.but(see_parts=tuple(used)) if used else failure
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from grading.results.failure import Cause, Failure
+from grading.results.failure import WRONG_INPUT, Cause, Failure
 
 SHOW_EXPECTED_ENV = "NNKIT_SHOW_EXPECTED"
 
@@ -142,6 +142,12 @@ _SIGNATURES = [
         "db) back for every layer",
     ),
     Signature("zeros", "All zeros", "the result is all zeros: nothing was computed or accumulated"),
+    Signature(
+        WRONG_INPUT,
+        "Right from another function's wrong result",
+        "this is computed right from what another of your functions returned, and that is "
+        "wrong: fix that function",
+    ),
     Signature(
         "upstream_ignored",
         "Upstream gradient ignored",

@@ -4,11 +4,12 @@ Everything here reads a results.json document (`grading.results.gradescope.to_gr
 so results.json, the Markdown and HTML pages, JUnit and the terminal say the same thing:
 
 - `shared_causes(document)`: failed tests whose diagnoses share one known mistake (a
-  `Cause` of the same key, in functions of one part or of parts that use each other) are
-  one group; `Causes(document).lines()` gives one sentence per group, shown once, before
-  anything else: "7 failed tests (4.4, ...) share one likely mistake, in Value (Part 4): ...".
+  `Cause` of the same key, in functions of one part or of parts that use each other; or
+  a WRONG_INPUT cause naming a function the others are about) are one group;
+  `Causes(document).lines()` gives one sentence per group, shown once, before anything
+  else: "7 failed tests (4.4, ...) share one likely mistake, in Value (Part 4): ...".
 - `Causes(document).label(test)`: "Likely mistake", naming the function when the mistake
-  is in another one than the test called ("Likely mistake, in binary_cross_entropy
+  is in another part than the test's ("Likely mistake, in binary_cross_entropy
   (Part 2)"), e.g. for a test that fails through a shared cause's functions.
 - `Causes(document).notes(test)`: the sentences one test adds to its own verdict: which
   functions its result rests on (`Blame`, when the grader ran it again with its own
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grading.results.failure import Cause, Failure, dotted_names, of_test
+from grading.results.failure import WRONG_INPUT, Cause, Failure, dotted_names, of_test
 from grading.results.model import Blame, CheckResult, PartScore, parts_of
 
 
@@ -147,6 +148,15 @@ class _Failed:
     def modules(self) -> set[str]:
         return {module_of(f) for f in self.cause.functions} or {self.part}
 
+    def joins(self, group: list[_Failed]) -> bool:
+        """Whether this failure has the cause of `group`: the same mistake in related
+        functions, or the wrong result of functions a member of the group is about."""
+        if self.cause.key == WRONG_INPUT:
+            mine = set(self.cause.functions)
+            return any(mine & set(o.cause.functions) for o in group)
+        same = [o for o in group if o.cause.key == self.cause.key]
+        return any(self.uses(o) or o.uses(self) for o in same)
+
     def uses(self, other: _Failed) -> bool:
         """Whether this test's result rests on `other`'s functions (their part is one of
         this failure's `see_parts`, or the two are about the same part)."""
@@ -177,11 +187,7 @@ def shared_causes(document: dict[str, Any]) -> list[SharedCause]:
     failed = _failed_with_cause(document)
     groups: list[list[_Failed]] = []
     for item in failed:
-        joins = [
-            g
-            for g in groups
-            if g[0].cause.key == item.cause.key and any(item.uses(o) or o.uses(item) for o in g)
-        ]
+        joins = [g for g in groups if item.joins(g)]
         merged = [item]
         for g in joins:
             groups.remove(g)
@@ -195,7 +201,8 @@ def shared_causes(document: dict[str, Any]) -> list[SharedCause]:
         # where to fix it: the tests that use no other test's functions of the group
         origins = [t for t in group if not any(t.uses(o) and not o.uses(t) for o in group)]
         functions = dict.fromkeys(f for t in origins for f in t.cause.functions)
-        cause = replace(group[0].cause, functions=tuple(functions))
+        mistake = next((t.cause for t in group if t.cause.key != WRONG_INPUT), group[0].cause)
+        cause = replace(mistake, functions=tuple(functions))
         knock_on = tuple(t.number for t in group if t not in origins)
         shared.append(SharedCause(cause, tuple(t.number for t in group), knock_on))
     return shared
@@ -232,15 +239,17 @@ class Causes:
 
     def label(self, test: dict[str, Any]) -> str:
         """The label of a test's likely mistake: "Likely mistake", or "Likely mistake, in
-        binary_cross_entropy (Part 2)" when the mistake is in functions other than those
-        the test called (a test that fails through a shared cause's functions, or one
+        binary_cross_entropy (Part 2)" when the mistake is in functions of another part
+        than the test's (a test that fails through a shared cause's functions, or one
         whose diagnosis placed it elsewhere)."""
         failure = of_test(test)
         cause = failure.cause if failure is not None else None
         group = self._knock_on.get(str(test.get("number", "")))
-        if group is not None:  # it fails through the functions of the group's origins
-            cause = group.cause
-        if cause is None or not cause.functions or set(cause.functions) <= _calls(test):
+        if group is not None and cause is not None and cause.key != WRONG_INPUT:
+            cause = group.cause  # it fails through the functions of the group's origins
+        tags = test.get("tags")
+        part = tags[0] if type(tags) is list and tags else None
+        if cause is None or all(module_of(f) == part for f in cause.functions):
             return "Likely mistake"
         return f"Likely mistake, in {_where(cause.functions, self.parts)}"
 

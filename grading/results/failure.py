@@ -27,6 +27,10 @@ from grading.confined.limits import MAX_CAUSE_NAMES, MAX_FIELD_CHARS
 
 FIELDS = ("summary", "likely_mistake", "got", "expected", "inputs", "student_text", "where")
 
+WRONG_INPUT = "wrong_input"
+"""The key of a cause that is the wrong result of the cause's functions (the failing code
+is right for what they returned): such a failure joins those functions' shared cause."""
+
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}(\.[A-Za-z_][A-Za-z0-9_]{0,99}){0,3}")
 

@@ -303,3 +303,32 @@ def test_a_test_wrong_with_the_graders_functions_is_where_to_fix_it(checks):
     assert "6.9" not in group.knock_on
     assert "network.loss_and_grads" in group.cause.functions
     assert Causes(document).label(entry(document, "6.9")) == "Likely mistake"
+
+
+def test_a_step_right_for_wrong_gradients_blames_loss_and_grads(checks, tmp_path):
+    """train's step is right for what the student's loss_and_grads returned: the failure
+    names loss_and_grads and joins the cause of the gradient's sign (Part 2)."""
+    report = graded(build(BY_NAME["bce_grad_sign"], tmp_path / "sign"), checks)
+    document = to_gradescope(report)
+    step = of_test(entry(document, "8.5"))
+    wrong_input = diagnose.SIGNATURES["wrong_input"].sentence
+    assert step.likely_mistake == f"{wrong_input}; the step is right for the gradients it returned"
+    assert step.cause.functions == ("network.loss_and_grads",)
+    assert Causes(document).label(entry(document, "8.5")) == (
+        "Likely mistake, in loss_and_grads (Part 6)"
+    )
+    [group] = shared_causes(document)
+    assert group.cause.key == "sign" and group.cause.functions == (
+        "losses.binary_cross_entropy_grad",
+    )
+    assert "8.5" in group.knock_on
+
+    # train's own sign mistake stays train's, with no pointer (no other part lost points)
+    report = graded(build(BY_NAME["gradient_ascent"], tmp_path / "ascent"), checks)
+    document = to_gradescope(report)
+    step = of_test(entry(document, "8.5"))
+    assert step.cause == Cause(
+        "descent_sign", diagnose.SIGNATURES["descent_sign"].sentence, ("train.train",)
+    )
+    assert Causes(document).label(entry(document, "8.5")) == "Likely mistake"
+    assert Causes(document).notes(entry(document, "8.5")) == []
