@@ -2,9 +2,9 @@
 
 - `check`: `grading.checks.suite.check`, plus the diagnosis's last parts: a failed check that drew
   random inputs says so, with the submission's seed (the Failure's `inputs`), a diagnosed
-  cause is placed in the functions the check called (unless the check placed it), and the
-  other parts those functions use are named (`see_parts`, for a pointer to a part that
-  lost points);
+  cause is placed in the function the check called last (unless the check placed it), the
+  other parts the called functions use are named (`see_parts`, for a pointer to a part
+  that lost points);
 - tolerances: how close a result must be, per kind of check;
 - `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
   numerical gradient; a failure names the size and place of the error and the likely
