@@ -110,6 +110,10 @@ MAX_FIELD_CHARS = 2_000
 """Characters of one field of a failure read back from a results.json document (a summary
 names shapes and indices, got/expected hold at most 60 numbers: every real field is far
 below this)."""
+MAX_CAUSE_NAMES = 16
+"""Names in one failure's cause (its functions) or pointer (its parts) read back from a
+results.json document, count: the assignment's parts and functions are fewer; a longer
+list is not a diagnosis and is left out."""
 MAX_JUNIT_MESSAGE_CHARS = 1_000
 """Characters of a JUnit failure's `message` attribute (CI shows it on one line)."""
 MAX_ERROR_CHARS = 500

@@ -109,7 +109,9 @@ def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> 
                 row["passed"] += 1
                 continue
             failure = of_test(t)
-            mistake = failure.likely_mistake if failure is not None else ""
+            mistake = ""
+            if failure is not None:  # a diagnosed cause's sentence is the same in every test
+                mistake = failure.cause.text if failure.cause else failure.likely_mistake
             known = next((s for s in titles if mistake and mistake.startswith(s)), None)
             diagnosis = (titles[known], known) if known is not None else (mistake[:80], mistake)
             if mistake:
