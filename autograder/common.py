@@ -22,6 +22,7 @@ check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.checks.diagno
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -390,6 +391,21 @@ def separated(right: Any, wrongs: Sequence[Any], margin: float = SEPARATION) -> 
 def hints_separated(right: Any, hints: Sequence[Hint], margin: float = SEPARATION) -> bool:
     """`separated` for the wrong answers of a check's hints."""
     return separated(right, [wrong for wrong, _ in hints], margin)
+
+
+SUITE_SEED = 20261206
+"""Seeds `fixed_rng`: change it to draw other fixed inputs for every course at once."""
+
+
+def fixed_rng(name: str) -> np.random.Generator:
+    """A generator that draws the same numbers for every submission of every course (from
+    SUITE_SEED and `name`), for checks whose verdict can depend on luck even when every
+    mistake is caught (whether a training run from the student's own init_params learns
+    XOR): two submissions with the same code then get the same verdict, whatever their
+    seeds and course secrets. Its draws can be read in the suite's source, so use it only
+    where knowing them in advance does not help: the checks that draw from `student.rng`
+    must catch whatever a student would hard-code for them."""
+    return np.random.default_rng([SUITE_SEED, zlib.crc32(name.encode())])
 
 
 def both_labels(y: np.ndarray) -> bool:
