@@ -234,7 +234,8 @@ def _mistaken_backward(
     (grad = ... instead of +=), "no_upstream" (the local derivative without out.grad),
     "dropped0"/"dropped1" (no contribution to the first/second input), "negated0"/
     "negated1" (the contribution's sign flipped), "at_output" (a unary derivative formula
-    applied to the output) or "own_data" (a product's input gets its own data)."""
+    applied to the output), "unit" (a unary local derivative of 1: relu's mask missing) or
+    "own_data" (a product's input gets its own data)."""
     grads = [0.0] * len(ops)
     grads[order[0]] = 1.0
     for k in order:
@@ -246,6 +247,8 @@ def _mistaken_backward(
             f, df = UNARY[kind]
             out = vals[k]  # the formula g'(x) evaluated at x = out (log's 1/x needs no f(out))
             local = [(op[1], 1.0 / out if kind == "log" else df(out, f(out)))]
+        elif op[0] == kind and mistake == "unit":
+            local = [(op[1], 1.0)]
         elif op[0] == kind and mistake == "own_data":
             local = [(op[1], vals[op[1]]), (op[2], vals[op[2]])]
         for position, (j, d) in enumerate(local):
@@ -271,6 +274,8 @@ def _mistakes(kind: str) -> list[str]:
     found += [f"{how}{p}" for how in ("dropped", "negated") for p in range(inputs)]
     if kind in UNARY and kind != "relu":
         found.append("at_output")
+    if kind in UNARY:
+        found.append("unit")
     if kind == "mul":
         found.append("own_data")
     return found
@@ -622,7 +627,7 @@ KINDS = (
 SIDES = {  # where a unary op's input must lie, once each: both sides of its branch point
     "sigmoid": ((-3.0, -0.2), (0.2, 3.0)),
     "tanh": ((-2.0, -0.2), (0.2, 2.0)),
-    "relu": ((-3.0, -0.2), (0.2, 3.0)),
+    "relu": ((-3.0, -0.2), (0.2, 0.9), (1.1, 3.0)),
     "exp": ((-2.0, -0.2), (0.2, 2.0)),
     "log": ((0.2, 0.9), (1.1, 6.0)),
 }

@@ -6,12 +6,15 @@ import numpy as np
 
 from autograder.common import (
     check,
+    conditioned,
     expect_grad,
     expect_no_warnings,
     expect_number,
     expect_printed,
     expect_unchanged,
     expect_values,
+    hints_separated,
+    labels,
     sign_hint,
     slide,
 )
@@ -31,10 +34,18 @@ PART = "losses"
 
 
 def _problem(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Predictions in [0.05, 0.95] (no clipping involved) and 0/1 labels."""
-    y_hat = rng.uniform(0.05, 0.95, shape)
-    y = rng.integers(0, 2, shape).astype(np.float64)
-    return y_hat, y
+    """Predictions in [0.05, 0.95] (no clipping involved) and 0/1 labels of both classes,
+    on which every mistake the hints name is far from the right loss and gradient."""
+
+    def draw(r: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        return r.uniform(0.05, 0.95, shape), labels(r, shape)
+
+    def telling(p: tuple[np.ndarray, np.ndarray]) -> bool:
+        return hints_separated(
+            ref.losses.binary_cross_entropy(*p), _loss_hints(*p)
+        ) and hints_separated(ref.losses.binary_cross_entropy_grad(*p), _grad_hints(*p))
+
+    return conditioned(rng, draw, telling)
 
 
 def _loss_hints(y_hat: np.ndarray, y: np.ndarray) -> list:

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder.common import (
     check,
+    conditioned,
     expect_grad,
     expect_number,
     expect_printed,
@@ -13,6 +14,8 @@ from autograder.common import (
     expect_values,
     float_array,
     gradcheck_problem,
+    hints_separated,
+    labels,
     sign_hint,
     slide,
 )
@@ -38,10 +41,25 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _problem(rng: np.random.Generator, m: int = 8, n: int = 3) -> tuple:
-    X = rng.normal(0.0, 1.0, (m, n))
-    y = rng.integers(0, 2, m).astype(np.float64)
-    theta = rng.normal(0.0, 1.0, n + 1)
-    return X, y, theta
+    """(X (m, n), y (m,) of both classes, theta (n + 1,)) with every probability away from
+    the clipping region (so any small clipping eps gives the same loss) and every mistake
+    the hints name far from the right probabilities, loss and gradient."""
+
+    def draw(r: np.random.Generator) -> tuple:
+        return r.normal(0.0, 1.0, (m, n)), labels(r, m), r.normal(0.0, 1.0, n + 1)
+
+    def telling(problem: tuple) -> bool:
+        X, y, theta = problem
+        p = ref.neuron.logistic(X, theta)
+        loss, grad = ref.neuron.logistic_loss_and_grad(X, y, theta)
+        return (
+            bool(np.all((p > 1e-4) & (p < 1 - 1e-4)))
+            and hints_separated(p, _logistic_hints(X, theta))
+            and hints_separated(grad, _grad_hints(X, y, theta))
+            and hints_separated(loss, _loss_hints(X, y, theta))
+        )
+
+    return conditioned(rng, draw, telling)
 
 
 def _numeric_grad(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -78,6 +96,16 @@ def _grad_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
             np.concatenate(([0.0], g[1:])),
             "the bias gradient is missing: d/dθ0 is the mean of (p - y)",
         ),
+    ]
+
+
+def _loss_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
+    p = _sigmoid(theta[0] + X @ theta[1:])
+    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    m = X.shape[0]
+    return [
+        (terms.sum(), sentence("factor_m", f"m = {m} examples here")),
+        (-terms.mean(), sentence("sign")),
     ]
 
 
@@ -158,16 +186,11 @@ def neuron_loss_random(student: Student) -> None:
     """logistic_loss_and_grad: right loss on a random (8, 3) batch"""
     X, y, theta = _problem(student.rng)
     loss, _ = _call_loss_and_grad(student, X, y, theta)
-    p = _sigmoid(theta[0] + X @ theta[1:])
-    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     expect_number(
         loss,
         ref.neuron.logistic_loss_and_grad(X, y, theta)[0],
         "the loss of logistic_loss_and_grad(X, y, theta) for X (8, 3)",
-        hints=[
-            (terms.sum(), sentence("factor_m", "m = 8 examples here")),
-            (-terms.mean(), sentence("sign")),
-        ],
+        hints=_loss_hints(X, y, theta),
     )
 
 
