@@ -26,7 +26,6 @@ from grading.checks.suite import (
     CheckFailed,
     Student,
     StudentError,
-    expect_array,
     expect_tuple,
     numerical_gradient,
 )
@@ -435,17 +434,23 @@ def layers_inputs_unchanged(student: Student) -> None:
     rng = student.rng
     A, W, b, dZ = _dense_problem(rng)
     Z, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
-    expect_array(Z, (5, 4), f"Z from dense_forward for {DENSE_WHAT}")
+    expect_values(Z, A @ W.T + b, f"Z from dense_forward for {DENSE_WHAT}", rtol=1e-6)
     expect_unchanged(student, [A, W, b], ["A_prev", "W", "b"], "dense_forward(A_prev, W, b)")
     grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
-    for name, got, shape in zip(("dA_prev", "dW", "db"), grads, (A.shape, W.shape, b.shape)):
-        expect_array(got, shape, f"{name} from dense_backward for {DENSE_WHAT}")
+    for name, got, want in zip(("dA_prev", "dW", "db"), grads, _dense_exact(A, W, b, dZ)):
+        expect_values(got, want, f"{name} from dense_backward for {DENSE_WHAT}", rtol=1e-6)
     expect_unchanged(student, [dZ], ["dZ"], "dense_backward(dZ, cache)")
     for name in ACTIVATIONS:
         Z, dA = _activation_problem(rng, name)
         out, cache = _activation_forward(student, Z, name)
-        expect_array(out, Z.shape, f"A from activation_forward(Z, {name!r})")
+        want = ref.layers.activation_forward(Z, name)[0]
+        expect_values(out, want, f"A from activation_forward(Z, {name!r})", rtol=1e-6)
         expect_unchanged(student, [Z], ["Z"], f"activation_forward(Z, {name!r})")
         dZ = student.call("layers.activation_backward", dA, cache)
-        expect_array(dZ, Z.shape, f"dZ from activation_backward(dA, cache) for {name!r}")
+        expect_values(
+            dZ,
+            _activation_exact(Z, dA, name),
+            f"dZ from activation_backward(dA, cache) for {name!r}",
+            rtol=1e-6,
+        )
         expect_unchanged(student, [dA], ["dA"], f"activation_backward(dA, cache) for {name!r}")

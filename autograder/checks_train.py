@@ -168,6 +168,12 @@ def train_init_params_shapes(student: Student) -> None:
     sizes = [3, 5, 4, 2]
     seed = int(student.rng.integers(0, 10_000))
     params = _init(student, sizes, seed)
+    again = _init(student, sizes, seed)
+    if not all(np.array_equal(W, W2) for (W, _), (W2, _) in zip(params, again)):
+        raise CheckFailed(
+            f"two calls of init_params({sizes}, seed={seed}) gave different weights: draw "
+            f"them from np.random.default_rng(seed), created inside init_params"
+        )
     for i, (W, b) in enumerate(params, start=1):
         if np.any(b != 0):
             raise CheckFailed(f"b{i} of init_params({sizes}, seed={seed}) should be all zeros")
@@ -435,8 +441,14 @@ def train_inputs_unchanged(student: Student) -> None:
     expect_unchanged(student, [sizes], ["layer_sizes"], "init_params(layer_sizes, seed)")
     X = rng.normal(0, 1, (6, 2))
     y = rng.integers(0, 2, 6).astype(float)
-    labels = student.call("train.predict", X, params, acts)
-    float_array(labels, (6,), "predict(X, params, activations) for X (6, 2)")
+    predicted = student.call("train.predict", X, params, acts)
+    expect_values(
+        float_array(predicted, (6,), "predict(X, params, activations) for X (6, 2)"),
+        ref.train.predict(X, params, acts),
+        "predict(X, params, activations) for X (6, 2)",
+        atol=0.0,
+        rtol=0.0,
+    )
     expect_unchanged(
         student,
         [X, params, acts],
@@ -445,7 +457,12 @@ def train_inputs_unchanged(student: Student) -> None:
     )
     out = student.call("train.train", X, y, sizes, acts, 0.5, 3, seed, timeout=TRAIN_TIMEOUT)
     trained, _ = expect_tuple(out, 2, "train(X, y, [2, 3, 1], ...)")
-    expect_params(trained, _shapes(sizes), "the params returned by train")
+    trained = expect_params(trained, _shapes(sizes), "the params returned by train")
+    _expect_replayed(
+        trained,
+        _replay(X, y, params, acts, 0.5, 3)[0],
+        f"train(X, y, {sizes}, {acts}, 0.5, 3, seed={seed}) (3 gradient-descent steps)",
+    )
     expect_unchanged(
         student,
         [X, y, sizes, acts],
