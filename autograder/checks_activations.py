@@ -13,6 +13,7 @@ from autograder.common import (
     expect_unchanged,
     expect_values,
     gradcheck_problem,
+    hints_separated,
     shape_of,
     sign_hint,
     slide,
@@ -41,11 +42,13 @@ def _smooth_problem(
     """A (4, 5) array of z in [-4, 4] on which central differences of g are accurate, and
     those central differences."""
     grad = getattr(ref.activations, grad_name)
+    hints = _sigmoid_hints if func_name == "sigmoid" else _tanh_hints
     z, (numeric,) = gradcheck_problem(
         rng,
         lambda r: r.uniform(-4.0, 4.0, (4, 5)),
         lambda z: [grad(z)],
         lambda z: [_elementwise_numeric(func_name, z)],
+        requirements=[lambda z: hints_separated(grad(z), hints(z))],
     )
     return z, numeric
 

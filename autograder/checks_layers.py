@@ -16,6 +16,7 @@ from autograder.common import (
     expect_unchanged,
     expect_values,
     gradcheck_problem,
+    hints_separated,
     sign_hint,
     slide,
 )
@@ -163,7 +164,21 @@ def _dense_exact(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) ->
 def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[tuple, list[np.ndarray]]:
     """(A, W, b, dZ) on which central differences are accurate, and those (dA, dW, db)."""
     return gradcheck_problem(
-        rng, _dense_problem, lambda p: _dense_exact(*p), lambda p: _dense_numeric(*p)
+        rng,
+        _dense_problem,
+        lambda p: _dense_exact(*p),
+        lambda p: _dense_numeric(*p),
+        requirements=[_dense_telling],
+    )
+
+
+def _dense_telling(p: tuple) -> bool:
+    """Each mistake the hints name is far from the right dA_prev, dW and db."""
+    A, W, b, dZ = p
+    hints = _dense_hints(A, W, dZ)
+    return all(
+        hints_separated(want, hints[name])
+        for name, want in zip(("dA_prev", "dW", "db"), _dense_exact(*p))
     )
 
 
@@ -293,6 +308,9 @@ def _activation_gradcheck_problem(
         lambda r: _activation_problem(r, name),
         lambda p: [_activation_exact(*p, name)],
         lambda p: [_activation_numeric(*p, name)],
+        requirements=[
+            lambda p: hints_separated(_activation_exact(*p, name), _activation_hints(*p, name))
+        ],
     )
     return problem, numeric
 
@@ -305,13 +323,15 @@ def _activation_hints(Z: np.ndarray, dA: np.ndarray, name: str) -> list:
             (dA * (dA > 0), sentence("relu_mask_wrong_array")),
             ((Z > 0).astype(float), sentence("upstream_ignored", "multiply dA by the mask")),
         ]
-    if name != "linear":
-        A = g
-        hints += [
+    if name in ("sigmoid", "tanh"):  # relu'(relu(Z)) = relu'(Z): no mistake for relu
+        hints.append(
             (
-                _activation_exact(A, dA, name),
+                _activation_exact(g, dA, name),
                 sentence("derivative_of_output", "use g'(Z) with the Z saved in the cache"),
-            ),
+            )
+        )
+    if name != "linear":
+        hints += [
             (dA, "dA is returned unchanged: multiply it elementwise by g'(Z)"),
             (dA * g, "dA is multiplied by g(Z), not by the derivative g'(Z)"),
         ]

@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    both_labels,
     check,
+    conditioned,
     expect_number,
     expect_params,
     expect_printed,
@@ -241,13 +243,19 @@ def train_init_params_seeded(student: Student) -> None:
 @check(PART, points=1.5, tags=("random",))
 def train_predict(student: Student) -> None:
     """predict: (m,) labels 0/1, the output thresholded at 0.5 (random net, and slide XOR)"""
-    rng = student.rng
     sizes, acts = [3, 4, 1], ["tanh", "sigmoid"]
-    params = [
-        (rng.normal(0, 1.5, (4, 3)), rng.normal(0, 0.5, 4)),
-        (rng.normal(0, 1.5, (1, 4)), rng.normal(0, 0.5, 1)),
-    ]
-    X = rng.normal(0, 1, (12, 3))
+
+    def draw(rng: np.random.Generator) -> tuple:
+        params = [
+            (rng.normal(0, 1.5, (4, 3)), rng.normal(0, 0.5, 4)),
+            (rng.normal(0, 1.5, (1, 4)), rng.normal(0, 0.5, 1)),
+        ]
+        return params, rng.normal(0, 1, (12, 3))
+
+    # both labels expected: a predict that always says 0 (or 1) fails on every seed
+    params, X = conditioned(
+        student.rng, draw, lambda p: both_labels(ref.train.predict(p[1], p[0], acts))
+    )
     expected = ref.train.predict(X, params, acts)
     got = student.call("train.predict", X, params, acts)
     labels = float_array(got, (12,), f"predict(X, params, {acts}) for X (12, 3)")
@@ -263,6 +271,17 @@ def train_predict(student: Student) -> None:
         atol=0.0,
         rtol=0.0,
         hints=[(1 - expected, "0 and 1 are swapped: 1 where the output is above 0.5")],
+    )
+    # an output of exactly 0.5 (sigmoid(0): the last layer all zeros) is not above 0.5
+    flat = [params[0], (np.zeros((1, 4)), np.zeros(1))]
+    got = student.call("train.predict", X, flat, acts)
+    expect_values(
+        float_array(got, (12,), "predict(X, params, activations) for X (12, 3)"),
+        np.zeros(12),
+        f"predict(X, params, {acts}) when every output is exactly 0.5 (W2 = 0, b2 = 0)",
+        atol=0.0,
+        rtol=0.0,
+        hints=[(np.ones(12), "an output of exactly 0.5 is not above 0.5: compare with >")],
     )
     xor, v = slide("xor_network")
     xor_params = [(v["theta"], v["b_theta"]), (v["lambda"], v["b_lambda"])]

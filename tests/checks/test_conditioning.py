@@ -87,3 +87,45 @@ def test_separated_needs_every_wrong_answer_far_and_ignores_other_shapes():
     right = np.array([1.0, 2.0])
     assert separated(right, [right * 1.1, np.ones(3), None])
     assert not separated(right, [right * 1.1, right * (1 + 1e-5)])
+
+
+def test_every_conditioned_family_of_the_suite_is_met_within_a_few_draws(monkeypatch):
+    """Grade the solution under a few seeds, counting the draws of every `conditioned` call
+    of the suite (by its draw function): none runs out of tries, and each family needs
+    at most 5 draws on average (accepted on a fifth of its draws or more)."""
+    import sys
+
+    import autograder
+    from autograder import common
+    from grading.course.paths import SOLUTION_DIR
+    from grading.grade.one_submission import load_checks, run_checks
+    from grading.grade.unsandboxed import LocalStudent
+
+    draws: dict[str, list[int]] = {}
+    real = common.conditioned
+
+    def counting(rng, draw, *requirements, tries=CONDITION_TRIES):
+        count = [0]
+
+        def counted(r):
+            count[0] += 1
+            return draw(r)
+
+        problem = real(rng, counted, *requirements, tries=tries)
+        draws.setdefault(getattr(draw, "__qualname__", repr(draw)), []).append(count[0])
+        return problem
+
+    for module in [common, *(m for n, m in vars(autograder).items() if n.startswith("checks"))]:
+        if hasattr(module, "conditioned"):
+            monkeypatch.setattr(module, "conditioned", counting)
+    checks = load_checks()
+    try:
+        for seed in range(4):
+            results = run_checks(LocalStudent(SOLUTION_DIR, seed), checks)
+            assert all(r.passed for r in results)
+    finally:
+        sys.path[:] = [p for p in sys.path if p != str(SOLUTION_DIR)]
+    assert len(draws) >= 8
+    for family, counts in draws.items():
+        assert max(counts) < CONDITION_TRIES, family
+        assert sum(counts) / len(counts) <= 5, (family, counts)
