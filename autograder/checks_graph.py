@@ -306,17 +306,35 @@ def _orders(ops: Sequence[Op], out: int) -> list[list[int]]:
     return [by_index, topo[::-1]]
 
 
+def _shifted_leaf_grads(ops: Sequence[Op], kind: str) -> list[float] | None:
+    """The leaf grads when every node of `kind` computes its value plus 1 (a mistake in
+    its forward pass), the later nodes and the backward pass using those values; None when
+    the wrong values leave a function's domain (the student's code would fail anyway)."""
+    vals: list[float] = []
+    try:
+        for op in ops:
+            vals.append(_apply(op, vals) + (1.0 if op[0] == kind else 0.0))
+        grads = _backward(ops, vals)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return None
+    return [grads[k] for k in _leaves(ops)]
+
+
 def _sensitive(ops: Sequence[Op]) -> bool:
     """Every mistake `_mistakes` names, in the backward of any kind of node the graph
-    uses, moves the leaves' grads far from the right ones (`separated`), whichever of the
-    usual node orders a student's backward takes: a mistake in one operation is caught
-    on every random graph, not only on graphs that happen to expose it."""
+    uses, and a wrong value in the forward pass of a unary one (`_shifted_leaf_grads`; the
+    values of every node are compared by graph_random_values), moves the leaves' grads far
+    from the right ones (`separated`), whichever of the usual node orders a
+    student's backward takes: a mistake in one operation is caught on every random graph,
+    not only on graphs that happen to expose it."""
     vals = _forward(ops)
     out = len(ops) - 1
     orders = _orders(ops, out)
     leaves = _leaves(ops)
     right = [_backward(ops, vals)[k] for k in leaves]
     for kind in {op[0] for op in ops if op[0] != "value"}:
+        if kind in UNARY and not separated(right, [_shifted_leaf_grads(ops, kind)]):
+            return False
         for mistake in _mistakes(kind):
             for order in orders if mistake == "overwrite" else orders[:1]:
                 wrong = _mistaken_backward(ops, vals, order, kind, mistake)

@@ -455,5 +455,15 @@ def agree(exact: Sequence[Any], numeric: Sequence[Any], margin: float = 100.0) -
 def away_from_zero(
     rng: np.random.Generator, shape: tuple[int, ...], low: float = 0.2, high: float = 3.0
 ) -> np.ndarray:
-    """Random values with |z| in [low, high] and random signs (away from ReLU's kink)."""
-    return rng.uniform(low, high, shape) * rng.choice([-1.0, 1.0], shape)
+    """Random values with |z| in [low, high] and random signs (away from ReLU's kink). With
+    4 elements or more they always include both signs, and magnitudes on both sides of 1
+    when [low, high] spans it: a mistake at a branch point (z > 1 for z > 0, one branch
+    of a split formula) is caught on every seed, not only on most."""
+    z = rng.uniform(low, high, shape) * rng.choice([-1.0, 1.0], shape)
+    if z.size < 4:
+        return z
+    bands = [(low, high)] if not low < 1.0 < high else [(low, 1.0), (1.0, high)]
+    picks = [sign * rng.uniform(lo, hi) for lo, hi in bands for sign in (-1.0, 1.0)]
+    flat = z.reshape(-1)
+    flat[rng.choice(flat.size, len(picks), replace=False)] = picks
+    return z
