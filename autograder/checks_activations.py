@@ -7,6 +7,7 @@ import numpy as np
 from autograder.common import (
     away_from_zero,
     check,
+    conditioned,
     expect_grad,
     expect_no_warnings,
     expect_number,
@@ -227,21 +228,24 @@ def _tanh_hints(z: np.ndarray) -> list:
 @check(PART, points=0.5, tags=("random",))
 def activations_relu_random(student: Student) -> None:
     """relu: right values on a random (5, 4) array with negative, positive and zero entries"""
-    z = student.rng.normal(0.0, 2.0, (5, 4))
-    z[0, 0] = 0.0
-    out = student.call("activations.relu", z)
-    expect_values(
-        out,
-        np.maximum(z, 0.0),
-        "relu(z) for z of shape (5, 4)",
-        hints=[
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        z = rng.normal(0.0, 2.0, (5, 4))
+        z[0, 0] = 0.0
+        return z
+
+    def hints(z: np.ndarray) -> list:
+        return [
             (
                 np.full(z.shape, np.max(z)),
                 "np.max reduces to one number; np.maximum(0, z) compares elementwise",
             ),
             (np.abs(z), "this is |z|; relu sets negative values to 0"),
-        ],
-    )
+        ]
+
+    z = conditioned(student.rng, draw, lambda z: hints_separated(np.maximum(z, 0.0), hints(z)))
+    out = student.call("activations.relu", z)
+    expect_values(out, np.maximum(z, 0.0), "relu(z) for z of shape (5, 4)", hints=hints(z))
 
 
 @check(PART, points=0.5, tags=("gradcheck", "random"))

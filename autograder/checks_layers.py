@@ -11,6 +11,7 @@ import numpy as np
 from autograder.common import (
     away_from_zero,
     check,
+    conditioned,
     expect_grad,
     expect_printed,
     expect_unchanged,
@@ -407,10 +408,17 @@ def layers_activation_backward_values(student: Student) -> None:
 @check(PART, points=0.5, tags=("edge",))
 def layers_activation_backward_relu_at_zero(student: Student) -> None:
     """activation_backward: "relu" passes no gradient where Z is exactly 0"""
-    Z = away_from_zero(student.rng, (3, 4))
-    Z[0, 1] = Z[1, 3] = Z[2, 0] = 0.0
-    Z[2, 2] = -0.0
-    dA = away_from_zero(student.rng, (3, 4))
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        Z = away_from_zero(rng, (3, 4))
+        Z[0, 1] = Z[1, 3] = Z[2, 0] = 0.0
+        Z[2, 2] = -0.0
+        return Z, away_from_zero(rng, (3, 4))
+
+    def hints(Z: np.ndarray, dA: np.ndarray) -> list:
+        return [(dA * (Z >= 0), sentence("relu_at_zero"))] + _activation_hints(Z, dA, "relu")
+
+    Z, dA = conditioned(student.rng, draw, lambda p: hints_separated(p[1] * (p[0] > 0), hints(*p)))
     _, cache = _activation_forward(student, Z, "relu")
     dZ = student.call("layers.activation_backward", dA, cache)
     expect_values(
@@ -420,7 +428,7 @@ def layers_activation_backward_relu_at_zero(student: Student) -> None:
         "(3, 4) with four entries exactly 0",
         atol=0.0,
         rtol=0.0,
-        hints=[(dA * (Z >= 0), sentence("relu_at_zero"))] + _activation_hints(Z, dA, "relu"),
+        hints=hints(Z, dA),
     )
 
 
