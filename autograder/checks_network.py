@@ -17,6 +17,7 @@ from autograder.common import (
     expect_values,
     float_array,
     gradcheck_problem,
+    labels,
     sign_hint,
     slide,
 )
@@ -274,7 +275,7 @@ LOSS_SIZES, LOSS_ACTS = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
 
 def _loss_draw(r: np.random.Generator) -> tuple:
     """(X (8, 4), y (8,), params): a batch with 0/1 labels and a net of LOSS_SIZES."""
-    X, y = r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float)
+    X, y = r.normal(0, 1, (8, 4)), labels(r, 8)
     return X, y, _random_params(r, LOSS_SIZES)
 
 
@@ -388,7 +389,7 @@ def network_inputs_unchanged(student: Student) -> None:
     sizes, acts = [3, 4, 1], ["relu", "sigmoid"]
     rng = student.rng
     X, params = rng.normal(0, 1, (5, 3)), _random_params(rng, sizes)
-    y = rng.integers(0, 2, 5).astype(float)
+    y = labels(rng, 5)
     shapes = [(4, 3), (1, 4)]
     Y_hat, caches = _forward(student, X, params, acts, "layer sizes [3, 4, 1]")
     want_Y, want_caches = ref.network.forward(X, params, acts)

@@ -459,7 +459,7 @@ def train_inputs_unchanged(student: Student) -> None:
     params = _init(student, sizes, seed)
     expect_unchanged(student, [sizes], ["layer_sizes"], "init_params(layer_sizes, seed)")
     X = rng.normal(0, 1, (6, 2))
-    y = rng.integers(0, 2, 6).astype(float)
+    y = labels(rng, 6)
     predicted = student.call("train.predict", X, params, acts)
     expect_values(
         float_array(predicted, (6,), "predict(X, params, activations) for X (6, 2)"),
