@@ -7,12 +7,14 @@ import numpy as np
 from autograder.common import (
     away_from_zero,
     check,
+    conditioned,
     expect_grad,
     expect_no_warnings,
     expect_number,
     expect_unchanged,
     expect_values,
     gradcheck_problem,
+    hints_separated,
     shape_of,
     sign_hint,
     slide,
@@ -23,7 +25,6 @@ from grading.checks.slide_examples import format_value
 from grading.checks.suite import (
     CheckFailed,
     Student,
-    expect_array,
     numerical_gradient,
 )
 
@@ -42,11 +43,13 @@ def _smooth_problem(
     """A (4, 5) array of z in [-4, 4] on which central differences of g are accurate, and
     those central differences."""
     grad = getattr(ref.activations, grad_name)
+    hints = _sigmoid_hints if func_name == "sigmoid" else _tanh_hints
     z, (numeric,) = gradcheck_problem(
         rng,
         lambda r: r.uniform(-4.0, 4.0, (4, 5)),
         lambda z: [grad(z)],
         lambda z: [_elementwise_numeric(func_name, z)],
+        requirements=[lambda z: hints_separated(grad(z), hints(z))],
     )
     return z, numeric
 
@@ -225,21 +228,24 @@ def _tanh_hints(z: np.ndarray) -> list:
 @check(PART, points=0.5, tags=("random",))
 def activations_relu_random(student: Student) -> None:
     """relu: right values on a random (5, 4) array with negative, positive and zero entries"""
-    z = student.rng.normal(0.0, 2.0, (5, 4))
-    z[0, 0] = 0.0
-    out = student.call("activations.relu", z)
-    expect_values(
-        out,
-        np.maximum(z, 0.0),
-        "relu(z) for z of shape (5, 4)",
-        hints=[
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        z = rng.normal(0.0, 2.0, (5, 4))
+        z[0, 0] = 0.0
+        return z
+
+    def hints(z: np.ndarray) -> list:
+        return [
             (
                 np.full(z.shape, np.max(z)),
                 "np.max reduces to one number; np.maximum(0, z) compares elementwise",
             ),
             (np.abs(z), "this is |z|; relu sets negative values to 0"),
-        ],
-    )
+        ]
+
+    z = conditioned(student.rng, draw, lambda z: hints_separated(np.maximum(z, 0.0), hints(z)))
+    out = student.call("activations.relu", z)
+    expect_values(out, np.maximum(z, 0.0), "relu(z) for z of shape (5, 4)", hints=hints(z))
 
 
 @check(PART, points=0.5, tags=("gradcheck", "random"))
@@ -292,9 +298,10 @@ def activations_relu_grad_at_zero(student: Student) -> None:
 
 @check(PART, points=0.5, tags=("edge",))
 def activations_inputs_unchanged(student: Student) -> None:
-    """no activation function modifies the array it is given"""
+    """no activation function modifies the array it is given (and each returns the right values)"""
     for name in ["sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad"]:
         z = away_from_zero(student.rng, (3, 4), 0.1, 5.0)
         out = student.call(f"activations.{name}", z)
-        expect_array(out, z.shape, f"{name}(z) for z of shape {shape_of(z)}")
+        expected = getattr(ref.activations, name)(z)
+        expect_values(out, expected, f"{name}(z) for z of shape {shape_of(z)}", rtol=1e-6)
         expect_unchanged(student, [z], ["z"], f"{name}(z)")

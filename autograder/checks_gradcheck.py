@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.common import check, expect_no_warnings, expect_number, expect_unchanged
+from autograder.common import (
+    check,
+    conditioned,
+    expect_no_warnings,
+    expect_number,
+    expect_unchanged,
+    separated,
+)
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_array,
-    expect_float,
     numerical_gradient,
     relative_error,
 )
@@ -217,11 +223,28 @@ def gradcheck_relative_error_floor(student: Student) -> None:
         expect_number(got, expected, what, rtol=1e-9, atol=1e-12, show_expected=True)
 
 
+def _relative_problem(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """a, b (3, 4) close to each other, |a| >= 0.5: far from the 1e-8 floor (which
+    gradcheck_relative_error_floor checks)."""
+    a = rng.uniform(0.5, 3.0, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    return a, a + rng.normal(0, 1e-3, (3, 4))
+
+
+def _relative_telling(p: tuple[np.ndarray, np.ndarray]) -> bool:
+    """The usual mistakes (the max taken of numerator and denominator apart, a - b without
+    its absolute value) are far from the right relative error of `p`."""
+    a, b = p
+    total = np.abs(a) + np.abs(b)
+    return separated(
+        relative_error(a, b),
+        [np.max(np.abs(a - b)) / np.max(total), np.max((a - b) / total)],
+    )
+
+
 @check(PART, points=0.5, tags=("edge",))
 def gradcheck_relative_error_inputs_unchanged(student: Student) -> None:
     """relative_error: does not modify a or b"""
-    a = student.rng.normal(0, 1, (3, 4))
-    b = a + student.rng.normal(0, 1e-3, (3, 4))
+    a, b = conditioned(student.rng, _relative_problem, _relative_telling)
     got = student.call("gradcheck.relative_error", a, b)
-    expect_float(got, "relative_error(a, b) for (3, 4) arrays")
+    expect_number(got, relative_error(a, b), "relative_error(a, b) for (3, 4) arrays", rtol=1e-6)
     expect_unchanged(student, [a, b], ["a", "b"], "relative_error(a, b)")

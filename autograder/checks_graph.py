@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.common import Hint, check, slide
+from autograder.common import Hint, check, conditioned, separated, slide
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
@@ -226,6 +226,123 @@ def _overwritten(ops: Sequence[Op], vals: Sequence[float], out: int = -1) -> lis
     return grads
 
 
+def _mistaken_backward(
+    ops: Sequence[Op], vals: Sequence[float], order: Sequence[int], kind: str, mistake: str
+) -> list[float]:
+    """The grads of a backward pass that visits the nodes in `order` (a reverse topological
+    order) with one `mistake` in the backward of every node of `kind`: "overwrite"
+    (grad = ... instead of +=), "no_upstream" (the local derivative without out.grad),
+    "dropped0"/"dropped1" (no contribution to the first/second input), "negated0"/
+    "negated1" (the contribution's sign flipped), "at_output" (a unary derivative formula
+    applied to the output), "unit" (a unary local derivative of 1: relu's mask missing) or
+    "own_data" (a product's input gets its own data)."""
+    grads = [0.0] * len(ops)
+    grads[order[0]] = 1.0
+    for k in order:
+        op = ops[k]
+        if op[0] == "value":
+            continue
+        g, local = grads[k], _local(op, vals, k)
+        if op[0] == kind and mistake == "at_output":
+            f, df = UNARY[kind]
+            out = vals[k]  # the formula g'(x) evaluated at x = out (log's 1/x needs no f(out))
+            local = [(op[1], 1.0 / out if kind == "log" else df(out, f(out)))]
+        elif op[0] == kind and mistake == "unit":
+            local = [(op[1], 1.0)]
+        elif op[0] == kind and mistake == "own_data":
+            local = [(op[1], vals[op[1]]), (op[2], vals[op[2]])]
+        for position, (j, d) in enumerate(local):
+            wrong = mistake if op[0] == kind else ""
+            if wrong == "overwrite":
+                grads[j] = g * d
+            elif wrong == "no_upstream":
+                grads[j] += d
+            elif wrong == f"dropped{position}":
+                pass
+            elif wrong == f"negated{position}":
+                grads[j] -= g * d
+            else:
+                grads[j] += g * d
+    return grads
+
+
+def _mistakes(kind: str) -> list[str]:
+    """The mistakes `_mistaken_backward` can make in the backward of `kind` that change
+    its result (relu's derivative is the same at its input and at its output)."""
+    inputs = 2 if kind in ("add", "sub", "mul") else 1
+    found = ["overwrite", "no_upstream"]
+    found += [f"{how}{p}" for how in ("dropped", "negated") for p in range(inputs)]
+    if kind in UNARY and kind != "relu":
+        found.append("at_output")
+    if kind in UNARY:
+        found.append("unit")
+    if kind == "mul":
+        found.append("own_data")
+    return found
+
+
+def _orders(ops: Sequence[Op], out: int) -> list[list[int]]:
+    """Two reverse topological orders of the nodes L = node `out` depends on, as students
+    build them: by index, and by a depth-first search from L (micrograd's)."""
+    by_index = list(range(out, -1, -1))
+    topo: list[int] = []
+    seen: set[int] = set()
+    stack: list[tuple[int, bool]] = [(out, False)]
+    while stack:
+        k, done = stack.pop()
+        if done:
+            topo.append(k)
+            continue
+        if k in seen:
+            continue
+        seen.add(k)
+        stack.append((k, True))
+        inputs = [a for a in ops[k][1:] if ops[k][0] != "value" and isinstance(a, int)]
+        if ops[k][0].startswith("r") and ops[k][0].endswith("_const"):
+            inputs = [ops[k][2]]
+        elif ops[k][0].endswith("_const"):
+            inputs = [ops[k][1]]
+        stack.extend((a, False) for a in reversed(inputs) if a not in seen)
+    return [by_index, topo[::-1]]
+
+
+def _shifted_leaf_grads(ops: Sequence[Op], kind: str) -> list[float] | None:
+    """The leaf grads when every node of `kind` computes its value plus 1 (a mistake in
+    its forward pass), the later nodes and the backward pass using those values; None when
+    the wrong values leave a function's domain (the student's code would fail anyway)."""
+    vals: list[float] = []
+    try:
+        for op in ops:
+            vals.append(_apply(op, vals) + (1.0 if op[0] == kind else 0.0))
+        grads = _backward(ops, vals)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return None
+    return [grads[k] for k in _leaves(ops)]
+
+
+def _sensitive(ops: Sequence[Op]) -> bool:
+    """Every mistake `_mistakes` names, in the backward of any kind of node the graph
+    uses, and a wrong value in the forward pass of a unary one (`_shifted_leaf_grads`; the
+    values of every node are compared by graph_random_values), moves the leaves' grads far
+    from the right ones (`separated`), whichever of the usual node orders a
+    student's backward takes: a mistake in one operation is caught on every random graph,
+    not only on graphs that happen to expose it."""
+    vals = _forward(ops)
+    out = len(ops) - 1
+    orders = _orders(ops, out)
+    leaves = _leaves(ops)
+    right = [_backward(ops, vals)[k] for k in leaves]
+    for kind in {op[0] for op in ops if op[0] != "value"}:
+        if kind in UNARY and not separated(right, [_shifted_leaf_grads(ops, kind)]):
+            return False
+        for mistake in _mistakes(kind):
+            for order in orders if mistake == "overwrite" else orders[:1]:
+                wrong = _mistaken_backward(ops, vals, order, kind, mistake)
+                if not separated(right, [[wrong[k] for k in leaves]]):
+                    return False
+    return True
+
+
 def _graph_mistake(ops: Sequence[Op], vals: Sequence[float], leaf_grads: np.ndarray) -> str:
     """The overwrite signature when the leaves' grads are those of `grad = ...`."""
     wrong = _overwritten(ops, vals)
@@ -326,24 +443,24 @@ def graph_grad_zero_before_backward(student: Student) -> None:
 
 # -- one operation at a time ---------------------------------------------------------------
 
-UNARY_DOMAINS = {
-    "sigmoid": (-4.0, 4.0),
-    "log": (0.2, 6.0),
-    "exp": (-2.0, 2.0),
-    "tanh": (-2.5, 2.5),
-    "relu": (-3.0, 3.0),
+UNARY_REGIONS = {  # x.<name>() is checked once in each: both sides of every branch point
+    "sigmoid": ((-4.0, -0.2), (0.2, 0.9), (1.1, 4.0)),
+    "log": ((0.2, 0.9), (1.1, 6.0), (0.2, 6.0)),
+    "exp": ((-2.0, -0.2), (0.2, 0.9), (1.1, 2.0)),
+    "tanh": ((-2.5, -0.2), (0.2, 0.9), (1.1, 2.5)),
+    "relu": ((-3.0, -0.2), (0.2, 0.9), (1.1, 3.0)),
 }
 
 
 def _check_unary(student: Student, name: str) -> None:
-    """x.<name>() on three random x, then (x.<name>() + x): x's grad must add both paths."""
-    lo, hi = UNARY_DOMAINS[name]
-    xs = student.rng.uniform(lo, hi, 4)
-    if name == "relu":  # negative and positive inputs, none near the kink
-        xs = np.array([-1.0, 1.0, 1.0, 1.0]) * student.rng.uniform(0.2, 3.0, 4)
+    """x.<name>() on one random x in each of its `UNARY_REGIONS`, then (x.<name>() + x) on a
+    fourth: x's grad must add both paths."""
+    regions = UNARY_REGIONS[name]
+    xs = [float(student.rng.uniform(lo, hi)) for lo, hi in regions]
+    xs.append(float(student.rng.uniform(*regions[-1])))
     c = float(student.rng.uniform(1.5, 2.5))
-    cases = [(f"x.{name}()", [("value", float(x)), (name, 0)], 1) for x in xs[:3]]
-    reuse: list[Op] = [("value", float(xs[3])), (name, 0), ("add", 1, 0)]
+    cases = [(f"x.{name}()", [("value", x), (name, 0)], 1) for x in xs[:3]]
+    reuse: list[Op] = [("value", xs[3]), (name, 0), ("add", 1, 0)]
     cases.append((f"x.{name}() + x", reuse, 2))
     _check_expressions(student, cases, c, ["x", "c"])
 
@@ -423,7 +540,7 @@ def graph_ops_between_values(student: Student) -> None:
 @check(PART, points=1.5, tags=("random",))
 def graph_ops_with_numbers(student: Student) -> None:
     """Value: plain numbers on either side (a + 2, 2 + a, 3 * a, a * 3, a - 2, 2 - a) work"""
-    a = float(student.rng.uniform(-2.0, 2.0))
+    a = float(student.rng.choice([-1.0, 1.0]) * student.rng.uniform(0.3, 2.0))  # a != 0, k
     k = float(np.round(student.rng.uniform(1.5, 3.0), 2))
     c = float(student.rng.uniform(1.5, 2.5))
     leaf: list[Op] = [("value", a)]
@@ -511,52 +628,69 @@ def graph_shared_branches(student: Student) -> None:
         _expect_nodes(result, range(len(ops)), names, None, grads, context)
 
 
-def _random_graph(rng: np.random.Generator, n_leaves: int = 4, n_ops: int = 22) -> list[Op]:
-    """A random graph program using every operation, with every node feeding the output."""
-    kinds = [
-        "add",
-        "sub",
-        "mul",
-        "neg",
-        "tanh",
-        "sigmoid",
-        "exp",
-        "log",
-        "relu",
-        "add_const",
-        "radd_const",
-        "mul_const",
-        "rmul_const",
-        "sub_const",
-        "rsub_const",
-    ]
+KINDS = (
+    "add",
+    "sub",
+    "mul",
+    "neg",
+    "tanh",
+    "sigmoid",
+    "exp",
+    "log",
+    "relu",
+    "add_const",
+    "radd_const",
+    "mul_const",
+    "rmul_const",
+    "sub_const",
+    "rsub_const",
+)
+SIDES = {  # where a unary op's input must lie, once each: both sides of its branch point
+    "sigmoid": ((-3.0, -0.2), (0.2, 3.0)),
+    "tanh": ((-2.0, -0.2), (0.2, 2.0)),
+    "relu": ((-3.0, -0.2), (0.2, 0.9), (1.1, 3.0)),
+    "exp": ((-2.0, -0.2), (0.2, 2.0)),
+    "log": ((0.2, 0.9), (1.1, 6.0)),
+}
+
+
+def _random_graph(rng: np.random.Generator, n_leaves: int = 4) -> list[Op]:
+    """A random graph program using every operation (each unary one on both sides
+    of its branch point, `SIDES`), each followed by a node that joins its output and its
+    input (`_join`), with every node feeding the output."""
     ops: list[Op] = [
         ("value", float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.5))) for _ in range(n_leaves)
     ]
     vals = _forward(ops)
-    while len(ops) < n_leaves + n_ops:
-        kind = kinds[int(rng.integers(len(kinds)))]
-        i = len(ops) - 1 if rng.random() < 0.5 else int(rng.integers(len(ops)))
-        j = int(rng.integers(len(ops)))
-        k = float(np.round(rng.uniform(0.5, 2.0), 2))
-        x = vals[i]
-        if (
-            (kind == "log" and x < 0.2)
-            or (kind == "exp" and x > 2.0)
-            or (kind == "relu" and abs(x) < 0.1)
-        ):
-            continue
-        if kind in ("add", "sub", "mul"):
-            op: Op = (kind, i, j)
-        elif kind.endswith("_const"):
-            op = (kind, k, i) if kind.startswith("r") else (kind, i, k)
-        else:
-            op = (kind, i)
-        v = _apply(op, vals)
-        if not (1e-2 < abs(v) < 20.0 or (kind == "relu" and v == 0.0)):
-            continue
-        ops.append(op)
-        vals.append(v)
+    plan: list[tuple[str, tuple[float, float] | None]] = []
+    for kind in KINDS:
+        plan += [(kind, side) for side in SIDES[kind]] if kind in SIDES else [(kind, None)]
+    plan = [plan[int(i)] for i in rng.permutation(len(plan))]
+    for kind, side in plan:
+        fits = [k for k, x in enumerate(vals) if side is None or side[0] <= x <= side[1]]
+        unused = [k for k in fits[:n_leaves] if not any(k in op[1:] for op in ops[n_leaves:])]
+        for _ in range(50 if fits else 0):  # an unused leaf, else the last node half the time
+            if unused and rng.random() < 0.8:
+                i = int(rng.choice(unused))
+            elif fits[-1] == len(ops) - 1 and rng.random() < 0.5:
+                i = len(ops) - 1
+            else:
+                i = int(rng.choice(fits))
+            j = int(rng.integers(len(ops)))
+            k = float(np.round(rng.uniform(0.5, 2.0), 2))
+            if kind in ("add", "sub", "mul"):
+                op: Op = (kind, i, j)
+            elif kind.endswith("_const"):
+                op = (kind, k, i) if kind.startswith("r") else (kind, i, k)
+            else:
+                op = (kind, i)
+            v = _apply(op, vals)
+            if not (1e-2 < abs(v) < 20.0 or (kind == "relu" and v == 0.0)):
+                continue
+            ops.append(op)
+            vals.append(v)
+            _join(rng, ops, vals, len(ops) - 1, i)
+            break
     used = {
         op[a]
         for op in ops
@@ -568,21 +702,52 @@ def _random_graph(rng: np.random.Generator, n_leaves: int = 4, n_ops: int = 22) 
     for k in sinks[1:]:
         ops.append(("add", out, k))
         out = len(ops) - 1
-    return ops
+    ops.append(("mul_const", out, float(np.round(rng.uniform(1.5, 2.5), 2))))
+    return ops  # L = c * (the sum of the sinks): no node's upstream grad is exactly 1
+
+
+def _join(rng: np.random.Generator, ops: list[Op], vals: list[float], u: int, i: int) -> None:
+    """Append u * i or u + i (drawn; never u - i, which cancels i out of i's own
+    differences): node i then feeds two nodes, one of which is always visited first by
+    backward, so that a backward that assigns (grad = ...) where it should add loses a
+    contribution whatever order it visits the nodes in."""
+    for kind in rng.permutation(["add", "mul"]):
+        op: Op = (str(kind), u, i)
+        v = _apply(op, vals)
+        if 1e-2 < abs(v) < 20.0:
+            ops.append(op)
+            vals.append(v)
+            return
+
+
+def _complete(ops: Sequence[Op]) -> bool:
+    """Every operation is in the graph, each unary one on both sides of `SIDES`."""
+    vals = _forward(ops)
+    present = {op[0] for op in ops}
+    if not present.issuperset(KINDS):
+        return False
+    for kind, sides in SIDES.items():
+        inputs = [vals[op[1]] for op in ops if op[0] == kind]
+        if not all(any(lo <= x <= hi for x in inputs) for lo, hi in sides):
+            return False
+    return True
+
+
+def _accurate(ops: Sequence[Op]) -> bool:
+    """The grader's central differences agree with the exact leaf grads (far below tol)."""
+    exact = [_backward(ops, _forward(ops))[k] for k in _leaves(ops)]
+    return relative_error(exact, _numeric_leaf_grads(ops)) < 1e-8
 
 
 def _conditioned_graph(rng: np.random.Generator) -> list[Op]:
-    for _ in range(30):
-        ops = _random_graph(rng)
-        exact = [_backward(ops, _forward(ops))[k] for k in _leaves(ops)]
-        if relative_error(exact, _numeric_leaf_grads(ops)) < 1e-8:
-            break
-    return ops
+    """A random graph that is complete, sensitive to every mistake of `_mistakes` and on
+    which central differences are accurate."""
+    return conditioned(rng, _random_graph, _complete, _sensitive, _accurate)
 
 
 @check(PART, points=1.5, tags=("gradcheck", "random"))
 def graph_random_gradcheck(student: Student) -> None:
-    """Value.backward: leaf gradients of a random ~30-node graph match a numerical gradient"""
+    """Value.backward: leaf grads of a random graph of every operation match a numerical gradient"""
     ops = _conditioned_graph(student.rng)
     numeric = _numeric_leaf_grads(ops)
     result = student.graph(VALUE, ops, split=len(ops) // 2)
@@ -600,7 +765,7 @@ def graph_random_gradcheck(student: Student) -> None:
 
 @check(PART, points=1, tags=("random",))
 def graph_random_values(student: Student) -> None:
-    """Value: data and grad of every node of a random ~30-node graph are right"""
+    """Value: data and grad of every node of a random graph using every operation are right"""
     ops = _conditioned_graph(student.rng)
     data, grad = _reference(ops)
     result = student.graph(VALUE, ops, split=len(ops) // 2)

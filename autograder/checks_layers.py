@@ -11,11 +11,13 @@ import numpy as np
 from autograder.common import (
     away_from_zero,
     check,
+    conditioned,
     expect_grad,
     expect_printed,
     expect_unchanged,
     expect_values,
     gradcheck_problem,
+    hints_separated,
     sign_hint,
     slide,
 )
@@ -26,7 +28,6 @@ from grading.checks.suite import (
     CheckFailed,
     Student,
     StudentError,
-    expect_array,
     expect_tuple,
     numerical_gradient,
 )
@@ -164,7 +165,21 @@ def _dense_exact(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) ->
 def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[tuple, list[np.ndarray]]:
     """(A, W, b, dZ) on which central differences are accurate, and those (dA, dW, db)."""
     return gradcheck_problem(
-        rng, _dense_problem, lambda p: _dense_exact(*p), lambda p: _dense_numeric(*p)
+        rng,
+        _dense_problem,
+        lambda p: _dense_exact(*p),
+        lambda p: _dense_numeric(*p),
+        requirements=[_dense_telling],
+    )
+
+
+def _dense_telling(p: tuple) -> bool:
+    """Each mistake the hints name is far from the right dA_prev, dW and db."""
+    A, W, b, dZ = p
+    hints = _dense_hints(A, W, dZ)
+    return all(
+        hints_separated(want, hints[name])
+        for name, want in zip(("dA_prev", "dW", "db"), _dense_exact(*p))
     )
 
 
@@ -294,6 +309,9 @@ def _activation_gradcheck_problem(
         lambda r: _activation_problem(r, name),
         lambda p: [_activation_exact(*p, name)],
         lambda p: [_activation_numeric(*p, name)],
+        requirements=[
+            lambda p: hints_separated(_activation_exact(*p, name), _activation_hints(*p, name))
+        ],
     )
     return problem, numeric
 
@@ -306,13 +324,15 @@ def _activation_hints(Z: np.ndarray, dA: np.ndarray, name: str) -> list:
             (dA * (dA > 0), sentence("relu_mask_wrong_array")),
             ((Z > 0).astype(float), sentence("upstream_ignored", "multiply dA by the mask")),
         ]
-    if name != "linear":
-        A = g
-        hints += [
+    if name in ("sigmoid", "tanh"):  # relu'(relu(Z)) = relu'(Z): no mistake for relu
+        hints.append(
             (
-                _activation_exact(A, dA, name),
+                _activation_exact(g, dA, name),
                 sentence("derivative_of_output", "use g'(Z) with the Z saved in the cache"),
-            ),
+            )
+        )
+    if name != "linear":
+        hints += [
             (dA, "dA is returned unchanged: multiply it elementwise by g'(Z)"),
             (dA * g, "dA is multiplied by g(Z), not by the derivative g'(Z)"),
         ]
@@ -388,10 +408,17 @@ def layers_activation_backward_values(student: Student) -> None:
 @check(PART, points=0.5, tags=("edge",))
 def layers_activation_backward_relu_at_zero(student: Student) -> None:
     """activation_backward: "relu" passes no gradient where Z is exactly 0"""
-    Z = away_from_zero(student.rng, (3, 4))
-    Z[0, 1] = Z[1, 3] = Z[2, 0] = 0.0
-    Z[2, 2] = -0.0
-    dA = away_from_zero(student.rng, (3, 4))
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        Z = away_from_zero(rng, (3, 4))
+        Z[0, 1] = Z[1, 3] = Z[2, 0] = 0.0
+        Z[2, 2] = -0.0
+        return Z, away_from_zero(rng, (3, 4))
+
+    def hints(Z: np.ndarray, dA: np.ndarray) -> list:
+        return [(dA * (Z >= 0), sentence("relu_at_zero"))] + _activation_hints(Z, dA, "relu")
+
+    Z, dA = conditioned(student.rng, draw, lambda p: hints_separated(p[1] * (p[0] > 0), hints(*p)))
     _, cache = _activation_forward(student, Z, "relu")
     dZ = student.call("layers.activation_backward", dA, cache)
     expect_values(
@@ -401,7 +428,7 @@ def layers_activation_backward_relu_at_zero(student: Student) -> None:
         "(3, 4) with four entries exactly 0",
         atol=0.0,
         rtol=0.0,
-        hints=[(dA * (Z >= 0), sentence("relu_at_zero"))] + _activation_hints(Z, dA, "relu"),
+        hints=hints(Z, dA),
     )
 
 
@@ -435,17 +462,23 @@ def layers_inputs_unchanged(student: Student) -> None:
     rng = student.rng
     A, W, b, dZ = _dense_problem(rng)
     Z, cache = _dense_forward(student, A, W, b, DENSE_WHAT)
-    expect_array(Z, (5, 4), f"Z from dense_forward for {DENSE_WHAT}")
+    expect_values(Z, A @ W.T + b, f"Z from dense_forward for {DENSE_WHAT}", rtol=1e-6)
     expect_unchanged(student, [A, W, b], ["A_prev", "W", "b"], "dense_forward(A_prev, W, b)")
     grads = _dense_backward(student, dZ, cache, DENSE_WHAT)
-    for name, got, shape in zip(("dA_prev", "dW", "db"), grads, (A.shape, W.shape, b.shape)):
-        expect_array(got, shape, f"{name} from dense_backward for {DENSE_WHAT}")
+    for name, got, want in zip(("dA_prev", "dW", "db"), grads, _dense_exact(A, W, b, dZ)):
+        expect_values(got, want, f"{name} from dense_backward for {DENSE_WHAT}", rtol=1e-6)
     expect_unchanged(student, [dZ], ["dZ"], "dense_backward(dZ, cache)")
     for name in ACTIVATIONS:
         Z, dA = _activation_problem(rng, name)
         out, cache = _activation_forward(student, Z, name)
-        expect_array(out, Z.shape, f"A from activation_forward(Z, {name!r})")
+        want = ref.layers.activation_forward(Z, name)[0]
+        expect_values(out, want, f"A from activation_forward(Z, {name!r})", rtol=1e-6)
         expect_unchanged(student, [Z], ["Z"], f"activation_forward(Z, {name!r})")
         dZ = student.call("layers.activation_backward", dA, cache)
-        expect_array(dZ, Z.shape, f"dZ from activation_backward(dA, cache) for {name!r}")
+        expect_values(
+            dZ,
+            _activation_exact(Z, dA, name),
+            f"dZ from activation_backward(dA, cache) for {name!r}",
+            rtol=1e-6,
+        )
         expect_unchanged(student, [dA], ["dA"], f"activation_backward(dA, cache) for {name!r}")

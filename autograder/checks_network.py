@@ -17,6 +17,7 @@ from autograder.common import (
     expect_values,
     float_array,
     gradcheck_problem,
+    labels,
     sign_hint,
     slide,
 )
@@ -25,8 +26,6 @@ from grading.checks.slide_examples import compact
 from grading.checks.suite import (
     CheckFailed,
     Student,
-    expect_array,
-    expect_float,
     expect_tuple,
     numerical_gradient,
 )
@@ -276,7 +275,7 @@ LOSS_SIZES, LOSS_ACTS = [4, 5, 3, 1], ["relu", "tanh", "sigmoid"]
 
 def _loss_draw(r: np.random.Generator) -> tuple:
     """(X (8, 4), y (8,), params): a batch with 0/1 labels and a net of LOSS_SIZES."""
-    X, y = r.normal(0, 1, (8, 4)), r.integers(0, 2, 8).astype(float)
+    X, y = r.normal(0, 1, (8, 4)), labels(r, 8)
     return X, y, _random_params(r, LOSS_SIZES)
 
 
@@ -378,16 +377,23 @@ def network_collapse_values(student: Student) -> None:
         )
 
 
+def _expect_same(got: list[tuple], want: list[tuple], what: str) -> None:
+    """Every dW and db of `got` (a checked [(dW, db), ...]) matches `want`."""
+    for name, g, w in zip(_grad_names(len(want)), _flat(got), _flat(want)):
+        expect_values(g, w, f"{name} of {what}", rtol=1e-6)
+
+
 @check(PART, points=0.5, tags=("edge",))
 def network_inputs_unchanged(student: Student) -> None:
     """forward, backward, loss_and_grads and collapse_linear do not modify their inputs"""
     sizes, acts = [3, 4, 1], ["relu", "sigmoid"]
     rng = student.rng
     X, params = rng.normal(0, 1, (5, 3)), _random_params(rng, sizes)
-    y = rng.integers(0, 2, 5).astype(float)
+    y = labels(rng, 5)
     shapes = [(4, 3), (1, 4)]
     Y_hat, caches = _forward(student, X, params, acts, "layer sizes [3, 4, 1]")
-    expect_array(Y_hat, (5, 1), "Y_hat of forward for layer sizes [3, 4, 1], X (5, 3)")
+    want_Y, want_caches = ref.network.forward(X, params, acts)
+    expect_values(Y_hat, want_Y, "Y_hat of forward for layer sizes [3, 4, 1], X (5, 3)", rtol=1e-6)
     expect_unchanged(
         student,
         [X, params, acts],
@@ -396,12 +402,15 @@ def network_inputs_unchanged(student: Student) -> None:
     )
     dY = rng.normal(0, 1, (5, 1))
     grads = student.call("network.backward", dY, caches)
-    expect_params(grads, shapes, "the grads returned by backward")
+    got = expect_params(grads, shapes, "the grads returned by backward")
+    _expect_same(got, ref.network.backward(dY, want_caches), "the grads returned by backward")
     expect_unchanged(student, [dY], ["dY_hat"], "backward(dY_hat, caches)")
     out = student.call("network.loss_and_grads", X, y, params, acts)
     loss, grads = expect_tuple(out, 2, "loss_and_grads(X, y, params, activations)")
-    expect_float(loss, "the loss of loss_and_grads")
-    expect_params(grads, shapes, "the grads returned by loss_and_grads")
+    want_loss, want_grads = ref.network.loss_and_grads(X, y, params, acts)
+    expect_number(loss, want_loss, "the loss of loss_and_grads", rtol=1e-6)
+    got = expect_params(grads, shapes, "the grads returned by loss_and_grads")
+    _expect_same(got, want_grads, "the grads returned by loss_and_grads")
     expect_unchanged(
         student,
         [X, y, params, acts],
@@ -410,5 +419,10 @@ def network_inputs_unchanged(student: Student) -> None:
     )
     weights = _chain(rng, [3, 4, 2])
     W = student.call("network.collapse_linear", weights)
-    expect_array(W, (2, 3), "collapse_linear(weights) for layer sizes [3, 4, 2]")
+    expect_values(
+        W,
+        ref.network.collapse_linear(weights),
+        "collapse_linear(weights) for layer sizes [3, 4, 2]",
+        rtol=1e-6,
+    )
     expect_unchanged(student, [weights], ["weights"], "collapse_linear(weights)")

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder.common import (
     check,
+    conditioned,
     expect_grad,
     expect_number,
     expect_printed,
@@ -13,6 +14,8 @@ from autograder.common import (
     expect_values,
     float_array,
     gradcheck_problem,
+    hints_separated,
+    labels,
     sign_hint,
     slide,
 )
@@ -22,8 +25,6 @@ from grading.checks.slide_examples import SlideExample, compact
 from grading.checks.suite import (
     CheckFailed,
     Student,
-    expect_array,
-    expect_float,
     expect_tuple,
     numerical_gradient,
 )
@@ -38,14 +39,25 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _problem(rng: np.random.Generator, m: int = 8, n: int = 3) -> tuple:
-    """Inputs whose probabilities are all at least 1e-6 away from 0 and 1 (|z| <= 12): the
-    docstring promises that the loss's clipping never applies where the gradient is checked."""
-    X = rng.normal(0.0, 1.0, (m, n))
-    y = rng.integers(0, 2, m).astype(np.float64)
-    theta = rng.normal(0.0, 1.0, n + 1)
-    while np.max(np.abs(theta[0] + X @ theta[1:])) > 12.0:  # about 1 draw in 10^8
-        theta = rng.normal(0.0, 1.0, n + 1)
-    return X, y, theta
+    """(X (m, n), y (m,) of both classes, theta (n + 1,)) with every probability away from
+    the clipping region (so any small clipping eps gives the same loss) and every mistake
+    the hints name far from the right probabilities, loss and gradient."""
+
+    def draw(r: np.random.Generator) -> tuple:
+        return r.normal(0.0, 1.0, (m, n)), labels(r, m), r.normal(0.0, 1.0, n + 1)
+
+    def telling(problem: tuple) -> bool:
+        X, y, theta = problem
+        p = ref.neuron.logistic(X, theta)
+        loss, grad = ref.neuron.logistic_loss_and_grad(X, y, theta)
+        return (
+            bool(np.all((p > 1e-4) & (p < 1 - 1e-4)))
+            and hints_separated(p, _logistic_hints(X, theta))
+            and hints_separated(grad, _grad_hints(X, y, theta))
+            and hints_separated(loss, _loss_hints(X, y, theta))
+        )
+
+    return conditioned(rng, draw, telling)
 
 
 def _numeric_grad(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -82,6 +94,16 @@ def _grad_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
             np.concatenate(([0.0], g[1:])),
             "the bias gradient is missing: d/dθ0 is the mean of (p - y)",
         ),
+    ]
+
+
+def _loss_hints(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> list:
+    p = _sigmoid(theta[0] + X @ theta[1:])
+    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    m = X.shape[0]
+    return [
+        (terms.sum(), sentence("factor_m", f"m = {m} examples here")),
+        (-terms.mean(), sentence("sign")),
     ]
 
 
@@ -162,16 +184,11 @@ def neuron_loss_random(student: Student) -> None:
     """logistic_loss_and_grad: right loss on a random (8, 3) batch"""
     X, y, theta = _problem(student.rng)
     loss, _ = _call_loss_and_grad(student, X, y, theta)
-    p = _sigmoid(theta[0] + X @ theta[1:])
-    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     expect_number(
         loss,
         ref.neuron.logistic_loss_and_grad(X, y, theta)[0],
         "the loss of logistic_loss_and_grad(X, y, theta) for X (8, 3)",
-        hints=[
-            (terms.sum(), sentence("factor_m", "m = 8 examples here")),
-            (-terms.mean(), sentence("sign")),
-        ],
+        hints=_loss_hints(X, y, theta),
     )
 
 
@@ -233,12 +250,13 @@ def neuron_inputs_unchanged(student: Student) -> None:
     """logistic and logistic_loss_and_grad do not modify X, y or theta"""
     X, y, theta = _problem(student.rng, 5, 2)
     p = student.call("neuron.logistic", X, theta)
-    expect_array(p, (5,), "logistic(X, theta) for X (5, 2)")
+    expect_values(p, ref.neuron.logistic(X, theta), "logistic(X, theta) for X (5, 2)", rtol=1e-6)
     expect_unchanged(student, [X, theta], ["X", "theta"], "logistic(X, theta)")
     out = student.call("neuron.logistic_loss_and_grad", X, y, theta)
     loss, grad = expect_tuple(out, 2, "logistic_loss_and_grad(X, y, theta)")
-    expect_float(loss, "the loss of logistic_loss_and_grad for X (5, 2)")
-    expect_array(grad, (3,), "the gradient of logistic_loss_and_grad for X (5, 2)")
+    want_loss, want_grad = ref.neuron.logistic_loss_and_grad(X, y, theta)
+    expect_number(loss, want_loss, "the loss of logistic_loss_and_grad for X (5, 2)", rtol=1e-6)
+    expect_values(grad, want_grad, "the gradient of logistic_loss_and_grad for X (5, 2)", rtol=1e-6)
     expect_unchanged(
         student, [X, y, theta], ["X", "y", "theta"], "logistic_loss_and_grad(X, y, theta)"
     )

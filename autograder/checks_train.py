@@ -1,10 +1,18 @@
 """Part 8: init_params, predict and train (full-batch gradient descent).
 
 The order of random draws is the student's choice, so nothing here depends on a
-particular draw: init_params is judged by shapes, zero biases, scale and determinism;
-train by one exact gradient step from the student's OWN init_params (expected values
-from the reference loss_and_grads), a falling loss, and XOR (or XNOR, drawn) learned on
-most seeds by gradient descent from the student's own init_params (replayed here).
+particular draw: init_params is judged by shapes, zero biases, scale (std * sqrt(n_in)
+between 0.3 and 1.5, any distribution) and determinism; train by exact gradient steps
+from the student's OWN init_params (expected values from the reference loss_and_grads,
+replayed here: one step, two steps, 100 steps) and XOR (or XNOR) learned on at least 3
+of 5 seeds by gradient descent from the student's own init_params (replayed here too).
+
+Whether XOR is learned depends on the luck of the student's init_params draws even for
+correct code, so that check draws its problem and seeds with `fixed_rng`: the same for
+every submission and every course, hence the same verdict for the same code. A student
+who reads them here could hard-code init_params or train for those seeds only; the
+other checks draw their seeds and problems per submission (`student.rng`) and catch a
+wrong init_params (shapes, scale, seeding) or a wrong train (exact steps) anyway.
 """
 
 from __future__ import annotations
@@ -12,19 +20,23 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    both_labels,
     check,
+    conditioned,
     expect_number,
     expect_params,
     expect_printed,
     expect_unchanged,
     expect_values,
+    fixed_rng,
     float_array,
+    labels,
     slide,
 )
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
-from grading.checks.suite import CheckFailed, Student, expect_tuple
+from grading.checks.suite import CheckFailed, Student, expect_tuple, relative_error
 
 PART = "train"
 LOSS_FROM = ("network.loss_and_grads",)  # where the losses train records are computed
@@ -40,18 +52,15 @@ XOR_SIZES, XOR_ACTS = [2, 4, 1], ["tanh", "sigmoid"]
 # re-checks this.
 XOR_EPOCHS, XOR_LR = 150, 4.0
 XOR_SEEDS = list(range(20))
-XOR_RUNS, XOR_NEEDED = 5, 3  # seeds drawn, seeds that must learn XOR (train.py says so)
-# The labeling is drawn per submission (XOR or XNOR: no line separates either), and the
-# rows come in a drawn order, so no fixed weights fit; and the weights train returns must
-# be those of XOR_EPOCHS gradient-descent steps from the student's own init_params, which
-# the grader replays (`_descend`). Rounding differences between correct implementations
+XOR_RUNS, XOR_NEEDED = 5, 3  # seeds drawn, seeds that must learn XOR
+# The labeling (XOR or XNOR: no line separates either), the rows' order and the seeds are
+# drawn by `fixed_rng` (the same for everyone); the weights train returns must be those of
+# XOR_EPOCHS gradient-descent steps from the student's own init_params, which the grader
+# replays (`_descend`). Rounding differences between correct implementations
 # move the result by about 2e-8 at most (bench/xor_settings.py measures it): REPLAY_TOL
 # keeps a margin of 50.
 XOR_LABELS = {"XOR": XOR_Y, "XNOR": 1.0 - XOR_Y}
 REPLAY_TOL = 1e-6
-# init_params' docstring: W has a spread of about 1 (any distribution) divided by
-# sqrt(n_in); the public test and this check accept std(W) * sqrt(n_in) in this range.
-SPREAD_LOW, SPREAD_HIGH = 0.3, 1.5
 TRAIN_TIMEOUT = 20.0
 
 
@@ -171,9 +180,9 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _step_problem(rng: np.random.Generator) -> tuple:
     X = rng.normal(0, 1, (8, 3))
-    y = rng.integers(0, 2, 8).astype(float)
+    y = labels(rng, 8)
     seed = int(rng.integers(0, 10_000))
-    lr = float(np.round(rng.uniform(0.2, 1.0), 2))
+    lr = float(np.round(rng.uniform(0.2, 0.9), 2))  # never 1: a forgotten rate would pass
     return X, y, [3, 4, 1], ["tanh", "sigmoid"], seed, lr
 
 
@@ -186,6 +195,12 @@ def train_init_params_shapes(student: Student) -> None:
     sizes = [3, 5, 4, 2]
     seed = int(student.rng.integers(0, 10_000))
     params = _init(student, sizes, seed)
+    again = _init(student, sizes, seed)
+    if not all(np.array_equal(W, W2) for (W, _), (W2, _) in zip(params, again)):
+        raise CheckFailed(
+            f"two calls of init_params({sizes}, seed={seed}) gave different weights: draw "
+            f"them from np.random.default_rng(seed), created inside init_params"
+        )
     for i, (W, b) in enumerate(params, start=1):
         if np.any(b != 0):
             raise CheckFailed(f"b{i} of init_params({sizes}, seed={seed}) should be all zeros")
@@ -196,28 +211,35 @@ def train_init_params_shapes(student: Student) -> None:
             )
 
 
+SPREAD = (0.3, 1.5)
+"""The accepted range of std(W) * sqrt(n_in): W drawn with a spread of about 1 (any
+distribution) and divided by sqrt(n_in); the public test accepts the same range."""
+
+
 @check(PART, points=1.5, tags=("random",))
 def train_init_params_scale(student: Student) -> None:
     """init_params: W has mean 0 and a spread of about 1/sqrt(n_in) (sizes [400, 100, 300])"""
     sizes = [400, 100, 300]
     seed = int(student.rng.integers(0, 10_000))
     params = _init(student, sizes, seed)
+    low, high = SPREAD
     for i, ((W, _), n_in, n_out) in enumerate(zip(params, sizes[:-1], sizes[1:]), start=1):
         target = 1 / np.sqrt(n_in)
         std, mean = float(np.std(W)), float(np.mean(W))
-        # the docstring's words: a spread of about 1 in any distribution, divided by sqrt(n_in)
-        if SPREAD_LOW <= std / target <= SPREAD_HIGH and abs(mean) <= 0.2 * target:
+        # the docstring's words: mean 0, a spread of about 1 in any distribution, / sqrt(n_in)
+        if low <= std / target <= high and abs(mean) <= 0.2 * target:
             continue
         msg = (
-            f"W{i} of init_params({sizes}) (n_in = {n_in}, n_out = {n_out}) has mean "
-            f"{mean:.3g} and standard deviation {std:.3g}; expected mean 0 and a standard "
-            f"deviation of about 1/sqrt(n_in) = {target:.3g} (std(W) * sqrt(n_in) from "
-            f"{SPREAD_LOW:g} to {SPREAD_HIGH:g})"
+            f"W{i} of init_params({sizes}, seed={seed}) (n_in = {n_in}, n_out = {n_out}) has "
+            f"mean {mean:.3g} and standard deviation {std:.3g}, so std * sqrt(n_in) = "
+            f"{std / target:.3g}; expected mean 0 and std * sqrt(n_in) between {low:g} and "
+            f"{high:g} (draw W with a spread of about 1, then divide by sqrt(n_in) = "
+            f"{np.sqrt(n_in):g})"
         )
-        if abs(std * np.sqrt(n_out) - 1) < 0.2:
+        if low <= std * np.sqrt(n_out) <= high:
             msg += ": it is scaled by 1/sqrt(n_out), use the layer's number of inputs"
-        elif abs(std - 1) < 0.2:
-            msg += ": draws with a spread of about 1 still need the factor 1/sqrt(n_in)"
+        elif low <= std <= high:
+            msg += ": the division by sqrt(n_in) is missing"
         raise CheckFailed(msg)
 
 
@@ -249,13 +271,19 @@ def train_init_params_seeded(student: Student) -> None:
 @check(PART, points=1.5, tags=("random",))
 def train_predict(student: Student) -> None:
     """predict: (m,) labels 0/1, the output thresholded at 0.5 (random net, and slide XOR)"""
-    rng = student.rng
     sizes, acts = [3, 4, 1], ["tanh", "sigmoid"]
-    params = [
-        (rng.normal(0, 1.5, (4, 3)), rng.normal(0, 0.5, 4)),
-        (rng.normal(0, 1.5, (1, 4)), rng.normal(0, 0.5, 1)),
-    ]
-    X = rng.normal(0, 1, (12, 3))
+
+    def draw(rng: np.random.Generator) -> tuple:
+        params = [
+            (rng.normal(0, 1.5, (4, 3)), rng.normal(0, 0.5, 4)),
+            (rng.normal(0, 1.5, (1, 4)), rng.normal(0, 0.5, 1)),
+        ]
+        return params, rng.normal(0, 1, (12, 3))
+
+    # both labels expected: a predict that always says 0 (or 1) fails on every seed
+    params, X = conditioned(
+        student.rng, draw, lambda p: both_labels(ref.train.predict(p[1], p[0], acts))
+    )
     expected = ref.train.predict(X, params, acts)
     got = student.call("train.predict", X, params, acts)
     labels = float_array(got, (12,), f"predict(X, params, {acts}) for X (12, 3)")
@@ -271,6 +299,17 @@ def train_predict(student: Student) -> None:
         atol=0.0,
         rtol=0.0,
         hints=[(1 - expected, "0 and 1 are swapped: 1 where the output is above 0.5")],
+    )
+    # an output of exactly 0.5 (sigmoid(0): the last layer all zeros) is not above 0.5
+    flat = [params[0], (np.zeros((1, 4)), np.zeros(1))]
+    got = student.call("train.predict", X, flat, acts)
+    expect_values(
+        float_array(got, (12,), "predict(X, params, activations) for X (12, 3)"),
+        np.zeros(12),
+        f"predict(X, params, {acts}) when every output is exactly 0.5 (W2 = 0, b2 = 0)",
+        atol=0.0,
+        rtol=0.0,
+        hints=[(np.ones(12), "an output of exactly 0.5 is not above 0.5: compare with >")],
     )
     xor, v = slide("xor_network")
     xor_params = [(v["theta"], v["b_theta"]), (v["lambda"], v["b_lambda"])]
@@ -326,28 +365,56 @@ def train_two_epochs_are_two_steps(student: Student) -> None:
     _expect_step(student, p2, p1, lr, X, y, acts, f"{what} (the second step)")
 
 
+def _replay(
+    X: np.ndarray, y: np.ndarray, start: list[tuple], acts: list[str], lr: float, epochs: int
+) -> tuple[list[tuple], np.ndarray]:
+    """`epochs` full-batch gradient-descent steps from `start` with the reference
+    loss_and_grads: the final params and the loss before each step."""
+    params, losses = start, np.zeros(epochs)
+    for epoch in range(epochs):
+        losses[epoch], grads = ref.network.loss_and_grads(X, y, params, acts)
+        params = _step(params, grads, lr)
+    return params, losses
+
+
 @check(PART, points=1, tags=("random",))
 def train_loss_falls(student: Student) -> None:
-    """train: the loss falls on a separable random problem (100 epochs, learning rate 0.5)"""
+    """train: 100 epochs on a separable problem are 100 gradient-descent steps, loss falling"""
     rng = student.rng
     X = rng.normal(0, 1, (20, 2))
-    w = rng.normal(0, 1, 2)
-    y = (X @ w > 0).astype(float)
+    y = (X @ rng.normal(0, 1, 2) > 0).astype(float)
     seed = int(rng.integers(0, 10_000))
-    _, losses = _train(student, X, y, [2, 4, 1], ["tanh", "sigmoid"], 0.5, 100, seed)
+    sizes, acts, lr, epochs = [2, 4, 1], ["tanh", "sigmoid"], 0.5, 100
+    start = _init(student, sizes, seed)
+    params, losses = _train(student, X, y, sizes, acts, lr, epochs, seed)
+    expected, expected_losses = _replay(X, y, start, acts, lr, epochs)
+    what = f"train(X, y, {sizes}, {acts}, learning_rate={lr:g}, epochs={epochs}, seed={seed})"
     if not np.all(np.isfinite(losses)):
-        raise CheckFailed("train's losses contain nan or inf on a small separable problem")
-    if not losses[-1] < 0.75 * losses[0]:
+        raise CheckFailed(f"the losses of {what} contain nan or inf on a small separable problem")
+    steps = f"{epochs} gradient-descent steps from init_params({sizes}, seed={seed})"
+    gap = relative_error(losses, expected_losses)
+    if not gap <= REPLAY_TOL:
+        rises = int(np.sum(np.diff(losses) > 0))
         raise CheckFailed(
-            f"train's loss went from {losses[0]:.3g} to {losses[-1]:.3g} in 100 "
-            f"epochs at learning rate 0.5 on a separable problem; it should "
-            f"fall clearly (is each step W - learning_rate * dW kept?)"
+            f"the losses of {what} are not those of {steps} (relative error up to {gap:.2g}"
+            + (f"; the loss goes up at {rises} epochs" if rises else "")
+            + "): each epoch records the loss, then steps W <- W - learning_rate * dW"
         )
-    if np.sum(np.diff(losses) > 1e-12) > 10:
+    _expect_replayed(params, expected, f"{what} ({steps})")
+
+
+def _expect_replayed(got: list[tuple], want: list[tuple], what: str) -> None:
+    """The params train returned are the replayed ones, to REPLAY_TOL."""
+    gap = max(
+        float(np.max(np.abs(g - w) / (1.0 + np.abs(w))))
+        for pair_got, pair_want in zip(got, want)
+        for g, w in zip(pair_got, pair_want)
+    )
+    if not gap <= REPLAY_TOL:
         raise CheckFailed(
-            "train's loss goes up at many epochs on a small separable problem "
-            "at learning rate 0.5; full-batch gradient descent should lower it "
-            "at almost every step"
+            f"{what} returned weights that are not those of the gradient-descent steps "
+            f"(relative difference up to {gap:.2g}): train must start from init_params and "
+            f"take full-batch steps W <- W - learning_rate * dW"
         )
 
 
@@ -383,16 +450,17 @@ def _descend(starts: list[list[tuple]], X: np.ndarray, y: np.ndarray, lr: float,
 @check(PART, points=2.5, tags=("random",))
 def train_learns_xor(student: Student) -> None:
     """train: learns XOR or XNOR ([2, 4, 1], tanh then sigmoid) on at least 3 of 5 seeds"""
-    name, X, y = xor_problem(student.rng)
-    seeds = sorted(int(s) for s in student.rng.choice(XOR_SEEDS, size=XOR_RUNS, replace=False))
+    rng = fixed_rng("train_learns_xor")  # the same problem and seeds for everyone
+    name, X, y = xor_problem(rng)
+    seeds = sorted(int(s) for s in rng.choice(XOR_SEEDS, size=XOR_RUNS, replace=False))
     accuracies: list[float] = []
     starts, results = [], []
     for seed in seeds:
         starts.append(_init(student, XOR_SIZES, seed))
         params, losses = _train(student, X, y, XOR_SIZES, XOR_ACTS, XOR_LR, XOR_EPOCHS, seed)
         results.append(params)
-        labels = ref.train.predict(X, params, XOR_ACTS)
-        accuracies.append(float(np.mean(labels == y)))
+        predicted = ref.train.predict(X, params, XOR_ACTS)
+        accuracies.append(float(np.mean(predicted == y)))
         solved = accuracies.count(1.0)
         if solved == XOR_NEEDED or len(accuracies) - solved > XOR_RUNS - XOR_NEEDED:
             break  # the verdict is known: the remaining seeds cannot change it
@@ -407,18 +475,7 @@ def train_learns_xor(student: Student) -> None:
             f"{accuracies}; 100% is expected on at least {XOR_NEEDED} of {XOR_RUNS} seeds"
         )
     for seed, got, want in zip(tried, results, _descend(starts, X, y, XOR_LR, XOR_EPOCHS)):
-        gap = max(
-            float(np.max(np.abs(g - w) / (1.0 + np.abs(w))))
-            for pair_got, pair_want in zip(got, want)
-            for g, w in zip(pair_got, pair_want)
-        )
-        if not gap <= REPLAY_TOL:
-            raise CheckFailed(
-                f"{what} with seed {seed} returned weights that are not those of "
-                f"{XOR_EPOCHS} gradient-descent steps from init_params([2, 4, 1], "
-                f"seed={seed}) (relative difference up to {gap:.2g}): train must start "
-                f"from init_params and take full-batch steps W <- W - learning_rate * dW"
-            )
+        _expect_replayed(got, want, f"{what} with seed {seed}")
 
 
 @check(PART, points=1, tags=("edge",))
@@ -430,9 +487,15 @@ def train_inputs_unchanged(student: Student) -> None:
     params = _init(student, sizes, seed)
     expect_unchanged(student, [sizes], ["layer_sizes"], "init_params(layer_sizes, seed)")
     X = rng.normal(0, 1, (6, 2))
-    y = rng.integers(0, 2, 6).astype(float)
-    labels = student.call("train.predict", X, params, acts)
-    float_array(labels, (6,), "predict(X, params, activations) for X (6, 2)")
+    y = labels(rng, 6)
+    predicted = student.call("train.predict", X, params, acts)
+    expect_values(
+        float_array(predicted, (6,), "predict(X, params, activations) for X (6, 2)"),
+        ref.train.predict(X, params, acts),
+        "predict(X, params, activations) for X (6, 2)",
+        atol=0.0,
+        rtol=0.0,
+    )
     expect_unchanged(
         student,
         [X, params, acts],
@@ -441,7 +504,12 @@ def train_inputs_unchanged(student: Student) -> None:
     )
     out = student.call("train.train", X, y, sizes, acts, 0.5, 3, seed, timeout=TRAIN_TIMEOUT)
     trained, _ = expect_tuple(out, 2, "train(X, y, [2, 3, 1], ...)")
-    expect_params(trained, _shapes(sizes), "the params returned by train")
+    trained = expect_params(trained, _shapes(sizes), "the params returned by train")
+    _expect_replayed(
+        trained,
+        _replay(X, y, params, acts, 0.5, 3)[0],
+        f"train(X, y, {sizes}, {acts}, 0.5, 3, seed={seed}) (3 gradient-descent steps)",
+    )
     expect_unchanged(
         student,
         [X, y, sizes, acts],

@@ -13,7 +13,10 @@
 - `expect_no_warnings`: the last call raised no warning;
 - `conditioned` / `gradcheck_problem`: draw random inputs on which the grader's central
   differences are accurate with a wide margin, so that a correct submission can never
-  fail by bad luck (the second also returns those central differences).
+  fail by bad luck (the second also returns those central differences), and on which every
+  mistake a check names is far from the right answer (`separated`, `hints_separated`,
+  `both_labels`), so that a mistake is caught on every seed: the same mistake costs the
+  same points whatever the submission's seed.
 
 Expected arrays are printed only for slide examples (`show_expected=True`), or for every
 check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.checks.diagnose`).
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -426,21 +430,80 @@ def expect_no_warnings(student: Student, what: str, mistake: str = "") -> None:
 # -- inputs for gradient checks -------------------------------------------------------
 
 
+CONDITION_TRIES = 100
+"""Draws `conditioned` makes at most. Every problem family of the suite meets its
+requirements on at least half of its draws (tests/checks/test_conditioning.py measures
+it), so all 100 failing has a chance below 1e-30."""
+
+SEPARATION = 1e-3
+"""Smallest relative error (docs/DESIGN.md's definition) between the right answer and each
+known wrong one (a check's hints) on conditioned inputs: 1000 times GRAD_TOL and 10,000
+times RTOL, so each mistake a check names is caught on every seed, not only on most."""
+
+
 def conditioned(
     rng: np.random.Generator,
     draw: Callable[[np.random.Generator], Any],
-    accurate: Callable[[Any], bool],
-    tries: int = 30,
+    *requirements: Callable[[Any], bool],
+    tries: int = CONDITION_TRIES,
 ) -> Any:
-    """`draw(rng)` until `accurate(problem)`: inputs on which the grader's numerical
-    gradient agrees with the reference solution far below GRAD_TOL (a gradient entry
-    that is almost 0, or a point next to ReLU's kink, is redrawn)."""
+    """`draw(rng)` until every one of `requirements(problem)` holds: inputs on which the
+    grader's numerical gradient agrees with the reference far below GRAD_TOL (a gradient
+    entry that is almost 0, or a point next to ReLU's kink, is redrawn), and on which each
+    mistake the check is meant to catch is far from the right answer (`separated`), so
+    that the verdict on a submission does not depend on its seed."""
     problem = draw(rng)
     for _ in range(tries - 1):
-        if accurate(problem):
+        if all(requirement(problem) for requirement in requirements):
             break
         problem = draw(rng)
     return problem
+
+
+def separated(right: Any, wrongs: Sequence[Any], margin: float = SEPARATION) -> bool:
+    """Every wrong answer in `wrongs` (None: not applicable) differs from `right` by a
+    relative error above `margin`; a wrong answer of another shape is separated."""
+    for wrong in wrongs:
+        if wrong is None:
+            continue
+        a, b = np.asarray(right, dtype=np.float64), np.asarray(wrong, dtype=np.float64)
+        if a.shape == b.shape and not relative_error(a, b) > margin:
+            return False
+    return True
+
+
+def hints_separated(right: Any, hints: Sequence[Hint], margin: float = SEPARATION) -> bool:
+    """`separated` for the wrong answers of a check's hints."""
+    return separated(right, [wrong for wrong, _ in hints], margin)
+
+
+SUITE_SEED = 20261206
+"""Seeds `fixed_rng`: change it to draw other fixed inputs for every course at once."""
+
+
+def fixed_rng(name: str) -> np.random.Generator:
+    """A generator that draws the same numbers for every submission of every course (from
+    SUITE_SEED and `name`), for checks whose verdict can depend on luck even when every
+    mistake is caught (whether a training run from the student's own init_params learns
+    XOR): two submissions with the same code then get the same verdict, whatever their
+    seeds and course secrets. Its draws can be read in the suite's source, so use it only
+    where knowing them in advance does not help: the checks that draw from `student.rng`
+    must catch whatever a student would hard-code for them."""
+    return np.random.default_rng([SUITE_SEED, zlib.crc32(name.encode())])
+
+
+def both_labels(y: np.ndarray) -> bool:
+    """0/1 labels with both classes present (a mistake in the y = 0 or the y = 1 term of a
+    cross-entropy is invisible on a batch of one class)."""
+    return bool(np.any(y == 0) and np.any(y == 1))
+
+
+def labels(rng: np.random.Generator, shape: tuple[int, ...] | int) -> np.ndarray:
+    """Random 0/1 labels (float64) of `shape`, both classes present (at least 2 elements)."""
+    while True:
+        y = rng.integers(0, 2, shape).astype(np.float64)
+        if both_labels(y):
+            return y
 
 
 def gradcheck_problem(
@@ -449,11 +512,13 @@ def gradcheck_problem(
     exact: Callable[[Any], Sequence[Any]],
     numeric: Callable[[Any], Sequence[Any]],
     ready: Callable[[Any], bool] | None = None,
+    requirements: Sequence[Callable[[Any], bool]] = (),
 ) -> tuple[Any, Sequence[Any]]:
     """`conditioned` for a gradient check: draws until the grader's central differences
     `numeric(problem)` agree with the reference's gradients `exact(problem)` (see
-    `agree`), skipping draws that are not `ready` (next to ReLU's kink, say). Returns the
-    problem and its central differences, so that the check does not compute them again."""
+    `agree`) and the other `requirements` hold, skipping draws that are not `ready` (next
+    to ReLU's kink, say). Returns the problem and its central differences, so that the
+    check does not compute them again."""
     last: list[Any] = [None, None]  # the problem numeric() last ran on, and its result
 
     def accurate(problem: Any) -> bool:
@@ -462,7 +527,7 @@ def gradcheck_problem(
         last[:] = [problem, numeric(problem)]
         return agree(exact(problem), last[1])
 
-    problem = conditioned(rng, draw, accurate)
+    problem = conditioned(rng, draw, *requirements, accurate)  # the cheap ones first
     return problem, last[1] if last[0] is problem else numeric(problem)
 
 
@@ -474,5 +539,15 @@ def agree(exact: Sequence[Any], numeric: Sequence[Any], margin: float = 100.0) -
 def away_from_zero(
     rng: np.random.Generator, shape: tuple[int, ...], low: float = 0.2, high: float = 3.0
 ) -> np.ndarray:
-    """Random values with |z| in [low, high] and random signs (away from ReLU's kink)."""
-    return rng.uniform(low, high, shape) * rng.choice([-1.0, 1.0], shape)
+    """Random values with |z| in [low, high] and random signs (away from ReLU's kink). With
+    4 elements or more they always include both signs, and magnitudes on both sides of 1
+    when [low, high] spans it: a mistake at a branch point (z > 1 for z > 0, one branch
+    of a split formula) is caught on every seed, not only on most."""
+    z = rng.uniform(low, high, shape) * rng.choice([-1.0, 1.0], shape)
+    if z.size < 4:
+        return z
+    bands = [(low, high)] if not low < 1.0 < high else [(low, 1.0), (1.0, high)]
+    picks = [sign * rng.uniform(lo, hi) for lo, hi in bands for sign in (-1.0, 1.0)]
+    flat = z.reshape(-1)
+    flat[rng.choice(flat.size, len(picks), replace=False)] = picks
+    return z

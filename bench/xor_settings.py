@@ -1,8 +1,8 @@
 """Are the XOR check's training settings safe? Prints how many correct trainings learn XOR.
 
-The hidden check `train_learns_xor` trains the student's network on XOR or XNOR (drawn per
-submission) with a short run at a high learning rate (`XOR_EPOCHS`, `XOR_LR` in
-autograder/checks_train.py) and needs 100% training accuracy on 3 of 5 seeds drawn from
+The hidden check `train_learns_xor` trains the student's network on XOR or XNOR (drawn once
+for the suite by `fixed_rng`) with a short run at a high learning rate (`XOR_EPOCHS`, `XOR_LR`
+in autograder/checks_train.py) and needs 100% training accuracy on 3 of 5 seeds drawn from
 `XOR_SEEDS`. A correct submission may draw its initial weights in other ways than the
 reference does; this script trains with the reference's training loop from six such
 ways, on every seed the check may draw and both labelings, and prints, per number of
