@@ -4,7 +4,10 @@ Calls are sent to a worker; a crash or a timeout fails the call that caused it a
 next call starts a fresh worker. A call that fails on a worker that had served other
 calls is tried again on a fresh one first, so that it pays only for its own code. A
 function that timed out once is not called again (each later call fails at once), so a
-hanging submission cannot stretch grading time.
+hanging submission cannot stretch grading time. A check's second run, with the grader's
+functions standing in for other parts (grading.sandbox.stand_ins), gives each call
+SECOND_RUN_TIMEOUT_FACTOR times its time for the round trips, and its worker is stopped
+after it: no worker that held stand-ins serves a later check.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import time
 from typing import Any
 
 from grading.checks.suite import StudentError, StudentErrorKind
-from grading.confined.limits import BUDGET_SECONDS
+from grading.confined.limits import BUDGET_SECONDS, SECOND_RUN_TIMEOUT_FACTOR
 from grading.course.assignment import assignment
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
@@ -54,7 +57,10 @@ class RemoteStudent(StudentClient):
                 "grading time for this submission ran out before this test",
                 kind=StudentErrorKind.TIMED_OUT,
             )
-        timeout = min(timeout or self.config.limits.call_timeout, left)
+        timeout = timeout or self.config.limits.call_timeout
+        if self._oracle is not None:
+            timeout *= SECOND_RUN_TIMEOUT_FACTOR
+        timeout = min(timeout, left)
         try:
             reply = self._request(request, timeout, callback)
         except TimeoutError:
@@ -67,6 +73,7 @@ class RemoteStudent(StudentClient):
             raise crash_error(name, str(exc)) from None
         if reply.get("ok") is True:
             return reply
+        self._heard(reply)
         raise student_error(name, reply.get("error"))
 
     def _request(
@@ -101,6 +108,9 @@ class RemoteStudent(StudentClient):
             room = self.config.limits.output_bytes - len(self._output)  # over all workers
             self._output += self._worker.output[: max(room, 0)]
             self._worker = None
+
+    def _after_stand_ins(self) -> None:
+        self._stop_worker()
 
     def close(self) -> None:
         """Stop the worker; nothing it started survives."""
