@@ -10,7 +10,7 @@ is a 4-byte big-endian length and a JSON document. Values keep their Python type
 | numpy array / scalar  | {"A": [dtype, shape, base64 bytes]} / {"S": [...same...]} |
 | an object left in the worker | {"H": id, "type": class name}               |
 | a probe function      | {"F": name} (the function stays in the grader; see `Probe`) |
-| an object left in the grader | {"G": id} (a cache the grader's function made; see `GraderHandle`) |
+| an object left in the grader | {"G": id} (a cache the grader made; see `GraderHandle`) |
 
 Only numeric and boolean dtypes cross; anything else stays behind as a handle.
 This module imports only the standard library and numpy: the worker loads it too.

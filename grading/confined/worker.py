@@ -36,8 +36,8 @@ import gc
 import importlib
 import os
 import socket
-import sys
 import struct
+import sys
 import time
 import traceback
 import warnings

@@ -27,8 +27,8 @@ from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.grade.secret import DEFAULT_SECRET
-from grading.results.failure import Failure
 from grading.results import blame as blame_text
+from grading.results.failure import Failure
 from grading.results.model import Blame, CheckResult, GradeReport, PartScore, score_parts
 from grading.sandbox import privileges, untrusted
 from grading.sandbox.sandboxed_student import RemoteStudent

@@ -9,7 +9,7 @@ strings in values) is cleaned by grading.sandbox.untrusted before a check sees i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from grading.confined import wire
 from grading.confined.limits import (
     MAX_CALL_SECONDS,
     MAX_ERROR_TYPE_CHARS,
@@ -37,7 +38,6 @@ from grading.confined.limits import (
     MAX_WARNINGS,
 )
 from grading.confined.limits import MAX_STUDENT_OUTPUT_CHARS as MAX_OUTPUT_CHARS
-from grading.confined import wire
 from grading.confined.wire import Handle
 
 ELLIPSIS = "\u2026"
