@@ -231,13 +231,15 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     charge_downstream = assignment().grading.charge_downstream
     numbers = {p.module: p.number for p in assignment().parts}
     results = []
+    evidence = blame_text.Evidence()  # to name the likeliest function at fault
     try:
         for chk, number in zip(checks, check_numbers(checks), strict=True):
             student.others = functions_before(chk.part)
             first = run_once(student, chk)
             result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
             if first.failure is not None and first.others_called and not first.timed_out:
-                result = second_run(student, chk, result, charge_downstream, numbers)
+                result = second_run(student, chk, result, charge_downstream, numbers, evidence)
+            evidence.add(result)
             results.append(result)
     finally:
         student.others = {}
@@ -281,6 +283,7 @@ def second_run(
     first: CheckResult,
     charge_downstream: bool,
     part_numbers: dict[str, int],
+    evidence: blame_text.Evidence,
 ) -> CheckResult:
     """`first` (a failed check) judged again by a run with the grader's functions standing
     in for the other parts' (see run_checks); `first` itself when the grader answered none."""
@@ -298,6 +301,8 @@ def second_run(
     own = sorted(t for t in first.targets if t.partition(".")[0] == chk.part)
     assert first.failure is not None
     failure = first.failure.but(
-        likely_mistake=blame_text.upstream_sentence(blame, own, part_numbers)
+        likely_mistake=blame_text.upstream_sentence(
+            blame, own, evidence.suspects(blame), part_numbers
+        )
     )
     return CheckResult(chk, False, failure, first.number, first.targets, blame)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from grading.confined.limits import MAX_TEXT_CHARS
-from grading.results.model import Blame
+from grading.results.model import Blame, CheckResult
 
 
 def _modules(functions: Iterable[str]) -> list[str]:
@@ -32,34 +32,72 @@ def _named(functions: Iterable[str], part_numbers: Mapping[str, int]) -> str:
     return ("one of " if len(functions) > 1 else "") + ", ".join(groups)
 
 
-def upstream_sentence(blame: Blame, own: Iterable[str], part_numbers: Mapping[str, int]) -> str:
+class Evidence:
+    """What the checks graded so far say of each student function, to name the likeliest
+    at fault among those the grader answered for (`suspects`).
+
+    Per function: how many checks of its own part that called it failed, and how many ran
+    (a check failed only because of earlier parts does not count against it); and for a
+    function whose checks failed only because of others, those others' suspects.
+    """
+
+    def __init__(self) -> None:
+        self._record: dict[str, tuple[int, int]] = {}
+        self._passed_on: dict[str, set[str]] = {}
+
+    def add(self, result: CheckResult) -> None:
+        """Count a graded check for the functions of its own part it called."""
+        own = [t for t in result.targets if t.partition(".")[0] == result.check.part]
+        upstream = result.blame is not None and result.blame.upstream
+        for f in own:
+            failed, run = self._record.get(f, (0, 0))
+            self._record[f] = (failed + (not result.passed and not upstream), run + 1)
+            if upstream and result.blame is not None:
+                self._passed_on.setdefault(f, set()).update(self.suspects(result.blame))
+
+    def suspects(self, blame: Blame) -> tuple[str, ...]:
+        """Of `blame.functions`, those with the largest share of failed checks in their own
+        part; else, when their checks failed only because of other functions, those
+        functions' suspects; else all of them."""
+        share = {f: self._share(f) for f in blame.functions}
+        top = max(share.values(), default=0.0)
+        if top > 0:
+            return tuple(f for f in blame.functions if share[f] == top)
+        passed_on = set().union(*(self._passed_on.get(f, set()) for f in blame.functions))
+        return tuple(sorted(passed_on)) or blame.functions
+
+    def _share(self, function: str) -> float:
+        failed, run = self._record.get(function, (0, 0))
+        return failed / run if run else 0.0
+
+
+def upstream_sentence(
+    blame: Blame, own: Iterable[str], suspects: Iterable[str], part_numbers: Mapping[str, int]
+) -> str:
     """For a check that passes only with the grader's functions: "Your network.forward is
     right when given correct layers: this test fails because of layers.dense_backward
-    (Part 5)." (`own`: the functions of the check's part it called)."""
+    (Part 5)." (`own`: the functions of the check's part it called; `suspects`: the
+    likeliest at fault, `Evidence.suspects`)."""
     mine = ", ".join(sorted(own)) or "code"
     given = " and ".join(_modules(blame.functions))
     return (
         f"Your {mine} is right when given correct {given}: this test fails because of "
-        f"{_named(blame.functions, part_numbers)}."
+        f"{_named(suspects, part_numbers)}."
     )
 
 
-def rescued_sentence(blame: Blame, part_numbers: Mapping[str, int]) -> str:
+def rescued_sentence(blame: Blame) -> str:
     """For a check passed with the grader's functions standing in (charged elsewhere)."""
+    given = " and ".join(_modules(blame.functions))
     return (
-        f"Passed with the grader's correct {', '.join(blame.functions)} in place of yours; "
-        f"yours fail in their own part ({_parts(blame, part_numbers)}), and only there."
+        f"Passed with the grader's {given} in place of yours: a mistake there costs points "
+        "only in its own part."
     )
 
 
 def own_sentence(blame: Blame) -> str:
     """Added to a failure that remains with the grader's functions standing in."""
     return f"it fails even with correct {', '.join(blame.functions)}"
-
-
-def _parts(blame: Blame, part_numbers: Mapping[str, int]) -> str:
-    numbers = sorted({part_numbers[m] for m in _modules(blame.functions) if m in part_numbers})
-    return ", ".join(f"Part {n}" for n in numbers) or "their part"
 
 
 def as_dict(blame: Blame) -> dict[str, Any]:

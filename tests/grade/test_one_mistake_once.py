@@ -1,0 +1,148 @@
+"""One mistake costs once: every buggy submission the kit has loses points only in the part
+that holds its bug; with [grading] charge_downstream on, the checks of later parts that it
+breaks fail too, naming the function at fault.
+
+The variants are the kit's own code, so they are graded in this process (LocalStudent);
+tests/sandbox/test_stand_ins.py covers the sandboxed path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from grading.checks.reference import functions_before
+from grading.course.assignment import Grading, assignment
+from grading.course.paths import SAMPLES_DIR
+from grading.grade import one_submission
+from grading.grade.one_submission import load_checks, part_summary, run_checks
+from grading.grade.unsandboxed import LocalStudent
+from grading.results.gradescope import to_gradescope
+from grading.results.model import GradeReport
+from tests.buggy import VARIANTS, Variant, build
+
+pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
+
+SAMPLES = SAMPLES_DIR / "submissions"
+SEEDS = (1, 7919)
+
+
+def sample_parts() -> dict[str, str]:
+    """{sample folder: module of the part holding its bug}, from BUGS.md's table."""
+    rows = re.findall(r"^\| `(\w+)` \| \d+ (\w+) \|", (SAMPLES / "BUGS.md").read_text(), re.M)
+    return dict(rows)
+
+
+SAMPLE_PARTS = sample_parts()
+SUBMISSIONS = [
+    pytest.param("sample", name, module, id=name) for name, module in SAMPLE_PARTS.items()
+]
+SUBMISSIONS += [pytest.param("variant", v.name, v.module, id=f"v:{v.name}") for v in VARIANTS]
+
+
+def test_every_sample_is_listed_with_its_part():
+    folders = {p.name for p in SAMPLES.iterdir() if p.is_dir()}
+    assert set(SAMPLE_PARTS) == folders
+    assert set(SAMPLE_PARTS.values()) <= set(assignment().modules)
+
+
+def submission(kind: str, name: str, tmp_path: Path) -> Path:
+    if kind == "sample":
+        return SAMPLES / name
+    return build(next(v for v in VARIANTS if v.name == name), tmp_path / name)
+
+
+def graded(path: Path, seed: int) -> list:
+    student = LocalStudent(path, seed)
+    try:
+        return run_checks(student, load_checks())
+    finally:
+        sys.path.remove(str(path))
+
+
+@pytest.mark.parametrize(("kind", "name", "module"), SUBMISSIONS)
+def test_a_bug_costs_points_only_in_its_own_part(kind, name, module, tmp_path):
+    path = submission(kind, name, tmp_path)
+    for seed in SEEDS:
+        results = graded(path, seed)
+        lost = {p.module: p.possible - p.earned for p in part_summary(results)}
+        assert lost[module] > 0, f"seed {seed}: the bug is not caught in its part {module}"
+        elsewhere = {m: points for m, points in lost.items() if m != module and points}
+        assert elsewhere == {}, f"seed {seed}"
+        for r in results:
+            if r.blame is not None and r.blame.upstream:  # rescued: passed, blame kept
+                assert r.passed and r.check.part != module
+                assert {f.partition(".")[0] for f in r.blame.functions} <= set(
+                    functions_before(r.check.part)
+                )
+
+
+@pytest.fixture
+def charge_downstream(monkeypatch):
+    """The kit's assignment with [grading] charge_downstream = true."""
+    charged = dataclasses.replace(assignment(), grading=Grading(charge_downstream=True))
+    monkeypatch.setattr(one_submission, "assignment", lambda: charged)
+
+
+@pytest.mark.usefixtures("charge_downstream")
+def test_charging_downstream_fails_the_later_parts_and_names_the_function_at_fault(tmp_path):
+    path = build(next(v for v in VARIANTS if v.name == "transposed_dW"), tmp_path / "v")
+    results = graded(path, 1)
+    downstream = [r for r in results if r.check.part in ("network", "train") and not r.passed]
+    assert downstream, "a transposed dW breaks the network and training checks"
+    for r in downstream:
+        assert r.blame is not None and r.blame.upstream, r.check.name
+        # the grader's functions the check's code called: the layers' for the network's
+        # checks, the network's for training's (whose own checks failed only because of it)
+        called = {"network": "layers.dense_backward", "train": "network.loss_and_grads"}
+        assert called[r.check.part] in r.blame.functions
+        assert r.failure.likely_mistake.endswith(
+            "this test fails because of layers.dense_backward (Part 5)."
+        ), r.failure.likely_mistake
+    backward = next(r for r in results if r.check.name == "network_backward_values")
+    assert backward.failure.likely_mistake == (
+        "Your network.backward, network.forward is right when given correct layers: "
+        "this test fails because of layers.dense_backward (Part 5)."
+    )
+
+
+def test_a_rescued_check_passes_and_says_why_in_its_output(tmp_path):
+    path = build(next(v for v in VARIANTS if v.name == "transposed_dW"), tmp_path / "v")
+    results = graded(path, 1)
+    report = GradeReport(results, 1, "", "", 0.0, parts=part_summary(results))
+    tests = {t["number"]: t for t in to_gradescope(report)["tests"]}
+    rescued = [r for r in results if r.blame is not None and r.blame.upstream]
+    assert rescued and all(r.passed for r in rescued)
+    for r in rescued:
+        test = tests[r.number]
+        given = (
+            "layers and losses" if "losses.binary_cross_entropy" in r.blame.functions else "layers"
+        )
+        if r.check.part == "train":
+            given = "network"
+        assert test["output"] == (
+            f"Passed. Passed with the grader's {given} in place of yours: a mistake there "
+            "costs points only in its own part."
+        )
+        assert test["extra_data"]["blame"] == {
+            "functions": list(r.blame.functions),
+            "upstream": True,
+        }
+
+
+def test_a_check_that_fails_in_its_own_part_too_says_the_graders_functions_were_used(tmp_path):
+    """A network bug: its checks fail even with the grader's layers, and say so."""
+    old = "        caches.append((dense_cache, activation_cache))\n"
+    doubled = Variant("doubled_output", "network", ((old, old + "    A = 2 * A\n"),), "", "")
+    results = graded(build(doubled, tmp_path / "v"), 1)
+    forward = next(r for r in results if r.check.name == "network_forward_random")
+    assert not forward.passed
+    assert forward.blame is not None and not forward.blame.upstream
+    assert "layers.dense_forward" in forward.blame.functions
+    assert forward.failure.summary.endswith(
+        "; it fails even with correct " + ", ".join(forward.blame.functions)
+    )
