@@ -101,9 +101,7 @@ class Oracle:
                 raise untrusted.RefusedQuestion("a cache the grader does not know")
             return self._caches[value.id]
         if isinstance(value, wire.Handle):
-            raise untrusted.RefusedQuestion(
-                f"the grader's functions take numbers and arrays, not a {value.type}"
-            )
+            raise untrusted.RefusedQuestion("the grader's functions take only numbers and arrays")
         if type(value) is list:
             return [self._resolve(v) for v in value]
         if type(value) is tuple:
