@@ -9,11 +9,11 @@ tests/sandbox/test_stand_ins.py covers the sandboxed path.
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 from pathlib import Path
 
 import pytest
+from support import sample_bugs
 
 from grading.checks.reference import functions_before
 from grading.course.assignment import Grading, assignment
@@ -31,13 +31,7 @@ SAMPLES = SAMPLES_DIR / "submissions"
 SEEDS = (1, 7919)
 
 
-def sample_parts() -> dict[str, str]:
-    """{sample folder: module of the part holding its bug}, from BUGS.md's table."""
-    rows = re.findall(r"^\| `(\w+)` \| \d+ (\w+) \|", (SAMPLES / "BUGS.md").read_text(), re.M)
-    return dict(rows)
-
-
-SAMPLE_PARTS = sample_parts()
+SAMPLE_PARTS = dict(sample_bugs())
 SUBMISSIONS = [
     pytest.param("sample", name, module, id=name) for name, module in SAMPLE_PARTS.items()
 ]
