@@ -102,17 +102,15 @@ class OtherParts:
         self.session = session
         self.called: set[str] = set()
         self._replaced: list[tuple[dict[str, Any], str, Any]] = []
+        self._loaded: tuple[int, list[Any]] = (-1, [])  # (len(sys.modules), package modules)
+        # (name, stand_in) -> (original, wrapper): made once, as `called` is cleared, not replaced
+        self._made: dict[tuple[str, bool], tuple[Any, Any]] = {}
 
     def install(self, others: Any, stand_in: bool, target: str) -> None:
-        self.called = set()
+        self.called.clear()
         if type(others) is not dict:
             return
         package = self.session.package
-        loaded = [
-            m
-            for name, m in list(sys.modules.items())
-            if m is not None and (name == package or name.startswith(f"{package}."))
-        ]
         wrappers: dict[int, tuple[Any, Any]] = {}  # id(original) -> (original, wrapper)
         for module_name, names in others.items():
             module = sys.modules.get(f"{package}.{module_name}")
@@ -123,21 +121,37 @@ class OtherParts:
                 original = getattr(module, str(name), None) if type(name) is str else None
                 if full == target or not callable(original) or id(original) in wrappers:
                     continue  # never the request's own function
-                wrapper = (
-                    stand_in_function(full, self.session, self.called)
-                    if stand_in
-                    else watching_function(full, original, self.called)
-                )
-                wrappers[id(original)] = (original, wrapper)
+                made = self._made.get((full, stand_in))
+                if made is None or made[0] is not original:
+                    wrapper = (
+                        stand_in_function(full, self.session, self.called)
+                        if stand_in
+                        else watching_function(full, original, self.called)
+                    )
+                    made = self._made[(full, stand_in)] = (original, wrapper)
+                wrappers[id(original)] = made
         if not wrappers:
             return
-        for module in loaded:
+        for module in self._package_modules():
             namespace = vars(module)
             for key, value in list(namespace.items()):
                 found = wrappers.get(id(value))
                 if found is not None and found[0] is value:
                     self._replaced.append((namespace, key, value))
                     namespace[key] = found[1]
+
+    def _package_modules(self) -> list[Any]:
+        """The loaded modules of the student's package (looked up again only when a module
+        was imported or dropped: scanning sys.modules costs more than the call)."""
+        if self._loaded[0] != len(sys.modules):
+            package, prefix = self.session.package, f"{self.session.package}."
+            found = [
+                m
+                for name, m in list(sys.modules.items())
+                if m is not None and (name == package or name.startswith(prefix))
+            ]
+            self._loaded = (len(sys.modules), found)
+        return self._loaded[1]
 
     def restore(self) -> None:
         while self._replaced:
@@ -326,7 +340,7 @@ class Session:
         target = str(request.get("target", ""))
         if op != "graph":
             gc.enable()
-        self.others.called = set()
+        self.others.called.clear()
         if op == "call":
             func = self.lookup(target)
             args = [self.decode(a) for a in request.get("args", [])]
