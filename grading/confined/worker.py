@@ -32,6 +32,7 @@ loaded in a fresh, clean process before any student code).
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import os
@@ -168,9 +169,7 @@ def watching_function(
         called.add(name)
         return original(*args, **kwargs)
 
-    watched.__name__ = watched.__qualname__ = getattr(original, "__name__", "function")
-    watched.__doc__ = getattr(original, "__doc__", None)
-    return watched
+    return functools.update_wrapper(watched, original)  # its name, signature, docstring
 
 
 def stand_in_function(name: str, session: Session, called: set[str]) -> Callable[..., Any]:
