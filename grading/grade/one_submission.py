@@ -226,18 +226,23 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     seed), with the grader's functions standing in for those (`second_run`). It passes if
     either run passes, unless the assignment charges downstream parts
     ([grading] charge_downstream): then only the first counts. Either way its `blame`
-    names the functions the grader answered.
+    names the functions the grader answered. Second runs come after every check's first
+    run, in the checks' order: a worker that held the grader's functions serves no first
+    run (see grading.sandbox.sandboxed_student), and the second runs share workers.
     """
     charge_downstream = assignment().grading.charge_downstream
     numbers = {p.module: p.number for p in assignment().parts}
-    results = []
     evidence = blame_text.Evidence()  # to name the likeliest function at fault
     try:
-        for chk, number in zip(checks, check_numbers(checks), strict=True):
+        firsts = []
+        for chk in checks:
             student.others = functions_before(chk.part)
-            first = run_once(student, chk)
+            firsts.append(run_once(student, chk))
+        results = []
+        for chk, number, first in zip(checks, check_numbers(checks), firsts, strict=True):
             result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
             if first.failure is not None and first.others_called and not first.timed_out:
+                student.others = functions_before(chk.part)
                 result = second_run(student, chk, result, charge_downstream, numbers, evidence)
             evidence.add(result)
             results.append(result)

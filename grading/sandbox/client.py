@@ -43,18 +43,13 @@ class StudentClient:
     def stand_ins(self) -> Iterator[set[str]]:
         """A second run: during it, every call has the grader's functions stand in for
         `others` (grading.sandbox.stand_ins). Yields the set of "module.function"s the
-        grader answered, filled as the run goes; after it, the grader answers none
-        (`_after_stand_ins`)."""
+        grader answered, filled as the run goes; after it, the grader answers none."""
         self._oracle = Oracle(self.others)
         try:
             yield self._oracle.answered
         finally:
             self._oracle.close()
             self._oracle = None
-            self._after_stand_ins()
-
-    def _after_stand_ins(self) -> None:
-        """What a second run leaves behind is dropped (RemoteStudent: its worker)."""
 
     def _heard(self, reply: dict[str, Any]) -> None:
         """Note which watched functions a reply (answer or error) says were called."""

@@ -6,8 +6,10 @@ calls is tried again on a fresh one first, so that it pays only for its own code
 function that timed out once is not called again (each later call fails at once), so a
 hanging submission cannot stretch grading time. A check's second run, with the grader's
 functions standing in for other parts (grading.sandbox.stand_ins), gives each call
-SECOND_RUN_TIMEOUT_FACTOR times its time for the round trips, and its worker is stopped
-after it: no worker that held stand-ins serves a later check.
+SECOND_RUN_TIMEOUT_FACTOR times its time for the round trips. A worker that held stand-ins
+for some functions serves a later request only if the grader answers for all of those
+then too (a second run of the same or a later part), else it is stopped first: no worker
+that held them serves a first run, or a check of a part they belong to.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class RemoteStudent(StudentClient):
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
+        self._held: frozenset[str] = frozenset()  # stand-ins the current worker has held
         self._deadline = time.monotonic() + budget_seconds
 
     # -- plumbing -------------------------------------------------------------------------
@@ -47,6 +50,22 @@ class RemoteStudent(StudentClient):
         request: dict[str, Any],
         timeout: float | None,
         callback: Callback | None = None,
+    ) -> dict[str, Any]:
+        allowed = self._oracle.known if self._oracle is not None else frozenset()
+        if not self._held <= allowed:
+            self._stop_worker()
+        try:
+            return self._answer(target, request, timeout, callback)
+        finally:
+            if self._worker is not None:
+                self._held |= allowed
+
+    def _answer(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None,
     ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
@@ -106,12 +125,10 @@ class RemoteStudent(StudentClient):
         if self._worker is not None:
             self.notes.update(untrusted.clean_notes(self._worker.notes))
             self._worker.kill()
+            self._held = frozenset()
             room = self.config.limits.output_bytes - len(self._output)  # over all workers
             self._output += self._worker.output[: max(room, 0)]
             self._worker = None
-
-    def _after_stand_ins(self) -> None:
-        self._stop_worker()
 
     def close(self) -> None:
         """Stop the worker; nothing it started survives."""

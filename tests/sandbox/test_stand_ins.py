@@ -223,3 +223,19 @@ def test_outside_a_second_run_a_stand_in_question_gets_an_error(tmp_path):
         student.others = functions_before("network")
         answer = student.call("network.ask")
         assert {k: v for k, v in answer.items() if k != "id"} == {"error": NOT_NOW}
+
+
+def test_a_worker_that_held_stand_ins_serves_only_runs_the_grader_answers_them_in(sandboxed):
+    """Second runs share a worker while each answers for all the earlier ones' functions
+    (a later part's); a first run, or a second run of an earlier part, gets a new one."""
+    A, W, b, _ = inputs()
+    sandboxed.call("network.both", A, W, b)  # a first run starts a worker
+    start = sandboxed.workers
+    for part, new_worker in [("network", False), ("train", False), ("layers", True)]:
+        sandboxed.others = functions_before(part)
+        with sandboxed.stand_ins():
+            sandboxed.call("network.both", A, W, b)
+        assert sandboxed.workers == start + new_worker, part
+        start = sandboxed.workers
+    sandboxed.call("network.both", A, W, b)  # a first run
+    assert sandboxed.workers == start + 1
