@@ -20,9 +20,11 @@ import pytest
 from grading.checks.reference import functions_before, ref
 from grading.checks.suite import StudentError
 from grading.confined import wire, worker
+from grading.confined.limits import MAX_STAND_IN_ARRAY_BYTES
 from grading.grade.one_submission import load_checks, sandboxed_student
 from grading.grade.unsandboxed import forget_package
-from grading.sandbox.stand_ins import NOT_NOW
+from grading.sandbox import stand_ins
+from grading.sandbox.stand_ins import NOT_NOW, Oracle
 from grading.sandbox.workers import Limits
 
 FAST = Limits(call_timeout=5.0)
@@ -239,3 +241,38 @@ def test_a_worker_that_held_stand_ins_serves_only_runs_the_grader_answers_them_i
         start = sandboxed.workers
     sandboxed.call("network.both", A, W, b)  # a first run
     assert sandboxed.workers == start + 1
+
+
+# -- the grader's side alone -----------------------------------------------------------------
+
+
+def question(name: str, *args: Any) -> dict[str, Any]:
+    return {"stand_in": name, "args": [wire.encode_value(a) for a in args], "kwargs": {}}
+
+
+def test_the_oracle_refuses_large_arrays_and_too_many_calls_and_answers_errors(monkeypatch):
+    load_checks()
+    oracle = Oracle(LAYERS)
+    A, W, b, _ = inputs()
+    big = np.zeros((MAX_STAND_IN_ARRAY_BYTES // 8 + 1,))
+    assert oracle.answer(question("layers.dense_forward", big, W, b)) == {
+        "error": f"arrays of more than {MAX_STAND_IN_ARRAY_BYTES} bytes in one call of "
+        "layers.dense_forward"
+    }
+    oracle = Oracle({"layers": ["dense_forward", "activation_forward"]})
+    assert oracle.answer(question("layers.activation_forward", A, "softmax")) == {
+        "error": "layers.activation_forward (the grader's) raised ValueError: unknown "
+        "activation 'softmax': expected one of ('sigmoid', 'tanh', 'relu', 'linear')",
+        "type": "ValueError",
+    }
+    assert oracle.answer(question("network.forward", A)) == {
+        "error": "the grader answers for this function only in a test that uses it"
+    }
+    monkeypatch.setattr(stand_ins, "MAX_STAND_IN_ANSWERS", 5)
+    oracle.new_request()
+    answers = [oracle.answer(question("layers.dense_forward", A, W, b)) for _ in range(6)]
+    assert all("value" in a for a in answers[:5])
+    assert answers[5] == {"error": "more than 5 calls of the grader's functions"}
+    assert oracle.answered == {"layers.dense_forward"}
+    oracle.close()
+    assert oracle.answer(question("layers.dense_forward", A, W, b)) == {"error": NOT_NOW}
