@@ -95,4 +95,4 @@ def _passed(result: CheckResult) -> str:
     """A passed test's output: "Passed.", and why when the grader's functions stood in."""
     if result.blame is None:
         return "Passed."
-    return f"Passed. {blame_text.rescued_sentence(result.blame)}"
+    return blame_text.rescued_sentence(result.blame)

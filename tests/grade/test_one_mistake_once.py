@@ -119,7 +119,7 @@ def test_a_rescued_check_passes_and_says_why_in_its_output(tmp_path):
         if r.check.part == "train":
             given = "network"
         assert test["output"] == (
-            f"Passed. Passed with the grader's {given} in place of yours: a mistake there "
+            f"Passed with the grader's {given} in place of yours: a mistake there "
             "costs points only in its own part."
         )
         assert test["extra_data"]["blame"] == {
