@@ -18,13 +18,14 @@ or {"ok": false, "error": {"type": ..., "message": ...}}. Every message carries 
 the request it belongs to. During a call, a probe (a function the grader handed over)
 asks the grader for f(x): {"op": "callback", "probe": name, "x": array} -> {"value": f}.
 
-Other parts' functions: a call may carry "others": {module: [name, ...]}, functions of
-other parts of the package. During that call only, each is replaced (see `OtherParts`) by
-a wrapper that notes it was called (its reply says which: "others_called": [...]) and
-either runs the student's function or, with "stand_in": true, asks the grader for its own
-result: {"op": "callback", "stand_in": "layers.dense_forward", "args": [...], "kwargs":
-{...}} -> {"value": ...} or {"error": text, "type": "ValueError"}. Caches the grader's
-functions return stay in the grader: they arrive as opaque `wire.GraderHandle`s.
+Other parts' functions: a call or a graph step may carry "others": {module: [name, ...]},
+functions of other parts of the package. During that request only, each is replaced (see
+`OtherParts`) by a wrapper that notes it was called (its reply says which:
+"others_called": [...]) and either runs the student's function or, with "stand_in": true,
+asks the grader for its own result: {"op": "callback", "stand_in": "layers.dense_forward",
+"args": [...], "kwargs": {...}} -> {"value": ...} or {"error": text, "type": "ValueError"}.
+Caches the grader's functions return stay in the grader: they arrive as opaque
+`wire.GraderHandle`s.
 
 This module imports only the standard library, numpy and `wire` (so that it can be
 loaded in a fresh, clean process before any student code).
@@ -372,13 +373,20 @@ class Session:
             # again and double the time. It is paused until the nodes are read (any other
             # request resumes it); their garbage is collected after, as usual.
             gc.disable()
+            self.others.install(request.get("others"), request.get("stand_in") is True, target)
             try:
                 value = self.graph_step(op, request)
             finally:
+                self.others.restore()
                 if op == "read":
                     gc.enable()
             seconds = time.perf_counter() - start
-            return {"ok": True, "value": wire.encode_value(value), "seconds": seconds}
+            return {
+                "others_called": sorted(self.others.called),
+                "ok": True,
+                "value": wire.encode_value(value),
+                "seconds": seconds,
+            }
         raise ValueError(f"unknown request {op!r}")
 
     def graph_step(self, op: str, request: dict[str, Any]) -> Any:

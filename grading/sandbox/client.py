@@ -51,6 +51,18 @@ class StudentClient:
             self._oracle.close()
             self._oracle = None
 
+    def _with_others(
+        self, request: dict[str, Any], probes: dict[str, wire.Probe] | None = None
+    ) -> Callback:
+        """Add the other parts' functions to `request` (watched, or in a second run stood
+        in for) and return the answers to the worker's questions during it."""
+        request["others"] = {m: list(names) for m, names in self.others.items()}
+        request["stand_in"] = self._oracle is not None
+        if self._oracle is None:
+            return _answers(probes or {}, refuse)
+        self._oracle.new_request()
+        return _answers(probes or {}, self._oracle.answer)
+
     def _heard(self, reply: dict[str, Any]) -> None:
         """Note which watched functions a reply (answer or error) says were called."""
         known = frozenset(f"{m}.{n}" for m, names in self.others.items() for n in names)
@@ -86,14 +98,9 @@ class StudentClient:
             "target": target,
             "args": [wire.encode_value(a) for a in args],
             "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
-            "others": {m: list(names) for m, names in self.others.items()},
-            "stand_in": self._oracle is not None,
         }
         probes = {a.name: a for a in (*args, *kwargs.values()) if isinstance(a, wire.Probe)}
-        if self._oracle is not None:
-            self._oracle.new_request()
-        oracle = self._oracle.answer if self._oracle is not None else refuse
-        reply = self._reply(target, request, timeout, _answers(probes, oracle))
+        reply = self._reply(target, request, timeout, self._with_others(request, probes))
         report = untrusted.clean_call_report(reply)
         self.last = CallInfo(
             warnings=list(report.warnings),
@@ -192,7 +199,8 @@ class StudentClient:
         self, value_class: str, programs: list[list[Any]], timeout: float | None
     ) -> list[int]:
         request = {"op": "graph", "target": value_class, "programs": programs}
-        gids = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
+        answers = self._with_others(request)
+        gids = wire.decode_value(self._reply(value_class, request, timeout, answers).get("value"))
         if self._built_on is None:
             self._built_on = self.workers
         if type(gids) is not list or len(gids) != len(programs):
@@ -210,7 +218,8 @@ class StudentClient:
         timeout: float | None,
     ) -> list[GraphResult]:
         request = {"op": "read", "target": value_class, "reads": reads, "release": release}
-        values = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
+        answers = self._with_others(request)
+        values = wire.decode_value(self._reply(value_class, request, timeout, answers).get("value"))
         if type(values) is not list or len(values) != len(reads):
             raise _malformed(value_class)
         results = []

@@ -140,3 +140,38 @@ def test_a_check_that_fails_in_its_own_part_too_says_the_graders_functions_were_
     assert forward.failure.summary.endswith(
         "; it fails even with correct " + ", ".join(forward.blame.functions)
     )
+
+
+def test_graph_steps_get_the_graders_functions_too(tmp_path):
+    """A Value.sigmoid built on a wrong activations.sigmoid: the graph's checks pass with
+    the grader's sigmoid standing in (its backward runs in a later request, as a read)."""
+    flipped = Variant(
+        "flipped_sigmoid",
+        "activations",
+        (
+            (
+                "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n",
+                "    return np.where(z >= 0, e / (1.0 + e), 1.0 / (1.0 + e))\n",
+            ),
+        ),
+        "",
+        "",
+    )
+    path = build(flipped, tmp_path / "v")
+    graph = path / "nnbasics" / "graph.py"
+    text = graph.read_text()
+    old = "        x = self.data\n        if x >= 0:\n"
+    assert text.count(old) == 1
+    graph.write_text(
+        text.replace(old, "        from .activations import sigmoid\n\n" + old).replace(
+            '        out = Value(s, (self,), "sigmoid")\n',
+            '        s = float(sigmoid(x))\n        out = Value(s, (self,), "sigmoid")\n',
+        )
+    )
+    results = graded(path, 1)
+    lost = {p.module: p.possible - p.earned for p in part_summary(results)}
+    assert lost["activations"] > 0 and lost["graph"] == 0
+    rescued = [r for r in results if r.check.part == "graph" and r.blame is not None]
+    assert rescued and all(
+        r.passed and r.blame.functions == ("activations.sigmoid",) for r in rescued
+    )
