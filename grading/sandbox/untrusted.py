@@ -5,8 +5,9 @@ message may hold a lone surrogate (not encodable as UTF-8), terminal escape sequ
 (ESC [ ... m recolours a line, OSC 52 writes the clipboard), 15 MB of text, or words
 that pose as the grader's diagnosis; a timing may be inf or nan.
 `grading.sandbox.client` (replies), `grading.sandbox.sandboxed_student` (errors, printed
-output, confinement notes) and nothing else read raw worker data; they pass it through the
-functions below and hand typed results on.
+output, confinement notes), `grading.sandbox.stand_ins` (questions to the grader's
+functions) and nothing else read raw worker data; they pass it through the functions
+below and hand typed results on.
 
 What a clean string is (`clean_text`): a `str` of at most a fixed number of characters
 (cut first, so a huge string costs no more than its limit), no lone surrogates (each
