@@ -21,6 +21,15 @@ GRADESCOPE_SCHEMA = json.loads(
 )
 
 
+def sample_bugs() -> list[tuple[str, str]]:
+    """(sample folder, module of the part holding its bug) pairs, from the table in
+    samples/submissions/BUGS.md."""
+    from grading.course.paths import SAMPLES_DIR
+
+    bugs = (SAMPLES_DIR / "submissions" / "BUGS.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `(buggy_\w+)` \| \d+ (\w+) \|", bugs, re.MULTILINE)
+
+
 def lay_out(bundle: Path, root: Path, submission: Path) -> None:
     """ROOT as Gradescope has it: source/ (the unpacked zip), submission/, results/."""
     (root / "results").mkdir(parents=True)
@@ -69,12 +78,3 @@ def spawned_children() -> list[int]:
         if int(parent) == os.getpid() and state != "Z" and b"spawn_main" in cmdline:
             found.append(int(stat_file.parent.name))
     return found
-
-
-def sample_bugs() -> list[tuple[str, str]]:
-    """(sample folder, module of the part holding its bug) pairs, from the table in
-    samples/submissions/BUGS.md."""
-    from grading.course.paths import SAMPLES_DIR
-
-    bugs = (SAMPLES_DIR / "submissions" / "BUGS.md").read_text(encoding="utf-8")
-    return re.findall(r"^\| `(buggy_\w+)` \| \d+ (\w+) \|", bugs, re.MULTILINE)

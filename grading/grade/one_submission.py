@@ -27,7 +27,6 @@ from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.grade.secret import DEFAULT_SECRET
-from grading.results import blame as blame_text
 from grading.results.failure import Failure
 from grading.results.model import Blame, CheckResult, GradeReport, PartScore, score_parts
 from grading.sandbox import privileges, untrusted
@@ -226,13 +225,12 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     seed), with the grader's functions standing in for those (`second_run`). It passes if
     either run passes, unless the assignment charges downstream parts
     ([grading] charge_downstream): then only the first counts. Either way its `blame`
-    names the functions the grader answered. Second runs come after every check's first
+    names the functions the grader answered (grading.results.causes says it in words).
+    Second runs come after every check's first
     run, in the checks' order: a worker that held the grader's functions serves no first
     run (see grading.sandbox.sandboxed_student), and the second runs share workers.
     """
     charge_downstream = assignment().grading.charge_downstream
-    numbers = {p.module: p.number for p in assignment().parts}
-    evidence = blame_text.Evidence()  # to name the likeliest function at fault
     try:
         firsts = []
         for chk in checks:
@@ -243,8 +241,7 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
             result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
             if first.failure is not None and first.others_called and not first.timed_out:
                 student.others = functions_before(chk.part)
-                result = second_run(student, chk, result, charge_downstream, numbers, evidence)
-            evidence.add(result)
+                result = second_run(student, chk, result, charge_downstream)
             results.append(result)
     finally:
         student.others = {}
@@ -283,31 +280,18 @@ def run_once(student: Student, chk: Check) -> Run:
 
 
 def second_run(
-    student: Student,
-    chk: Check,
-    first: CheckResult,
-    charge_downstream: bool,
-    part_numbers: dict[str, int],
-    evidence: blame_text.Evidence,
+    student: Student, chk: Check, first: CheckResult, charge_downstream: bool
 ) -> CheckResult:
     """`first` (a failed check) judged again by a run with the grader's functions standing
-    in for the other parts' (see run_checks); `first` itself when the grader answered none."""
+    in for the other parts' (see run_checks); `first` itself when the grader answered none.
+    When that run fails too, the mistake is in this part: its failure is the one shown."""
     with student.stand_ins() as answered:
         run = run_once(student, chk)
     if not answered:
         return first
     blame = Blame(tuple(sorted(answered)), upstream=run.failure is None)
-    if run.failure is not None:  # the mistake is in this part: shown as this run saw it
-        note = blame_text.own_sentence(blame)
-        failure = run.failure.but(summary=f"{run.failure.summary}; {note}")
-        return CheckResult(chk, False, failure, first.number, run.touched, blame)
-    if not charge_downstream:
-        return CheckResult(chk, True, None, first.number, first.targets | run.touched, blame)
-    own = sorted(t for t in first.targets if t.partition(".")[0] == chk.part)
-    assert first.failure is not None
-    failure = first.failure.but(
-        likely_mistake=blame_text.upstream_sentence(
-            blame, own, evidence.suspects(blame), part_numbers
-        )
-    )
-    return CheckResult(chk, False, failure, first.number, first.targets, blame)
+    if run.failure is not None:
+        return CheckResult(chk, False, run.failure, first.number, run.touched, blame)
+    if charge_downstream:
+        return CheckResult(chk, False, first.failure, first.number, first.targets, blame)
+    return CheckResult(chk, True, None, first.number, first.targets | run.touched, blame)

@@ -69,16 +69,14 @@ def _through_wire(message: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Run the hidden suite in-process on a package parent folder; print PASS/FAIL lines."""
     from grading.grade.one_submission import load_checks, run_checks
-    from grading.results.blame import rescued_sentence
 
     student = LocalStudent(argv[0] if argv else "solution")
     results = run_checks(student, load_checks())
     for r in results:
         status = "PASS" if r.passed else "FAIL"
-        note = r.message or (rescued_sentence(r.blame) if r.blame is not None else "")
         print(
             f"{status} {r.number:>5} [{r.score:g}/{r.check.points:g}] {r.check.title}"
-            + (f"\n        {note}" if note else "")
+            + (f"\n        {r.message}" if r.message else "")
         )
     total = sum(r.score for r in results)
     print(

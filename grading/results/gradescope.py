@@ -14,10 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from grading.confined.limits import MAX_OUTPUT_CHARS
-from grading.results import blame as blame_text
 from grading.results.feedback import failure_markdown, summary_markdown
 from grading.results.files import write_json_atomic
-from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES, CheckResult, GradeReport
+from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES, GradeReport
 
 __all__ = ["KIT_VERSION", "summary_text", "to_gradescope", "write_json_atomic"]
 
@@ -51,7 +50,7 @@ def to_gradescope(
             "score": r.score,
             "max_score": r.check.points,
             "status": "passed" if r.passed else "failed",
-            "output": _passed(r) if r.failure is None else failure_markdown(r.failure),
+            "output": "Passed." if r.failure is None else failure_markdown(r.failure),
             "output_format": "md",
             "visibility": r.check.visibility or default_visibility,
             "tags": [r.check.part, *r.check.tags],
@@ -59,8 +58,6 @@ def to_gradescope(
         }
         if r.failure is not None:  # the parts, for every renderer (grading.results.failure)
             test["extra_data"]["failure"] = r.failure.as_dict()
-        if r.blame is not None:  # read back by grading.results.blame.blame_of
-            test["extra_data"]["blame"] = blame_text.as_dict(r.blame)
         tests.append(test)
     extra: dict[str, Any] = {
         "kit_version": KIT_VERSION,
@@ -89,10 +86,3 @@ def to_gradescope(
         del document["output_format"]
     document["output"] = document["output"][:MAX_OUTPUT_CHARS]
     return document
-
-
-def _passed(result: CheckResult) -> str:
-    """A passed test's output: "Passed.", and why when the grader's functions stood in."""
-    if result.blame is None:
-        return "Passed."
-    return blame_text.rescued_sentence(result.blame)
