@@ -269,8 +269,11 @@ def _check_expressions(
         _expect_nodes(result, [node], [label], [vals[node]], None, context)
 
         def hints(ops: list[Op] = ops, vals: list[float] = vals, node: int = node) -> list:
-            wrong = _overwritten(ops, vals)
-            found: list[list[Hint]] = [[(wrong[k], sentence("overwrite"))] for k in _leaves(ops)]
+            wrong = _overwritten(ops, vals)  # with each operation's own derivative right
+            name = next((op[0] for op in ops if op[0] in UNARY), "")
+            right = f"the derivative of {name} itself is right" if name else ""
+            overwrite = sentence("overwrite", right)
+            found: list[list[Hint]] = [[(wrong[k], overwrite)] for k in _leaves(ops)]
             if ops[node][0] in UNARY:
                 found[0] += _unary_hints(ops[node][0], vals[ops[node][1]], c)
             return found

@@ -169,7 +169,16 @@ def losses_bce_grad_at_zero_and_one(student: Student) -> None:
     if summary:
         raise CheckFailed(diagnose.compose(summary, sentence("log_of_zero")))
     # right where the prediction is right: -y/ŷ/N = -1/5 at ŷ = 1, (1-y)/(1-ŷ)/N = 1/5 at ŷ = 0
-    expect_values(grad[[0, 1, 4]], [0.2, -0.2, -0.4], f"entries 0, 1 and 4 of {what}", rtol=1e-6)
+    right = np.array([0.2, -0.2, -0.4])
+    mean = sentence("factor_m", f"here m is the number of elements, {y_hat.size}")
+    expect_values(
+        grad,
+        right,
+        f"entries 0, 1 and 4 of {what}",
+        rtol=1e-6,
+        entries=[0, 1, 4],
+        hints=[(right * y_hat.size, mean), sign_hint(right)],
+    )
     if not (grad[2] > 2.0 and grad[3] < -2.0):
         raise CheckFailed(
             f"{what}: the confidently wrong entries 2 and 3 should be large, positive for "

@@ -21,11 +21,13 @@ from autograder.common import (
     float_array,
     slide,
 )
+from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
 from grading.checks.suite import CheckFailed, Student, expect_tuple
 
 PART = "train"
+LOSS_FROM = ("network.loss_and_grads",)  # where the losses train records are computed
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
@@ -111,6 +113,7 @@ def _step_hints(p0: list[tuple], grads: list[tuple], lr: float, k: int, m: int) 
 
 
 def _expect_step(
+    student: Student,
     got: list[tuple],
     start: list[tuple],
     lr: float,
@@ -119,7 +122,9 @@ def _expect_step(
     acts: list[str],
     what: str,
 ) -> list[tuple]:
-    """got == start - lr * grad(start) for every W and b; returns the expected params."""
+    """got == start - lr * grad(start) for every W and b; returns the expected params. A
+    wrong step that is right for the student's own loss_and_grads is that function's
+    mistake, and the failure says so."""
     _, grads = ref.network.loss_and_grads(X, y, start, acts)
     expected = _step(start, grads, lr)
     names = [f"{p}{i}" for i in range(1, len(start) + 1) for p in ("W", "b")]
@@ -127,18 +132,38 @@ def _expect_step(
     flat_exp = [x for pair in expected for x in pair]
     for k, (name, g, e) in enumerate(zip(names, flat_got, flat_exp)):
         try:
-            expect_values(
-                g, e, f"{name} after {what}", hints=_step_hints(start, grads, lr, k, X.shape[0])
-            )
+            hints = _step_hints(start, grads, lr, k, X.shape[0])  # mistakes of train's update
+            expect_values(g, e, f"{name} after {what}", hints=hints, about=("train.train",))
         except CheckFailed as exc:
-            raise CheckFailed(
-                exc.failure.but(
-                    summary=f"{exc.failure.summary} (train steps with your "
-                    f"network.loss_and_grads: if Part 6 fails, fix it first)",
-                    inputs="",
-                )
-            ) from None
+            own = _own_step(student, start, lr, X, y, acts)
+            if own is None or not all(_same(a, b) for a, b in zip(flat_got, own)):
+                raise
+            mistake = sentence("wrong_input", "the step is right for the gradients it returned")
+            cause = diagnose.cause_of(mistake, LOSS_FROM)
+            raise CheckFailed(exc.failure.but(likely_mistake=mistake, cause=cause)) from None
     return expected
+
+
+def _own_step(
+    student: Student, start: list[tuple], lr: float, X: np.ndarray, y: np.ndarray, acts: list[str]
+) -> list[np.ndarray] | None:
+    """The step from `start` with the student's own loss_and_grads, flat [W1, b1, ...]
+    (None when its answer is no list of (dW, db) shaped like the parameters)."""
+    try:
+        _, own = expect_tuple(student.call(LOSS_FROM[0], X, y, start, acts), 2, "loss_and_grads")
+        steps = [p - lr * np.asarray(d, dtype=np.float64) for p, d in zip(_flat(start), _flat(own))]
+    except (CheckFailed, TypeError, ValueError):
+        return None
+    shapes = [p.shape for p in _flat(start)]
+    return steps if [s.shape for s in steps] == shapes else None
+
+
+def _flat(pairs: list[tuple]) -> list:
+    return [x for pair in pairs for x in pair]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=1e-7, atol=1e-10))
 
 
 def _step_problem(rng: np.random.Generator) -> tuple:
@@ -279,8 +304,9 @@ def train_one_epoch_is_one_step(student: Student) -> None:
             )
         ],
         m=X.shape[0],
+        about=LOSS_FROM,
     )
-    _expect_step(p1, p0, lr, X, y, acts, what)
+    _expect_step(student, p1, p0, lr, X, y, acts, what)
 
 
 @check(PART, points=1, tags=("random",))
@@ -293,8 +319,8 @@ def train_two_epochs_are_two_steps(student: Student) -> None:
     p1 = _step(p0, grads0, lr)
     loss1 = ref.network.loss_and_grads(X, y, p1, acts)[0]
     what = f"train(..., learning_rate={lr:g}, epochs=2, seed={seed})"
-    expect_values(losses, [loss0, loss1], f"the losses of {what}", m=X.shape[0])
-    _expect_step(p2, p1, lr, X, y, acts, f"{what} (the second step)")
+    expect_values(losses, [loss0, loss1], f"the losses of {what}", m=X.shape[0], about=LOSS_FROM)
+    _expect_step(student, p2, p1, lr, X, y, acts, f"{what} (the second step)")
 
 
 @check(PART, points=1, tags=("random",))

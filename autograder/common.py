@@ -1,7 +1,10 @@
 """Helpers shared by the hidden checks (no checks live here).
 
-- `check`: `grading.checks.suite.check`, plus the diagnosis's last part: a failed check that drew
-  random inputs says so, with the submission's seed (the Failure's `inputs`);
+- `check`: `grading.checks.suite.check`, plus the diagnosis's last parts: a failed check that drew
+  random inputs says so, with the submission's seed (the Failure's `inputs`), a diagnosed
+  cause is placed in the function the check called last (unless the check placed it), the
+  other parts the called functions use are named (`see_parts`, for a pointer to a part
+  that lost points);
 - tolerances: how close a result must be, per kind of check;
 - `expect_values` / `expect_number` / `expect_grad`: compare with expected values or a
   numerical gradient; a failure names the size and place of the error and the likely
@@ -18,6 +21,7 @@ check when the instructor sets NNKIT_SHOW_EXPECTED=1 (see `grading.checks.diagno
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -103,11 +107,37 @@ def _failure(
     show: bool,
     atol: float = 1e-9,
     rtol: float = 1e-5,
+    about: Sequence[str] = (),
 ) -> CheckFailed:
-    """The verdict on a wrong result: what is wrong, the likely mistake, the values if shown."""
+    """The verdict on a wrong result: what is wrong, the likely mistake (in the functions
+    `about`, when not those the check called), the values if shown."""
     mistake = _mistake(got, expected, hints, m, m_name, atol, rtol)
     show = show or diagnose.show_expected()
-    return CheckFailed(diagnose.compose(summary, mistake, got=got, expected=expected, show=show))
+    failure = diagnose.compose(summary, mistake, got=got, expected=expected, show=show, about=about)
+    return CheckFailed(failure)
+
+
+def _compare(
+    got: Any,
+    expected: Any,
+    what: str,
+    hints: Sequence[Hint],
+    m: int | None,
+    m_name: str,
+    *,
+    show: bool,
+    atol: float,
+    rtol: float,
+    about: Sequence[str],
+    entries: diagnose.Entries = None,
+) -> None:
+    """Raise the verdict on `got` (or on its `entries`) unless it matches `expected`."""
+    summary = diagnose.value_error(got, expected, what, atol=atol, rtol=rtol, entries=entries)
+    if summary:
+        got = got if entries is None else np.asarray(got)[entries]  # what `expected` is
+        raise _failure(
+            summary, got, expected, hints, m, m_name, show=show, atol=atol, rtol=rtol, about=about
+        )
 
 
 def expect_values(
@@ -121,6 +151,8 @@ def expect_values(
     show_expected: bool = False,
     m: int | None = None,
     m_name: str = "m",
+    entries: diagnose.Entries = None,
+    about: Sequence[str] = (),
 ) -> np.ndarray:
     """`actual` must be an array shaped like `expected` and match it elementwise.
 
@@ -128,14 +160,14 @@ def expect_values(
     relative error and, when the answer matches one, the likely mistake (`hints`, then the
     generic signatures; `m` is the batch size for "off by a factor of m"). Expected values
     are shown with `show_expected` (slide examples) or when the instructor turns it on.
+    `entries` (a numpy index): compare only `actual[entries]` with `expected`; messages
+    still give indices into `actual`. `about`: the student functions a likely mistake is
+    in, when they are not the ones the check called (see `diagnose.compose`).
     """
     expected = np.asarray(expected, dtype=np.float64)
     arr = expect_array(actual, None, what)
-    summary = diagnose.value_error(arr, expected, what, atol=atol, rtol=rtol)
-    if summary:
-        raise _failure(
-            summary, arr, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
-        )
+    judge = {"show": show_expected, "atol": atol, "rtol": rtol, "about": about}
+    _compare(arr, expected, what, hints, m, m_name, entries=entries, **judge)
     return arr
 
 
@@ -150,14 +182,13 @@ def expect_number(
     show_expected: bool = False,
     m: int | None = None,
     m_name: str = "m",
+    about: Sequence[str] = (),
 ) -> float:
-    """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`."""
+    """`actual` must be one number (float, numpy scalar, 0-d array) close to `expected`
+    (`about`: see `expect_values`)."""
     value = expect_float(actual, what)
-    summary = diagnose.value_error(value, expected, what, atol=atol, rtol=rtol)
-    if summary:
-        raise _failure(
-            summary, value, expected, hints, m, m_name, show=show_expected, atol=atol, rtol=rtol
-        )
+    judge = {"show": show_expected, "atol": atol, "rtol": rtol, "about": about}
+    _compare(value, expected, what, hints, m, m_name, **judge)
     return value
 
 
@@ -170,12 +201,14 @@ def expect_grad(
     tol: float = GRAD_TOL,
     m: int | None = None,
     m_name: str = "m",
+    about: Sequence[str] = (),
 ) -> np.ndarray:
-    """`actual` must be an array shaped like `numeric` that passes the gradient check."""
+    """`actual` must be an array shaped like `numeric` that passes the gradient check
+    (`about`: see `expect_values`)."""
     arr = expect_array(actual, None, what)
     summary = diagnose.gradient_error(arr, numeric, what, tol=tol)
     if summary:
-        raise _failure(summary, arr, numeric, hints, m, m_name, show=False)
+        raise _failure(summary, arr, numeric, hints, m, m_name, show=False, about=about)
     return arr
 
 
@@ -222,20 +255,23 @@ def check(
     part: str, points: float, *, visibility: str | None = None, tags: Sequence[str] = ()
 ) -> Callable[[Callable[[Student], None]], Callable[[Student], None]]:
     """`grading.checks.suite.check`, and a failure of a check that drew random inputs ends with
-    `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs)."""
+    `Inputs: random, seed S.` (S: the submission's seed, which reproduces the inputs); its
+    cause and the parts it rests on are placed by `_placed`."""
     register = register_check(part, points, visibility=visibility, tags=tags)
 
     def decorate(func: Callable[[Student], None]) -> Callable[[Student], None]:
         @functools.wraps(func)
         def run(student: Student) -> None:
             before = _rng_state(student)
+            recorded = _Recorded(student)
             try:
-                func(student)
+                func(recorded)  # type: ignore[arg-type]  # a Student in all a check uses
             except CheckFailed as exc:
                 if isinstance(exc, StudentError) and exc.nothing_ran:
                     raise  # the inputs do not matter: nothing ran
                 drew = _rng_state(student) != before
                 failure = diagnose.with_inputs(exc.failure, student.seed if drew else None)
+                failure = _placed(failure, recorded.targets, part)
                 if isinstance(exc, StudentError):
                     raise StudentError(failure, exc.kind, exc.exception) from None
                 raise CheckFailed(failure) from None
@@ -244,6 +280,54 @@ def check(
         return run
 
     return decorate
+
+
+class _Recorded:
+    """A Student that notes the targets a check asks for, in order (`targets`): a failure's
+    cause is placed in the last one, whose result was being judged."""
+
+    def __init__(self, student: Student) -> None:
+        object.__setattr__(self, "_student", student)
+        object.__setattr__(self, "targets", [])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._student, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._student, name, value)
+
+    def _note(self, target: str) -> None:
+        if target in self.targets:
+            self.targets.remove(target)
+        self.targets.append(target)
+
+    def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(target)
+        return self._student.call(target, *args, **kwargs)
+
+    def get(self, target: str) -> Any:
+        self._note(target)
+        return self._student.get(target)
+
+    def graph(self, value_class: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(value_class)
+        return self._student.graph(value_class, *args, **kwargs)
+
+    def graphs(self, value_class: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(value_class)
+        return self._student.graphs(value_class, *args, **kwargs)
+
+
+def _placed(failure: diagnose.Failure, called: list[str], part: str) -> diagnose.Failure:
+    """`failure` with its cause placed in the last of the `called` targets (in the order
+    of their last call) when the check did not place it, and `see_parts`: the other parts
+    whose code the called functions use."""
+    cause = failure.cause
+    if cause is not None and not cause.functions and called:
+        failure = failure.but(cause=dataclasses.replace(cause, functions=(called[-1],)))
+    modules = sorted({target.split(".")[0] for target in called})
+    used = sorted({*modules, *diagnose.parts_used(modules)} - {part})
+    return failure.but(see_parts=tuple(used)) if used else failure
 
 
 def _rng_state(student: Student) -> Any:

@@ -15,6 +15,7 @@ from click.core import ParameterSource
 from grading.confined.limits import MUTANT_TIMEOUT_SECONDS
 from grading.course.paths import ASSIGNMENT_DIR, KIT_ROOT, SAMPLES_DIR, SOLUTION_DIR
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
+from grading.similarity.pairs import DEFAULT_THRESHOLD
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -33,6 +34,19 @@ NO_BUNDLE_SECRET = (
 )
 NO_BUNDLE_SECRET_STUDENT = (
     "the autograder is not set up (it holds no course secret). Please tell your instructor."
+)
+CLASS_REPORT_OPTION = click.option(
+    "--class-report/--no-class-report",
+    default=True,
+    show_default=True,
+    help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
+)
+ASSIGNMENT_NAME_OPTION = click.option(
+    "--assignment-name",
+    default=None,
+    metavar="NAME",
+    help="The grade column of canvas.csv and moodle.csv: the assignment's name in the LMS "
+    '(Canvas also takes "Name (assignment id)").  [default: course code and package]',
 )
 LOCAL_OPTION = click.option(
     "--local",
@@ -180,23 +194,44 @@ def grade(
     default=None,
     help="Submissions graded in parallel.  [default: one per core]",
 )
+@CLASS_REPORT_OPTION
 @click.option(
-    "--class-report/--no-class-report",
-    default=True,
-    show_default=True,
-    help="Write OUT/class_report/ (pass rates, score histogram, common diagnoses).",
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Grade only shard K of N: the submissions whose id hashes to K (merge the N "
+    "outputs with `nnkit merge-shards`).",
+)
+@ASSIGNMENT_NAME_OPTION
+@click.option(
+    "--similarity",
+    is_flag=True,
+    help="Also write OUT/similarity/ (alike pairs, as `nnkit similarity`), linked from the "
+    "class report.",
 )
 @LOCAL_OPTION
 def grade_all(
-    submissions: Path, out: Path, jobs: int | None, class_report: bool, local: bool
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    class_report: bool,
+    shard: str | None,
+    assignment_name: str | None,
+    similarity: bool,
+    local: bool,
 ) -> None:
     """Grade every submission in SUBMISSIONS (sub-folders or .zip files, or a Gradescope
     export with submission_metadata.yml) into OUT; unchanged submissions are not regraded.
     The course secret is NNKIT_SECRET."""
+    from grading.grade.shards import ShardError, parse_shard
     from grading.grade.whole_class import BatchError, print_summary
     from grading.grade.whole_class import grade_all as grade_class
     from grading.sandbox.privileges import keep_private
 
+    try:
+        part = parse_shard(shard) if shard is not None else None
+    except ShardError as exc:
+        _fail(str(exc))
     secret = _course_secret(local=local)
     try:  # made now, so that it can be closed to the worker before grading starts
         out.mkdir(parents=True, exist_ok=True)
@@ -204,21 +239,119 @@ def grade_all(
         pass  # grade_class says what is wrong with it
     keep_private([out, submissions])  # where nothing else keeps the worker out
     try:
-        summary = grade_class(submissions, out, jobs=jobs, secret=secret)
+        summary = grade_class(
+            submissions,
+            out,
+            jobs=jobs,
+            secret=secret,
+            shard=part,
+            assignment_name=assignment_name,
+        )
     except BatchError as exc:
         _fail(str(exc))
     print_summary(summary, title=f"nnkit grade-all: {submissions}")
+    if similarity:
+        _similarity(submissions, out)
     if class_report:
-        from grading.checks.diagnose import mistake_titles
-        from grading.results.class_report import write_class_report
+        _class_report(summary.rows, out, f"nnkit class report: {submissions}")
 
-        page = write_class_report(
-            summary.rows,
-            out / "class_report",
-            title=f"nnkit class report: {submissions}",
-            titles=mistake_titles(),
-        )
-        click.echo(f"Class report written to {page}")
+
+def _class_report(rows: list, out: Path, title: str) -> None:
+    """Write OUT/class_report/ from gradebook rows and say where."""
+    from grading.checks.diagnose import mistake_titles
+    from grading.results.class_report import write_class_report
+
+    page = write_class_report(
+        rows, out / "class_report", title=title, titles=mistake_titles(), links=_class_links(out)
+    )
+    click.echo(f"Class report written to {page}")
+
+
+@main.command("merge-shards")
+@click.argument("shards", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A new (or empty) folder for the whole class's gradebooks, files and report.",
+)
+@CLASS_REPORT_OPTION
+@ASSIGNMENT_NAME_OPTION
+def merge_shards(
+    shards: tuple[Path, ...], out: Path, class_report: bool, assignment_name: str | None
+) -> None:
+    """Merge the OUT folders of `grade-all --shard K/N` runs (SHARDS, one per K) into one
+    gradebook, CSVs and class report in OUT. Refuses shards graded under different hidden
+    suites or course secrets, cut from different classes, given twice, or missing."""
+    from grading.grade.merge import merge_shards as merge
+    from grading.grade.shards import ShardError
+    from grading.grade.whole_class import lms_lines
+
+    try:
+        summary = merge(shards, out, assignment_name=assignment_name)
+    except ShardError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"Merged {summary.shards} shards: {len(summary.rows)} submissions graded under suite "
+        f"{summary.suite_version} (course secret {summary.secret_fingerprint}) in "
+        f"{summary.seconds:.1f} s, into {out}"
+    )
+    for line in lms_lines(summary.lms, out):
+        click.echo(line)
+    if class_report:
+        _class_report(summary.rows, out, f"nnkit class report: {out}")
+
+
+def _class_links(out: Path) -> list[tuple[str, str]]:
+    """The class-wide pages in OUT that the class report (OUT/class_report/) links."""
+    from grading.similarity.report import INDEX
+    from grading.similarity.run import REPORT_DIR
+
+    if (out / REPORT_DIR / INDEX).is_file():
+        return [("Similarity report", f"../{REPORT_DIR}/{INDEX}")]
+    return []
+
+
+def _similarity(submissions: Path, out: Path, threshold: str | None = None) -> None:
+    """Write OUT/similarity/ for the class in SUBMISSIONS and say what it found."""
+    from grading.grade.whole_class import BatchError
+    from grading.similarity.pairs import ThresholdError, parse_threshold
+    from grading.similarity.run import similarity_report
+
+    try:
+        share = parse_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+        found = similarity_report(submissions, out, threshold=share, exclude=[out])
+    except (ThresholdError, BatchError) as exc:
+        _fail(str(exc))
+    unread = f" ({len(found.skipped)} could not be read)" if found.skipped else ""
+    pairs = f"{len(found.pairs)} pair{'' if len(found.pairs) == 1 else 's'}"
+    click.echo(
+        f"Compared {len(found.codes)} submissions{unread}: {pairs} at {100 * share:.0f}% "
+        f"similarity or more. Similarity report written to {found.index}"
+    )
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write OUT/similarity/ (index.html, a side-by-side page per pair, "
+    "pairs.csv). A class report grade-all writes to the same OUT links it.",
+)
+@click.option(
+    "--threshold",
+    default=None,
+    metavar="SHARE",
+    help="List pairs where at least this share (0 to 1) of either side's code is found in "
+    f"the other.  [default: {DEFAULT_THRESHOLD}]",
+)
+def similarity(submissions: Path, out: Path, threshold: str | None) -> None:
+    """Compare every submission in SUBMISSIONS with every other (copydetect's winnowed
+    fingerprints, as MOSS; the release's stub code is not counted) and report the alike
+    pairs side by side. No student code is run."""
+    _similarity(submissions, out, threshold)
 
 
 @main.command()
@@ -282,8 +415,33 @@ def demo(out: Path) -> None:
     metavar="ZIP",
     help="With --try: try this zip instead of building one.",
 )
+@click.option(
+    "--submission-limit",
+    default=None,
+    metavar="N",
+    help="Grade at most N submissions per --limit-per; later ones get the score that "
+    "counts and when the next graded one is possible.  [default: no limit]",
+)
+@click.option(
+    "--limit-per",
+    default=None,
+    metavar="24h|assignment",
+    help="The limit's window: a rolling 24 hours, or the whole assignment.  [default: 24h]",
+)
+@click.option(
+    "--score-counts",
+    default=None,
+    metavar="last|best",
+    help="Whose score counts: the last graded submission's, or the best one's.  [default: last]",
+)
 def gradescope(
-    out: Path, visibility: str, try_submission: Path | None, bundle: Path | None
+    out: Path,
+    visibility: str,
+    try_submission: Path | None,
+    bundle: Path | None,
+    submission_limit: str | None,
+    limit_per: str | None,
+    score_counts: str | None,
 ) -> None:
     """Build the Gradescope autograder zip (setup.sh, run_autograder, hidden suite).
 
@@ -297,9 +455,18 @@ def gradescope(
 
     if bundle is not None and try_submission is None:
         _fail("--bundle goes with --try SUBMISSION")
+    from grading.grade.policy import PolicyError, SubmissionPolicy
+
     given = click.get_current_context().get_parameter_source
     if bundle is not None and ParameterSource.COMMANDLINE in map(given, ("out", "visibility")):
         _fail("--out and --visibility build a zip; --bundle tries one already built")
+    policy_options = (submission_limit, limit_per, score_counts)
+    if bundle is not None and any(value is not None for value in policy_options):
+        _fail("the policy options build a zip; --bundle tries one already built")
+    try:
+        policy = SubmissionPolicy.from_options(submission_limit, limit_per, score_counts)
+    except PolicyError as exc:
+        _fail(str(exc))
     try:
         if try_submission is not None:
             check_submission(try_submission)
@@ -308,11 +475,13 @@ def gradescope(
                 local=False,
                 missing=" before building the zip (Gradescope grades with the copy inside)",
             )
-            build_bundle(out, secret=secret.decode(), visibility=visibility)
+            build_bundle(out, secret=secret.decode(), visibility=visibility, policy=policy)
             click.echo(
                 f"Wrote {out} (course secret {secret_fingerprint(secret)}): upload it as the "
                 "autograder of a Gradescope programming assignment."
             )
+            if policy.active:
+                click.echo(f"Submission policy: {policy.describe()}.")
         if try_submission is None:
             return
         trial = try_bundle(bundle or out, try_submission)
@@ -406,12 +575,14 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     import os
 
     from grading.grade.one_submission import grade as grade_submission
+    from grading.grade.policy import SubmissionPolicy, apply, decision_for, over_limit_document
     from grading.grade.secret import SECRET_ENV, default_secret, secret_mismatch
     from grading.release.gradescope_bundle import load_config
     from grading.results.files import json_text
     from grading.results.gradescope import summary_text, to_gradescope
-    from grading.results.model import DEFAULT_VISIBILITY
+    from grading.results.model import DEFAULT_VISIBILITY, GradeReport
     from grading.sandbox.privileges import keep_private
+    from grading.sandbox.uploads import SubmissionError
 
     config = load_config(KIT_ROOT)
     # Where neither namespaces nor Landlock keep the worker out, close the hidden tests, the
@@ -422,10 +593,26 @@ def _autograde(root: Path) -> tuple[dict[str, object], str]:
     mismatch = secret_mismatch(secret, os.environ.get(SECRET_ENV))
     if mismatch:
         click.echo(f"nnkit: warning: {mismatch}", err=True)
-    report = grade_submission(root / "submission", secret=secret)
+    policy = SubmissionPolicy.from_config(config.get("policy"))
+    decision = decision_for(policy, root) if policy.active else None
+    if decision is not None and decision.note:
+        click.echo(f"nnkit: warning: {decision.note}", err=True)
+    if decision is not None and not decision.grade:  # over the limit: the code never runs
+        document = over_limit_document(policy, decision)
+        return document, f"Not graded ({policy.describe()}): {document['output']}"
+    try:
+        report = grade_submission(root / "submission", secret=secret)
+    except SubmissionError as exc:
+        if decision is None:
+            raise
+        # Under a policy an unreadable upload still gets the score that counts.
+        document = apply(policy, decision, to_gradescope(GradeReport.could_not_grade(str(exc))))
+        return document, f"nnkit: submission could not be read: {exc}"
     document = to_gradescope(
         report, default_visibility=config.get("visibility", DEFAULT_VISIBILITY)
     )
+    if decision is not None:
+        document = apply(policy, decision, document)
     json_text(document)  # raises ValueError on NaN or infinity
     return document, summary_text(report)
 

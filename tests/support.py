@@ -78,3 +78,28 @@ def spawned_children() -> list[int]:
         if int(parent) == os.getpid() and state != "Z" and b"spawn_main" in cmdline:
             found.append(int(stat_file.parent.name))
     return found
+
+
+# A Gradescope "Export Submissions" submission_metadata.yml: Ruby symbol keys and tags, and
+# (submission_1002, a group) the same without colons.
+GRADESCOPE_METADATA = """\
+submission_1001:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '19970001'
+    :email: ada@example.edu
+  :created_at: 2026-11-20 10:15:00.000000000 +01:00
+  :score: !ruby/object:BigDecimal 18:0.0
+  :status: processed
+submission_1002:
+  submitters:
+  - name: Alan Turing
+    sid: 19970002
+    email: alan@example.edu
+  - name: Grace Hopper
+    email: grace@example.edu
+submission_1003:
+  :submitters:
+  - :name: Nobody Submitted
+    :email: nobody@example.edu
+"""

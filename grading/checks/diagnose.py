@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from grading.results.failure import Failure
+from grading.results.failure import WRONG_INPUT, Cause, Failure
 
 SHOW_EXPECTED_ENV = "NNKIT_SHOW_EXPECTED"
 
@@ -143,6 +143,12 @@ _SIGNATURES = [
     ),
     Signature("zeros", "All zeros", "the result is all zeros: nothing was computed or accumulated"),
     Signature(
+        WRONG_INPUT,
+        "Right from another function's wrong result",
+        "this is computed right from what another of your functions returned, and that is "
+        "wrong: fix that function",
+    ),
+    Signature(
         "upstream_ignored",
         "Upstream gradient ignored",
         "the upstream gradient is not used: multiply the local derivative by it (chain rule)",
@@ -218,9 +224,23 @@ def rel_errors(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
 
 
-def nonfinite_message(actual: Any, what: str) -> str | None:
-    """`<what> contains nan at index ...` when `actual` holds nan or inf, else None."""
-    a = np.asarray(actual, dtype=np.float64)
+Entries = Any
+"""A numpy index (`[0, 1, 4]`, a boolean mask, a tuple of index arrays) that picks the
+entries of a student's array a check compares: messages give indices into the whole array."""
+
+
+def _picked(actual: np.ndarray, entries: Entries) -> tuple[np.ndarray, Any]:
+    """`actual[entries]` and a function from an index into it to the index into `actual`."""
+    if entries is None:
+        return actual, lambda idx: idx
+    positions = np.arange(actual.size).reshape(actual.shape)[entries]
+    return actual[entries], lambda idx: np.unravel_index(int(positions[idx]), actual.shape)
+
+
+def nonfinite_message(actual: Any, what: str, entries: Entries = None) -> str | None:
+    """`<what> contains nan at index ...` when `actual` (or its `entries`) holds nan or inf,
+    else None; the index is into the whole of `actual`."""
+    a, original = _picked(np.asarray(actual, dtype=np.float64), entries)
     bad = ~np.isfinite(a)
     if not np.any(bad):
         return None
@@ -228,20 +248,24 @@ def nonfinite_message(actual: Any, what: str) -> str | None:
     where = ""
     if a.ndim:
         idx = np.unravel_index(int(np.argmax(np.isnan(a) if kind == "nan" else bad)), a.shape)
-        where = f" at index {fmt_index(idx)}"
+        where = f" at index {fmt_index(original(idx))}"
     count = f" ({int(bad.sum())} of {a.size} entries)" if a.size > 1 else ""
     return f"{what} contains {kind}{where}{count}: an overflow, or a log of 0?"
 
 
-def value_error(actual: Any, expected: Any, what: str, *, atol: float, rtol: float) -> str | None:
+def value_error(
+    actual: Any, expected: Any, what: str, *, atol: float, rtol: float, entries: Entries = None
+) -> str | None:
     """None when `actual` matches `expected` within atol + rtol*|expected| everywhere, else
     the summary of the error: how many entries, the largest absolute error and its index,
-    the largest relative error."""
-    a = np.asarray(actual, dtype=np.float64)
+    the largest relative error. With `entries`, `actual[entries]` is compared, and the index
+    named is still into `actual` (the student's own array)."""
+    full = np.asarray(actual, dtype=np.float64)
+    a, original = _picked(full, entries)
     e = np.asarray(expected, dtype=np.float64)
     if a.shape != e.shape:
         return f"{what} should have shape {e.shape}, got {a.shape}"
-    bad_finite = nonfinite_message(a, what)
+    bad_finite = nonfinite_message(full, what, entries)
     if bad_finite:
         return bad_finite
     err = np.abs(a - e)
@@ -254,7 +278,7 @@ def value_error(actual: Any, expected: Any, what: str, *, atol: float, rtol: flo
     worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), a.shape)
     return (
         f"{what} is wrong in {int(bad.sum())} of {a.size} entries: the largest error is "
-        f"{float(err[worst]):.3g} at index {fmt_index(worst)} (relative error {rel:.2g})"
+        f"{float(err[worst]):.3g} at index {fmt_index(original(worst))} (relative error {rel:.2g})"
     )
 
 
@@ -407,16 +431,56 @@ def compose(
     got: Any = None,
     expected: Any = None,
     show: bool = False,
+    about: Sequence[str] = (),
 ) -> Failure:
     """The diagnosis of a wrong result: `summary` and `mistake` are the grader's sentences
-    (a final period is dropped), got/expected are formatted when `show` (and both given)."""
+    (a final period is dropped), got/expected are formatted when `show` (and both given).
+
+    A `mistake` that is a known one (it starts with a sentence of SIGNATURES) becomes the
+    failure's `Cause` too. `about`: the student functions ("losses.binary_cross_entropy")
+    the mistake is in, when the check knows they are not the ones it called; left empty,
+    the check's own calls are filled in when the check fails (autograder/common.py)."""
     values = show and got is not None and expected is not None
     return Failure(
         _unperiod(summary),
         _unperiod(mistake),
         got=fmt_array(got) if values else "",
         expected=fmt_array(expected) if values else "",
+        cause=cause_of(mistake, about),
     )
+
+
+def cause_of(mistake: str, about: Sequence[str] = ()) -> Cause | None:
+    """The structured cause of a likely-mistake sentence: its signature's key and sentence,
+    and the functions it is `about`; None for a sentence that is no known mistake."""
+    signature = signature_of(mistake)
+    if signature is None:
+        return None
+    return Cause(signature.key, signature.sentence, tuple(about))
+
+
+def parts_used(modules: Sequence[str]) -> tuple[str, ...]:
+    """The other modules of the package whose code the reference solution's `modules` call,
+    directly or through each other (["train"] gives network, layers, activations, losses),
+    sorted: the parts a student's result of these modules rests on."""
+    from grading.checks.reference import PACKAGE, ref
+
+    found: set[str] = set()
+    todo = list(dict.fromkeys(modules))
+    while todo:
+        module = todo.pop()
+        try:
+            namespace = vars(getattr(ref, module))
+        except (AttributeError, ImportError):
+            continue  # not a module of the package (a class's target, a typo)
+        for value in namespace.values():
+            owner = getattr(value, "__module__", None) or ""
+            if owner.startswith(PACKAGE + "."):
+                used = owner[len(PACKAGE) + 1 :]
+                if used != module and used not in found and used not in modules:
+                    found.add(used)
+                    todo.append(used)
+    return tuple(sorted(found))
 
 
 def with_inputs(failure: Failure, seed: int | None) -> Failure:

@@ -124,6 +124,10 @@ MAX_FIELD_CHARS = 2_000
 """Characters of one field of a failure read back from a results.json document (a summary
 names shapes and indices, got/expected hold at most 60 numbers: every real field is far
 below this)."""
+MAX_CAUSE_NAMES = 16
+"""Names in one failure's cause (its functions) or pointer (its parts) read back from a
+results.json document, count: the assignment's parts and functions are fewer; a longer
+list is not a diagnosis and is left out."""
 MAX_JUNIT_MESSAGE_CHARS = 1_000
 """Characters of a JUnit failure's `message` attribute (CI shows it on one line)."""
 MAX_ERROR_CHARS = 500
@@ -137,6 +141,19 @@ GRADE_DEADLINE_SECONDS = 900.0
 its own time limits; this only bounds a grading process that is wedged, so it is generous."""
 POOL_STOP_GRACE_SECONDS = 5.0
 """How long an idle pool process may take to exit when told to, seconds."""
+MAX_LABEL_CHARS = 60
+"""Characters of a test's label on the class report's pass-rate plot ("3.2 dense_backward:
+dW ..."): enough to tell the tests apart, short enough for the plot's margin."""
+
+# -- the similarity report (grading.similarity) --------------------------------------------
+
+MAX_SIMILARITY_CHARS = 150_000
+"""Characters of one submission's code that are compared, the rest cut (the report says
+so): the reference solution, docstrings and all, has about 32,000, and fingerprinting
+costs about 2.5 s per 150,000 on one core."""
+MAX_SIMILARITY_PAIRS = 500
+"""Pairs the similarity report shows, the most alike first, count: more than anyone reads
+(the report says how many more reached the threshold)."""
 
 # -- trying the Gradescope zip here (grading.release.try_bundle) ----------------------------
 

@@ -2,12 +2,19 @@
 
 `SUBMISSIONS` holds one sub-folder or `.zip` per submission (its id is the name without
 `.zip`), or a Gradescope "Export Submissions" folder: `submission_metadata.yml` at the
-top, one `submission_<n>/` folder per submission, and the submitters' names and emails in
-the metadata. For each submission `grade_all` writes `OUT/submissions/<id>/results.json`
-(Gradescope's format), `junit.xml`, `feedback.md` and `feedback.html` beside it, records a
-row in `OUT/gradebook.sqlite`, and at the end writes `OUT/gradebook.csv` from every row of
-the current suite version. Class-wide files live at fixed names directly in OUT and every
-submission's files under `OUT/submissions/`, so no submission name can collide with them.
+top, one `submission_<n>/` folder per submission, and the submitters' names, emails and
+student ids (SID) in the metadata. For each submission `grade_all` writes
+`OUT/submissions/<id>/results.json` (Gradescope's format), `junit.xml`, `feedback.md` and
+`feedback.html` beside it, records a row in `OUT/gradebook.sqlite`, and at the end writes
+from every row of the current suite version `OUT/gradebook.csv` (one row per submission)
+and the per-student gradebooks of `grading.results.lms` (`students.csv`, `canvas.csv`,
+`moodle.csv`), and `OUT/batch.json` (`grading.grade.shards.Manifest`: what was graded,
+under which suite and course secret). Class-wide files live at fixed names directly in OUT
+and every submission's files under `OUT/submissions/`, so no submission name can collide
+with them.
+
+With a `Shard` K/N, only the submissions `grading.grade.shards` assigns to shard K are
+graded; `grading.grade.merge` combines the N outputs.
 
 A submission's id is its file or folder name (`alice.zip` stays `alice.zip`), with every
 character other than letters, digits and ` -_.+@,()` written as `%XX` (its UTF-8 bytes,
@@ -61,6 +68,7 @@ from grading.confined.limits import (
     MAX_ID_BYTES,
     MAX_TEXT_CHARS,
 )
+from grading.course.assignment import assignment
 from grading.grade.one_submission import (
     assignment_parts,
     could_not_grade,
@@ -70,17 +78,27 @@ from grading.grade.one_submission import (
     suite_version,
 )
 from grading.grade.process_pool import Lost, run_tasks
-from grading.grade.secret import default_secret
+from grading.grade.secret import default_secret, secret_fingerprint
+from grading.grade.shards import Manifest, Shard, class_listing
 from grading.results.console import make_console
 from grading.results.gradebook import (
     Gradebook,
     GradebookRow,
     HistoryEntry,
+    Person,
     export_csv,
     format_points,
     now_iso,
 )
 from grading.results.gradescope import to_gradescope
+from grading.results.lms import (
+    MoodleExport,
+    StudentBook,
+    export_canvas,
+    export_moodle,
+    export_students,
+    student_grades,
+)
 from grading.results.regrades import RegradeChange, compare, export_changes, summary_line
 from grading.results.writers import folder_paths, write_outputs
 from grading.sandbox import privileges
@@ -90,6 +108,9 @@ METADATA_FILE = "submission_metadata.yml"
 GRADEBOOK_FILE = "gradebook.sqlite"
 CSV_FILE = "gradebook.csv"
 CHANGES_FILE = "regrade_changes.csv"
+STUDENTS_FILE = "students.csv"  # one row per student (grading.results.lms)
+CANVAS_FILE = "canvas.csv"
+MOODLE_FILE = "moodle.csv"
 SUBMISSIONS_DIR = "submissions"  # OUT/submissions/<id>/: one folder per submission
 _ID_SAFE = frozenset(" -_.+@,()")  # kept as is in ids, with letters and digits
 _JOINERS = frozenset("\u200c\u200d")  # format characters that names need (Persian, emoji)
@@ -106,8 +127,9 @@ class Submission:
 
     id: str
     path: Path
-    name: str = ""
-    email: str = ""
+    name: str = ""  # every submitter's name, joined by "; "
+    email: str = ""  # every submitter's email, joined by "; "
+    people: tuple[Person, ...] = ()
 
 
 @dataclass
@@ -123,6 +145,18 @@ class BatchSummary:
     csv_path: Path | None = None
     changes: list[RegradeChange] = field(default_factory=list)  # one per earlier grade found
     changes_path: Path | None = None
+    shard: Shard | None = None  # the part of the class graded, if not all of it
+    lms: LmsFiles | None = None
+
+
+@dataclass(frozen=True)
+class LmsFiles:
+    """The per-student gradebooks written: how many students, the submissions naming no
+    one, and the students Moodle's file leaves out."""
+
+    students: int
+    unnamed: tuple[str, ...]
+    moodle: MoodleExport
 
 
 # -- finding submissions -------------------------------------------------------------------
@@ -150,13 +184,14 @@ def find_submissions(folder: Path, exclude: Iterable[Path] = ()) -> list[Submiss
         if not path.is_dir() and not (path.is_file() and path.suffix.lower() == ".zip"):
             continue
         stem = path.name[:-4] if path.is_file() else path.name
-        people = metadata.get(path.name) or metadata.get(stem) or []
+        people = tuple(metadata.get(path.name) or metadata.get(stem) or ())
         submissions.append(
             Submission(
                 submission_id(path.name),
                 path,
-                clean_text("; ".join(p["name"] for p in people if p["name"])),
-                clean_text("; ".join(p["email"] for p in people if p["email"])),
+                clean_text("; ".join(p.name for p in people if p.name)),
+                clean_text("; ".join(p.email for p in people if p.email)),
+                people,
             )
         )
     return sorted(submissions, key=lambda s: s.id)
@@ -226,10 +261,10 @@ def _key(value: Any) -> str:
     return str(value).strip().strip(":")
 
 
-def _read_metadata(path: Path) -> dict[str, list[dict[str, str]]]:
-    """{submission folder name: [{"name", "email"} per submitter]} from Gradescope's
-    `submission_metadata.yml` (keys `:submitters:`, `:name:`, `:email:`, or the same
-    without colons); {} when there is none."""
+def _read_metadata(path: Path) -> dict[str, list[Person]]:
+    """{submission folder name: [Person per submitter]} from Gradescope's
+    `submission_metadata.yml` (keys `:submitters:`, `:name:`, `:email:`, `:sid:`, or the
+    same without colons); {} when there is none."""
     if not path.is_file():
         return {}
     try:
@@ -241,7 +276,7 @@ def _read_metadata(path: Path) -> dict[str, list[dict[str, str]]]:
         return {}
     if not isinstance(data, dict):
         raise BatchError(f"cannot read {path}: expected a mapping of submission folders")
-    metadata: dict[str, list[dict[str, str]]] = {}
+    metadata: dict[str, list[Person]] = {}
     for folder_name, info in data.items():
         info = {_key(k): v for k, v in info.items()} if isinstance(info, dict) else {}
         submitters = info.get("submitters")
@@ -249,13 +284,16 @@ def _read_metadata(path: Path) -> dict[str, list[dict[str, str]]]:
         for person in submitters if isinstance(submitters, list) else []:
             if isinstance(person, dict):
                 person = {_key(k): v for k, v in person.items()}
-                people.append({k: _scalar(person.get(k)) for k in ("name", "email")})
+                people.append(
+                    Person(**{k: _scalar(person.get(k)) for k in ("name", "email", "sid")})
+                )
         metadata[str(folder_name)] = people
     return metadata
 
 
 def _scalar(value: Any) -> str:
-    """A name or email from the metadata: a plain string or number, cleaned; "" else."""
+    """A name, email or SID from the metadata: a plain string or number, cleaned; ""
+    else."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
     return clean_text(str(value))
@@ -278,9 +316,13 @@ def grade_all(
     jobs: int | None = None,
     secret: bytes | None = None,
     progress: bool = True,
+    shard: Shard | None = None,
+    assignment_name: str | None = None,
 ) -> BatchSummary:
-    """Grade every submission in `folder` into `out` (see the module docstring), on `jobs`
-    processes (default: every core). `secret` defaults to NNKIT_SECRET's.
+    """Grade every submission in `folder` (or only `shard`'s) into `out` (see the module
+    docstring), on `jobs` processes (default: every core). `secret` defaults to
+    NNKIT_SECRET's; `assignment_name` heads the LMS files' grade column (default
+    `default_assignment_name()`).
 
     The graders are `spawn`ed processes (grading.grade.process_pool), so a script that
     calls this must do so under `if __name__ == "__main__":`; `nnkit grade-all` does.
@@ -292,7 +334,8 @@ def grade_all(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     secret = default_secret() if secret is None else secret
-    submissions = find_submissions(folder, exclude=[out])
+    everyone = find_submissions(folder, exclude=[out])
+    submissions = [s for s in everyone if shard is None or shard.holds(s.id)]
     version = suite_version()
     parts = assignment_parts()
     columns = [p.column for p in parts]
@@ -353,10 +396,18 @@ def grade_all(
                     bar.advance(task)
 
         csv_path = out / CSV_FILE
-        export_csv(book.rows(version), csv_path, columns)
-        changes = _changes(book, [(sub, rows[sub.id]) for sub in submissions])
+        lms = write_gradebooks(book.rows(version), out, columns, max_total, assignment_name)
+        changes = regrade_changes(book, [rows[sub.id] for sub in submissions])
         changes_path = out / CHANGES_FILE
         export_changes(changes, changes_path)
+        Manifest(
+            shard=shard or Shard(1, 1),
+            suite_version=version,
+            secret_fingerprint=secret_fingerprint(secret),
+            class_size=len(everyone),
+            class_listing=class_listing(s.id for s in everyone),
+            submissions=tuple(s.id for s in submissions),
+        ).write(out)
 
     return BatchSummary(
         graded=counts["graded"],
@@ -368,20 +419,72 @@ def grade_all(
         csv_path=csv_path,
         changes=changes,
         changes_path=changes_path,
+        shard=shard,
+        lms=lms,
     )
 
 
-def _changes(
-    book: Gradebook, graded: Iterable[tuple[Submission, GradebookRow]]
-) -> list[RegradeChange]:
-    """For each successfully graded submission with an earlier grade (see
+def default_assignment_name() -> str:
+    """The LMS files' grade column by default: the course code and the package
+    ("DD2418 nnbasics"), from solution/assignment.toml."""
+    course = assignment()
+    return f"{course.course.code} {course.package}"
+
+
+def write_gradebooks(
+    rows: Iterable[GradebookRow],
+    out: Path,
+    part_columns: list[str],
+    max_total: float,
+    assignment_name: str | None = None,
+) -> LmsFiles:
+    """Write `rows` as OUT's gradebooks: gradebook.csv (one row per submission), and
+    students.csv, canvas.csv and moodle.csv (one row per student; `grading.results.lms`),
+    their grade column headed `assignment_name` (default `default_assignment_name()`)."""
+    rows = list(rows)
+    name = assignment_name or default_assignment_name()
+    export_csv(rows, out / CSV_FILE, part_columns)
+    students: StudentBook = student_grades(rows)
+    export_students(students, out / STUDENTS_FILE, part_columns)
+    export_canvas(students, out / CANVAS_FILE, name, max_total)
+    moodle = export_moodle(students, out / MOODLE_FILE, name)
+    return LmsFiles(len(students.students), tuple(students.unnamed), moodle)
+
+
+def lms_lines(lms: LmsFiles, out: Path) -> list[str]:
+    """What the per-student gradebooks hold, and whom they leave out, for the terminal."""
+    files = ", ".join(str(out / name) for name in (STUDENTS_FILE, CANVAS_FILE, MOODLE_FILE))
+    lines = [f"{_count(lms.students, 'student', 'students')}, one row each, written to {files}"]
+    if lms.unnamed:
+        lines.append(
+            f"{_count(len(lms.unnamed), 'submission names', 'submissions name')} no student "
+            f"(no {METADATA_FILE} entry), so no per-student file has "
+            f"{'it' if len(lms.unnamed) == 1 else 'them'}: {', '.join(lms.unnamed[:5])}"
+            + (", ..." if len(lms.unnamed) > 5 else "")
+        )
+    if lms.moodle.left_out:
+        names = ", ".join(p.name for p in lms.moodle.left_out[:5])
+        lines.append(
+            f"{_count(len(lms.moodle.left_out), 'student has', 'students have')} neither an "
+            f"email nor a SID and {'is' if len(lms.moodle.left_out) == 1 else 'are'} not in "
+            f"{MOODLE_FILE}: {names}" + (", ..." if len(lms.moodle.left_out) > 5 else "")
+        )
+    return lines
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def regrade_changes(book: Gradebook, graded: Iterable[GradebookRow]) -> list[RegradeChange]:
+    """For each successfully graded row with an earlier grade (see
     `Gradebook.earlier_grade`), the change from it; derived from the history, so a re-run
     that regrades nothing gives the same changes."""
     changes = []
-    for sub, row in graded:
+    for row in graded:
         earlier = None if row.error else book.earlier_grade(row)
         if earlier is not None:
-            changes.append(compare(earlier, HistoryEntry.of(row), sub.name, sub.email))
+            changes.append(compare(earlier, HistoryEntry.of(row), row.name, row.email))
     return changes
 
 
@@ -486,6 +589,7 @@ def _record_graded(
         seed=outcome["seed"],
         name=sub.name,
         email=sub.email,
+        people=sub.people,
         parts=outcome["parts"],
         total=outcome["total"],
         max_total=outcome["max_total"],
@@ -497,7 +601,12 @@ def _reuse(book: Gradebook, out: Path, sub: Submission, known: GradebookRow) -> 
     """Rewrite the submission's files from the stored grade; re-record it only if it was
     stored under another id (identical content) or with other names."""
     _write_outputs(out, sub, json.loads(known.results_json))
-    if (known.submission_id, known.name, known.email) == (sub.id, sub.name, sub.email):
+    if (known.submission_id, known.name, known.email, known.people) == (
+        sub.id,
+        sub.name,
+        sub.email,
+        sub.people,
+    ):
         return known
     return book.record(
         submission_id=sub.id,
@@ -506,6 +615,7 @@ def _reuse(book: Gradebook, out: Path, sub: Submission, known: GradebookRow) -> 
         seed=known.seed,
         name=sub.name,
         email=sub.email,
+        people=sub.people,
         parts=known.parts,
         total=known.total,
         max_total=known.max_total,
@@ -530,6 +640,7 @@ def _record_failure(
         "sha256": sha,
         "name": sub.name,
         "email": sub.email,
+        "people": sub.people,
         "parts": {part.column: 0.0 for part in report.parts},
         "total": 0.0,
         "max_total": max_total,
@@ -615,6 +726,16 @@ def print_summary(
     )
     if summary.csv_path is not None:
         console.print(f"Gradebook written to {summary.csv_path}", markup=False, soft_wrap=True)
+    if summary.lms is not None and summary.csv_path is not None:
+        for line in lms_lines(summary.lms, summary.csv_path.parent):
+            console.print(line, markup=False, soft_wrap=True)
+    if summary.shard is not None:
+        console.print(
+            f"Shard {summary.shard} of the class: merge the {summary.shard.count} outputs "
+            "with `nnkit merge-shards`.",
+            markup=False,
+            soft_wrap=True,
+        )
     if summary.changes:
         line = summary_line(summary.changes, len(summary.rows), summary.suite_version)
         console.print(line, markup=False, soft_wrap=True)

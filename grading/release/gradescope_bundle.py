@@ -3,7 +3,8 @@
 The zip holds `setup.sh` (pip only: a venv with the grader's dependencies from
 `requirements.txt`), `run_autograder`, the kit's engine, the hidden suite, the reference
 solution with `solution/assignment.toml`, and `nnkit.json` (the course secret, its
-fingerprint, and the visibility of tests whose checks declare none). Both scripts work
+fingerprint, the visibility of tests whose checks declare none, and the submission policy
+of `grading.grade.policy`, if any). Both scripts work
 from wherever the zip is unpacked: the root is the folder above the unpacked source
 (Gradescope: `/autograder`) unless
 `AUTOGRADER_ROOT` says otherwise. `run_autograder` grades `ROOT/submission` and writes
@@ -22,6 +23,7 @@ from typing import Any
 
 from grading.course.assignment import ASSIGNMENT_FILE, assignment
 from grading.course.paths import KIT_ROOT
+from grading.grade.policy import SubmissionPolicy
 from grading.grade.secret import secret_fingerprint
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES
 
@@ -33,8 +35,8 @@ REQUIREMENTS_NAME = "requirements.txt"
 SCRIPTS = ("setup.sh", "run_autograder")
 # What makes a zip an nnkit autograder (grading.release.try_bundle checks for these).
 ENTRIES = (*SCRIPTS, REQUIREMENTS_NAME, CONFIG_NAME)
-# The kit's dependencies that grading never imports (the class report's plots).
-NOT_FOR_GRADING = frozenset({"matplotlib"})
+# The kit's dependencies that grading never imports.
+NOT_FOR_GRADING = frozenset({"matplotlib", "copydetect"})  # plots; the similarity report
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Runs once, as root, while Gradescope builds the image (Ubuntu 22.04). pip only.
@@ -104,9 +106,16 @@ def grading_requirements(pyproject: Path | None = None) -> list[str]:
     return [r for r in found if re.split(r"[\s<>=!~;\[]", r)[0].lower() not in NOT_FOR_GRADING]
 
 
-def build_bundle(out: Path, *, secret: str, visibility: str = DEFAULT_VISIBILITY) -> None:
+def build_bundle(
+    out: Path,
+    *,
+    secret: str,
+    visibility: str = DEFAULT_VISIBILITY,
+    policy: SubmissionPolicy | None = None,
+) -> None:
     """Write the Gradescope autograder zip to `out`, holding the course secret `secret`;
-    `visibility` is for the tests whose checks declare none."""
+    `visibility` is for the tests whose checks declare none; `policy` limits graded
+    submissions or makes the best score count (run_autograder enforces it)."""
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if not secret.strip():
@@ -116,6 +125,8 @@ def build_bundle(out: Path, *, secret: str, visibility: str = DEFAULT_VISIBILITY
         "secret_fingerprint": secret_fingerprint(secret.encode()),
         "visibility": visibility,
     }
+    if policy is not None and policy.active:
+        config["policy"] = policy.as_config()
     requirements = "".join(f"{line}\n" for line in grading_requirements())
     course = assignment()
     out.parent.mkdir(parents=True, exist_ok=True)

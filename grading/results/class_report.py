@@ -4,14 +4,20 @@
 has (GradeReport, `(name, GradeReport)` pairs, results.json documents, or gradebook rows
 from `nnkit grade-all`) and writes to `out_dir`:
 
-- `pass_rates.png`: the share of submissions passing each test, by test number;
+- `pass_rates.png`: the share of submissions passing each test, labelled by test number
+  and name;
 - `scores.png`: the histogram of total scores;
 - `diagnoses.png`: the most common diagnoses (the likely mistakes that failed tests
   named, read from each test's `grading.results.failure.Failure`, never from student text;
   counted once per submission);
 - `class_report.html`: the three plots embedded (base64, so the page stands alone), with
   the same numbers as tables, HTML-escaped;
-- `class_report.json`: the numbers.
+- `class_report.json`: the numbers;
+- `test_pass_rates.csv`, `common_mistakes.csv`: the tables of
+  `grading.results.class_stats`, linked from the page.
+
+The numbers are `grading.results.class_stats.summarize`'s. The page may link other
+class-wide pages (the similarity report), by paths relative to it.
 
 Plots use matplotlib with the Agg backend, imported only here; their text goes through
 `plot_text` (a `$` would start mathtext, and bad mathtext raises while drawing) and is drawn
@@ -23,124 +29,31 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from grading.results.failure import of_test
+from grading.confined.limits import MAX_LABEL_CHARS
+from grading.results.class_stats import (
+    MISTAKES_CSV,
+    TESTS_CSV,
+    ClassSummary,
+    number_key,
+    summarize,
+    write_csvs,
+)
 from grading.results.files import write_atomic, write_json_atomic
-from grading.results.model import possible_of
 
-TOP_DIAGNOSES = 12
-
-
-@dataclass
-class ClassSummary:
-    """The numbers of a class report."""
-
-    submissions: int
-    graded: int
-    scores: list[float]
-    max_score: float
-    tests: list[dict[str, Any]] = field(default_factory=list)  # number, name, part, passed, rate
-    diagnoses: list[dict[str, Any]] = field(default_factory=list)  # title, sentence, count
-    errors: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "submissions": self.submissions,
-            "graded": self.graded,
-            "errors": self.errors,
-            "max_score": self.max_score,
-            "mean_score": round(sum(self.scores) / len(self.scores), 3) if self.scores else None,
-            "scores": self.scores,
-            "tests": self.tests,
-            "diagnoses": self.diagnoses,
-        }
+__all__ = ["ClassSummary", "plot_text", "summarize", "write_class_report"]
 
 
-def _documents(items: Iterable[Any]) -> list[dict[str, Any]]:
-    """results.json documents from reports, (name, report) pairs, documents or rows."""
-    from grading.results.gradescope import to_gradescope
-
-    docs = []
-    for item in items:
-        if isinstance(item, tuple) and len(item) == 2 and not isinstance(item[1], (str, bytes)):
-            item = item[1]
-        if isinstance(item, dict):
-            docs.append(item)
-        elif hasattr(item, "results_json"):
-            docs.append(json.loads(item.results_json) if item.results_json else {"tests": []})
-        elif hasattr(item, "results"):
-            docs.append(to_gradescope(item))
-        else:
-            raise TypeError(f"cannot read a graded submission from {type(item).__name__}")
-    return docs
-
-
-def summarize(items: Iterable[Any], titles: Mapping[str, str] | None = None) -> ClassSummary:
-    """Pass rate per test, scores, and the most common diagnoses. `titles` maps a known
-    mistake's sentence to its short title (grading.checks.diagnose.mistake_titles); a likely
-    mistake that starts with none of them is its own title (cut to 80 characters)."""
-    titles = titles or {}
-    docs = _documents(items)
-    graded = [d for d in docs if d.get("tests")]
-    scores = [float(d.get("score", 0.0)) for d in docs]
-    max_score = max((possible_of(d) for d in graded), default=100.0)
-    tests: dict[str, dict[str, Any]] = {}
-    diagnoses: Counter[tuple[str, str]] = Counter()
-    for d in graded:
-        seen: set[tuple[str, str]] = set()
-        for t in d["tests"]:
-            key = str(t.get("number", ""))
-            row = tests.setdefault(
-                key,
-                {
-                    "number": key,
-                    "name": str(t.get("name", "")),
-                    "part": (t.get("tags") or [""])[0],
-                    "passed": 0,
-                    "graded": 0,
-                },
-            )
-            row["graded"] += 1
-            if t.get("status") == "passed":
-                row["passed"] += 1
-                continue
-            failure = of_test(t)
-            mistake = failure.likely_mistake if failure is not None else ""
-            known = next((s for s in titles if mistake and mistake.startswith(s)), None)
-            if known is not None:
-                seen.add((titles[known], known))
-            elif mistake:
-                seen.add((mistake[:80], mistake))
-        diagnoses.update(seen)
-    rows = sorted(tests.values(), key=lambda r: _number_key(r["number"]))
-    for r in rows:
-        r["rate"] = round(r["passed"] / r["graded"], 4) if r["graded"] else 0.0
-    top = [
-        {"title": title, "sentence": sentence, "count": count}
-        for (title, sentence), count in sorted(diagnoses.items(), key=lambda kv: (-kv[1], kv[0]))
-    ][:TOP_DIAGNOSES]
-    return ClassSummary(
-        submissions=len(docs),
-        graded=len(graded),
-        scores=scores,
-        max_score=max_score,
-        tests=rows,
-        diagnoses=top,
-        errors=len(docs) - len(graded),
-    )
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in number.split("."))
-    except ValueError:
-        return (10**6,)
+def axis_label(number: str, name: str) -> str:
+    """The label "3.2 name", cut to MAX_LABEL_CHARS with an ellipsis."""
+    label = f"{number} {name}".strip()
+    if len(label) <= MAX_LABEL_CHARS:
+        return label
+    return label[: MAX_LABEL_CHARS - 1] + "\u2026"
 
 
 def plot_text(text: str) -> str:
@@ -169,15 +82,16 @@ def _draw(summary: ClassSummary) -> dict[str, bytes]:
         pngs[name] = buffer.getvalue()
 
     n = max(len(summary.tests), 1)
-    fig = Figure(figsize=(max(8.0, 0.16 * n), 3.6))
+    fig = Figure(figsize=(9, 0.19 * n + 1.2))
     ax = fig.add_subplot()
-    labels = [plot_text(r["number"]) for r in summary.tests]
-    rates = [100 * r["rate"] for r in summary.tests]
+    labels = [plot_text(axis_label(r["number"], r["name"])) for r in summary.tests][::-1]
+    rates = [100 * r["rate"] for r in summary.tests][::-1]
     colors = ["#c62828" if r < 50 else "#f9a825" if r < 80 else "#2e7d32" for r in rates]
-    ax.bar(range(len(rates)), rates, color=colors)
-    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("% of submissions passing")
+    ax.barh(range(len(rates)), rates, color=colors)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_ylim(-0.6, len(rates) - 0.4)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of submissions passing")
     ax.set_title(f"Pass rate per test ({summary.graded} graded submissions)")
     save(fig, "pass_rates.png")
 
@@ -208,7 +122,9 @@ def _draw(summary: ClassSummary) -> dict[str, bytes]:
     return pngs
 
 
-def _page(summary: ClassSummary, pngs: dict[str, bytes], title: str) -> str:
+def _page(
+    summary: ClassSummary, pngs: dict[str, bytes], title: str, links: Sequence[tuple[str, str]]
+) -> str:
     esc = html.escape
 
     def img(name: str, alt: str) -> str:
@@ -216,7 +132,7 @@ def _page(summary: ClassSummary, pngs: dict[str, bytes], title: str) -> str:
         return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
 
     mean = summary.as_dict()["mean_score"]
-    hardest = sorted(summary.tests, key=lambda r: (r["rate"], _number_key(r["number"])))[:15]
+    hardest = sorted(summary.tests, key=lambda r: (r["rate"], number_key(r["number"])))[:15]
     test_rows = "\n".join(
         f"<tr><td>{esc(r['number'])}</td><td>{esc(r['name'])}</td>"
         f"<td class=num>{100 * r['rate']:.0f}%</td>"
@@ -248,8 +164,18 @@ def _page(summary: ClassSummary, pngs: dict[str, bytes], title: str) -> str:
         f"<th></th></tr>\n{test_rows}\n</table>\n"
         f"<h2>Most common diagnoses</h2>\n{img('diagnoses.png', 'most common diagnoses')}\n"
         "<table><tr><th>Submissions</th><th>Mistake</th><th>What students were told</th></tr>\n"
-        f"{diag_rows}\n</table>\n</body>\n</html>\n"
+        f"{diag_rows}\n</table>\n{_links_section(links)}</body>\n</html>\n"
     )
+
+
+def _links_section(links: Sequence[tuple[str, str]]) -> str:
+    """ "See also": the CSV tables and other class-wide pages, by relative path."""
+    esc = html.escape
+    files = [(TESTS_CSV, TESTS_CSV), (MISTAKES_CSV, MISTAKES_CSV), *links]
+    items = "\n".join(
+        f'<li><a href="{esc(quote(href), quote=True)}">{esc(text)}</a></li>' for text, href in files
+    )
+    return f"<h2>See also</h2>\n<ul>\n{items}\n</ul>\n"
 
 
 def write_class_report(
@@ -257,9 +183,11 @@ def write_class_report(
     out_dir: Path,
     title: str = "nnkit class report",
     titles: Mapping[str, str] | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> Path:
-    """Write the plots, `class_report.html` and `class_report.json` to `out_dir`; returns
-    the HTML page's path. `titles` as for `summarize`."""
+    """Write the plots, `class_report.html`, `class_report.json` and the CSV tables to
+    `out_dir`; returns the HTML page's path. `titles` as for `summarize`; `links` are
+    (text, path relative to `out_dir`) of other pages the report links to."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = summarize(reports_or_rows, titles)
@@ -268,5 +196,6 @@ def write_class_report(
         (out_dir / name).write_bytes(data)
     write_json_atomic(summary.as_dict(), out_dir / "class_report.json")
     page = out_dir / "class_report.html"
-    write_atomic(page, _page(summary, pngs, title))
+    write_csvs(summary, out_dir)
+    write_atomic(page, _page(summary, pngs, title, links))
     return page

@@ -8,6 +8,9 @@
   resources) with the score per part and every test, failures first in each part; every
   piece of text is HTML-escaped.
 
+Every page starts with the likely causes shared by several failures, and each test carries
+the report's notes on it (both from `grading.results.causes`).
+
 Both lay out the fields of each test's `grading.results.failure.Failure` (results.json
 `extra_data.failure`); nothing is parsed out of a message.
 """
@@ -19,6 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from grading.results.causes import Causes
 from grading.results.failure import Failure, of_test
 from grading.results.model import PartScore, parts_of, possible_of
 
@@ -42,10 +46,13 @@ def md_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def failure_markdown(failure: Failure) -> str:
+def failure_markdown(
+    failure: Failure, label: str = "Likely mistake", notes: Sequence[str] = ()
+) -> str:
     """One test's failure as Markdown: the summary, what the student's code said (as code),
-    then the likely mistake in bold, the values as code, and the inputs, each as its own
-    paragraph."""
+    then the likely mistake in bold (under `label`), the report's `notes` on it
+    (`grading.results.causes.Causes.notes`), the values as code, and the inputs, each as its
+    own paragraph."""
     head = md_escape(failure.summary)
     if failure.where:
         head += f" ({md_escape(failure.where)})"
@@ -53,12 +60,25 @@ def failure_markdown(failure: Failure) -> str:
     if failure.student_text:
         blocks.append(f"Your code said: {md_code(failure.student_text)}")
     if failure.likely_mistake:
-        blocks.append(f"**Likely mistake:** {md_escape(failure.likely_mistake)}.")
+        blocks.append(f"**{md_escape(label)}:** {md_escape(failure.likely_mistake)}.")
+    blocks.extend(f"{md_escape(note)}." for note in notes)
     if failure.got or failure.expected:
         blocks.append(f"Got {md_code(failure.got)}, expected {md_code(failure.expected)}.")
     if failure.inputs:
         blocks.append(f"*Inputs: {md_escape(failure.inputs)}.*")
     return "\n\n".join(blocks)
+
+
+def passed_markdown(notes: Sequence[str] = ()) -> str:
+    """A passed test's output: "Passed.", and the report's notes on it (a test the
+    grader's own functions rescued says so)."""
+    return "\n\n".join(["Passed.", *(f"{md_escape(note)}." for note in notes)])
+
+
+def causes_markdown(lines: Sequence[str]) -> str:
+    """The shared causes (`grading.results.causes.Causes.lines`) as Markdown paragraphs,
+    each starting in bold; "" when there are none."""
+    return "\n\n".join(f"**Likely cause:** {md_escape(line)}" for line in lines)
 
 
 def summary_markdown(parts: Sequence[PartScore], score: float, max_score: float) -> str:
@@ -90,8 +110,10 @@ def _fenced(text: str) -> list[str]:
 
 
 def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str:
-    """A Markdown page for one graded submission (its results.json `document`): the score
-    per part, then each failed test with the Markdown results.json shows for it."""
+    """A Markdown page for one graded submission (its results.json `document`): the likely
+    causes shared by several failures, the score per part, each failed test with the
+    Markdown results.json shows for it, then the passed tests with a note (rescued by the
+    grader's own functions)."""
     lines = [f"# {md_text(title)}", ""]
     if byline:
         lines += [md_text(byline), ""]
@@ -102,18 +124,32 @@ def markdown_page(document: dict[str, Any], title: str, byline: str = "") -> str
         )
     tests = document.get("tests", [])
     score = float(document.get("score", 0))
+    causes = Causes(document)
+    shared = causes_markdown(causes.lines())
+    if shared:
+        lines += [shared, ""]
     lines += [summary_markdown(parts_of(document), score, possible_of(document))]
     lines.append("")
     failed = [t for t in tests if of_test(t) is not None]
+    noted = [t for t in tests if of_test(t) is None and causes.notes(t)]
     if not failed:
-        return "\n".join([*lines, "All tests passed.", ""])
-    lines += ["## Failed tests", ""]
+        lines += ["All tests passed.", ""]
+    else:
+        lines += ["## Failed tests", ""]
     for t in failed:
-        failure = of_test(t)
-        heading = f"{t.get('number', '')} {t.get('name', '')}"  # the grader's own titles
-        points = f"{float(t.get('score', 0)):g} / {float(t.get('max_score', 0)):g}"
-        lines += [f"### {heading} ({points})", "", failure_markdown(failure), ""]
+        body = failure_markdown(of_test(t), causes.label(t), causes.notes(t))
+        lines += [_test_heading(t), "", body, ""]
+    if noted:  # passed with the grader's own functions: say why
+        lines += ["## Passed tests with a note", ""]
+    for t in noted:
+        lines += [_test_heading(t), "", passed_markdown(causes.notes(t)), ""]
     return "\n".join(lines)
+
+
+def _test_heading(test: dict[str, Any]) -> str:
+    """ "### 5.3 <title> (0 / 2)": the grader's own titles."""
+    points = f"{float(test.get('score', 0)):g} / {float(test.get('max_score', 0)):g}"
+    return f"### {test.get('number', '')} {test.get('name', '')} ({points})"
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -133,6 +169,8 @@ table.parts td.num { text-align: right; }
 .mistake b { color: #c62828; }
 .values code { background: #eee; padding: 0 .2em; }
 .inputs { color: #666; font-size: .9em; }
+.note { margin: .3em 0; }
+.cause { border-left: 4px solid #c62828; padding: .3em .8em; background: #fdf5f5; }
 .bar { display: inline-block; height: .7em; background: #2e7d32; vertical-align: middle; }
 """
 
@@ -145,15 +183,17 @@ def _document(report_or_document: Any) -> dict[str, Any]:
     return to_gradescope(report_or_document)
 
 
-def failure_html(failure: Failure) -> str:
-    """A failure as HTML paragraphs, every field escaped; the student's words quoted."""
+def failure_html(failure: Failure, label: str = "Likely mistake", notes: Sequence[str] = ()) -> str:
+    """A failure as HTML paragraphs, every field escaped; the student's words quoted;
+    `label` and `notes` as for `failure_markdown`."""
     esc = html.escape
     where = f" ({esc(failure.where)})" if failure.where else ""
     out = [f'<p class="summary">{esc(failure.summary)}{where}.</p>']
     if failure.student_text:
         out.append(f'<p class="said">Your code said: <q>{esc(failure.student_text)}</q></p>')
     if failure.likely_mistake:
-        out.append(f'<p class="mistake"><b>Likely mistake:</b> {esc(failure.likely_mistake)}.</p>')
+        out.append(f'<p class="mistake"><b>{esc(label)}:</b> {esc(failure.likely_mistake)}.</p>')
+    out.extend(_notes_html(notes))
     if failure.got or failure.expected:
         out.append(
             f'<p class="values">Got <code>{esc(failure.got)}</code>, expected '
@@ -164,10 +204,15 @@ def failure_html(failure: Failure) -> str:
     return "\n".join(out)
 
 
+def _notes_html(notes: Sequence[str]) -> list[str]:
+    return [f'<p class="note">{html.escape(note)}.</p>' for note in notes]
+
+
 def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
     """A self-contained HTML page for one graded submission (a GradeReport or its
     results.json document): score per part, then every test, failures first."""
     doc = _document(report_or_document)
+    causes = Causes(doc)
     esc = html.escape
     tests = doc.get("tests", [])
     extra = doc.get("extra_data", {}) or {}
@@ -188,7 +233,11 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
         for t in sorted(mine, key=lambda t: t.get("status") == "passed"):
             failure = of_test(t)
             failed = failure is not None
-            body = failure_html(failure) if failure is not None else ""
+            notes = causes.notes(t)
+            if failure is not None:
+                body = failure_html(failure, causes.label(t), notes)
+            else:
+                body = "\n".join(_notes_html(notes))
             verdict = "FAIL" if failed else "PASS"
             name = f"{verdict} {t.get('number', '')} {t.get('name', '')}"
             items.append(
@@ -211,7 +260,10 @@ def html_page(report_or_document: Any, title: str = "nnkit feedback") -> str:
         f"<h1>{esc(title)}</h1>\n"
         f'<p class="score"><b>Score: {float(doc.get("score", 0)):g} / {possible:g}</b></p>\n'
         f'<p class="meta">{" · ".join(meta)}</p>\n'
-        '<table class="parts"><tr><th>Part</th><th>Points</th><th>Possible</th><th></th></tr>\n'
+        + "".join(
+            f'<p class="cause"><b>Likely cause:</b> {esc(line)}</p>\n' for line in causes.lines()
+        )
+        + '<table class="parts"><tr><th>Part</th><th>Points</th><th>Possible</th><th></th></tr>\n'
         + "\n".join(parts_rows)
         + "\n</table>\n"
         + "\n".join(sections)

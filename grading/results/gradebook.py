@@ -11,8 +11,12 @@ for a submission (its id, suite version, content sha256, seed, time, total and t
 on each check), appended and never overwritten: what `grading.results.regrades` compares
 when the hidden suite changes.
 
+Each row also keeps its submitters (`Person`: name, email, student id, as Gradescope's
+export lists them), so that `grading.results.lms` can give every member of a group a row.
+
 Every `record` commits at once (WAL journal), so an interrupted batch loses nothing it had
-already graded. Only the grader's own process opens the file.
+already graded. Only the grader's own process opens the file; `copy_from` reads another
+gradebook (a shard's) into this one.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ def csv_columns(part_columns: Sequence[str]) -> tuple[str, ...]:
     return ("id", "name", "email", *part_columns, "total", "error")
 
 
-SCHEMA_VERSION = 2  # 2 added the history table; a version 1 file is upgraded
+SCHEMA_VERSION = 3  # 2 added the history table, 3 the submitters; older files are upgraded
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS grades (
@@ -52,6 +56,7 @@ CREATE TABLE IF NOT EXISTS grades (
     error TEXT NOT NULL DEFAULT '',
     results_json TEXT NOT NULL,    -- the results.json text written for the submission
     graded_at TEXT NOT NULL,       -- ISO 8601, UTC
+    people TEXT NOT NULL DEFAULT '[]',  -- JSON [{"name", "email", "sid"}] per submitter
     PRIMARY KEY (submission_id, suite_version)
 );
 CREATE INDEX IF NOT EXISTS grades_by_content ON grades (sha256, suite_version);
@@ -73,8 +78,26 @@ _HISTORY_FIELDS = "submission_id, suite_version, sha256, seed, graded_at, total,
 
 _FIELDS = (
     "submission_id, suite_version, sha256, seed, name, email, parts, total, max_total, error, "
-    "results_json, graded_at"
+    "results_json, graded_at, people"
 )
+
+
+@dataclass(frozen=True)
+class Person:
+    """One submitter of a submission, as the class's metadata names them ("" when not
+    given): `sid` is the student id (Gradescope's SID, an LMS's "ID number")."""
+
+    name: str = ""
+    email: str = ""
+    sid: str = ""
+
+
+def _people_json(people: Sequence[Person]) -> str:
+    return json.dumps([p.__dict__ for p in people])
+
+
+def _people_of(text: str) -> tuple[Person, ...]:
+    return tuple(Person(**{k: str(v) for k, v in p.items()}) for p in json.loads(text or "[]"))
 
 
 @dataclass(frozen=True)
@@ -93,11 +116,13 @@ class GradebookRow:
     error: str
     results_json: str
     graded_at: str
+    people: tuple[Person, ...] = ()  # the submitters, in the metadata's order
 
     @classmethod
     def _from_db(cls, row: tuple[Any, ...]) -> GradebookRow:
         values = list(row)
         values[6] = json.loads(values[6])
+        values[12] = _people_of(values[12])
         return cls(*values)
 
 
@@ -156,12 +181,15 @@ class Gradebook:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, 1, SCHEMA_VERSION):
+        if version not in (0, 1, 2, SCHEMA_VERSION):
             self._db.close()
             raise RuntimeError(
                 f"{self.path} was written by another version of nnkit (schema {version})"
             )
         with self._db:
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(grades)")}
+            if columns and "people" not in columns:  # before version 3: no submitters known
+                self._db.execute("ALTER TABLE grades ADD COLUMN people TEXT NOT NULL DEFAULT '[]'")
             self._db.executescript(_SCHEMA)
             if version == 1:  # before the history: each current grade is its first entry
                 for row in self.rows():
@@ -213,6 +241,7 @@ class Gradebook:
         email: str = "",
         error: str = "",
         graded_at: str | None = None,
+        people: Sequence[Person] = (),
     ) -> GradebookRow:
         """Store (or replace) the grade of `submission_id` under `suite_version`, and append
         it to the history unless the same grade is there already (a stored grade recorded
@@ -230,12 +259,14 @@ class Gradebook:
             error=error,
             results_json=results_json,
             graded_at=graded_at or now_iso(),
+            people=tuple(people),
         )
         values = list(row.__dict__.values())
         values[6] = json.dumps(row.parts)
+        values[12] = _people_json(row.people)
         with self._db:  # one transaction, committed on exit
             self._db.execute(
-                f"INSERT OR REPLACE INTO grades ({_FIELDS}) VALUES ({', '.join('?' * 12)})",
+                f"INSERT OR REPLACE INTO grades ({_FIELDS}) VALUES ({', '.join('?' * 13)})",
                 values,
             )
             self._append_history(HistoryEntry.of(row))
@@ -268,6 +299,50 @@ class Gradebook:
             (row.submission_id, row.suite_version, row.sha256, row.seed),
         ).fetchone()
         return HistoryEntry._from_db(found) if found else None
+
+    def copy_from(
+        self, other: Path, suite_version: str, submission_ids: Iterable[str]
+    ) -> list[str]:
+        """Copy the grades of `submission_ids` under `suite_version`, with every history
+        entry of those ids, from the gradebook at `other` (a shard's) into this one, in one
+        transaction. Returns the ids `other` holds no such grade for; when there is one,
+        nothing is copied. History already here is not added twice."""
+        Gradebook(other).close()  # checks (and upgrades) its schema
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
+        self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM wanted")
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO wanted VALUES (?)", ((i,) for i in submission_ids)
+                )
+                missing = [
+                    r[0]
+                    for r in self._db.execute(
+                        "SELECT id FROM wanted WHERE id NOT IN (SELECT submission_id FROM "
+                        "other.grades WHERE suite_version = ?) ORDER BY id",
+                        (suite_version,),
+                    )
+                ]
+                if missing:
+                    return missing
+                self._db.execute(
+                    f"INSERT OR REPLACE INTO grades ({_FIELDS}) SELECT {_FIELDS} FROM "
+                    "other.grades WHERE suite_version = ? AND submission_id IN wanted",
+                    (suite_version,),
+                )
+                fields = ", ".join(f"h.{f.strip()}" for f in _HISTORY_FIELDS.split(","))
+                self._db.execute(
+                    f"INSERT INTO history ({_HISTORY_FIELDS}) SELECT {fields} FROM "
+                    "other.history h WHERE h.submission_id IN wanted AND NOT EXISTS "
+                    "(SELECT 1 FROM history m WHERE m.submission_id = h.submission_id AND "
+                    "m.suite_version = h.suite_version AND m.sha256 = h.sha256 AND "
+                    "m.seed IS h.seed AND m.graded_at = h.graded_at AND m.error = h.error) "
+                    "ORDER BY h.entry"
+                )
+            return []
+        finally:
+            self._db.execute("DETACH DATABASE other")
 
     def rows(self, suite_version: str | None = None) -> list[GradebookRow]:
         """Every row (of one suite version, if given), ordered by submission id."""

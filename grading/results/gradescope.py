@@ -14,7 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from grading.confined.limits import MAX_OUTPUT_CHARS
-from grading.results.feedback import failure_markdown, summary_markdown
+from grading.results.causes import Causes, blame_as_dict, settled
+from grading.results.feedback import (
+    causes_markdown,
+    failure_markdown,
+    passed_markdown,
+    summary_markdown,
+)
 from grading.results.files import write_json_atomic
 from grading.results.model import DEFAULT_VISIBILITY, VISIBILITIES, GradeReport
 
@@ -43,21 +49,26 @@ def to_gradescope(
     if default_visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {default_visibility!r}")
     tests = []
+    failures = []
     for r in report.results:
+        failure = settled(r)  # a cause the grader's second run placed upstream is moved there
+        failures.append(failure)
         test: dict[str, Any] = {
             "name": r.check.title,
             "number": r.number,
             "score": r.score,
             "max_score": r.check.points,
             "status": "passed" if r.passed else "failed",
-            "output": "Passed." if r.failure is None else failure_markdown(r.failure),
+            "output": "",  # below, once the document can say which parts lost points
             "output_format": "md",
             "visibility": r.check.visibility or default_visibility,
             "tags": [r.check.part, *r.check.tags],
             "extra_data": {"calls": sorted(r.targets)},
         }
-        if r.failure is not None:  # the parts, for every renderer (grading.results.failure)
-            test["extra_data"]["failure"] = r.failure.as_dict()
+        if failure is not None:  # the parts, for every renderer (grading.results.failure)
+            test["extra_data"]["failure"] = failure.as_dict()
+        if r.blame is not None:
+            test["extra_data"]["blame"] = blame_as_dict(r.blame)
         tests.append(test)
     extra: dict[str, Any] = {
         "kit_version": KIT_VERSION,
@@ -80,6 +91,17 @@ def to_gradescope(
         "tests": tests,
         "extra_data": extra,
     }
+    causes = Causes(document)
+    for test, failure in zip(tests, failures):
+        notes = causes.notes(test)
+        test["output"] = (
+            passed_markdown(notes)
+            if failure is None
+            else failure_markdown(failure, causes.label(test), notes)
+        )
+    shared = causes_markdown(causes.lines())
+    if shared:  # first: several failures with one likely cause
+        document["output"] = f"{shared}\n\n{document['output']}"
     if report.error:  # plain text: the reason may quote the upload's file names
         extra["error"] = report.error
         document["output"] = NOT_GRADED.format(reason=report.error)

@@ -1,7 +1,9 @@
 """JUnit XML from a results.json document (for CI systems that show test reports).
 
 One <testsuite> per part, one <testcase> per check; a failed check carries its failure as
-plain text. Derived from Gradescope's format, like every other output of the kit.
+plain text, with the report's notes on it; likely causes shared by several failures are
+`likely cause` properties of <testsuites>, before the suites. Derived from Gradescope's
+format, like every other output of the kit.
 
 ElementTree escapes markup characters but writes any character it is given, and XML 1.0
 forbids most control characters (a document holding ESC is not well-formed), so every
@@ -15,6 +17,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from grading.confined.limits import MAX_JUNIT_MESSAGE_CHARS as MAX_MESSAGE_CHARS
+from grading.results.causes import Causes
 from grading.results.failure import of_test
 from grading.results.model import parts_of
 
@@ -30,6 +33,12 @@ def xml_text(text: Any) -> str:
 def to_junit(document: dict[str, Any], name: str = "nnkit") -> str:
     """The JUnit XML text for `document` (a results.json dict)."""
     suites = ET.Element("testsuites", name=xml_text(name), tests=str(len(document["tests"])))
+    causes = Causes(document)
+    shared = causes.lines()
+    if shared:  # first: several failures with one likely cause
+        listed = ET.SubElement(suites, "properties")
+        for line in shared:
+            ET.SubElement(listed, "property", name="likely cause", value=xml_text(line))
     extra = document.get("extra_data")
     package = str(extra.get("package") or "") if type(extra) is dict else ""
     for part in parts_of(document):
@@ -49,14 +58,15 @@ def to_junit(document: dict[str, Any], name: str = "nnkit") -> str:
                 classname=f"{package}.{part.module}" if package else part.module,
                 name=xml_text(f"{test['number']} {test['name']}"),
             )
-            ET.SubElement(case, "properties").append(
-                ET.Element(
-                    "property", name="score", value=f"{test['score']:g}/{test['max_score']:g}"
-                )
-            )
+            properties = ET.SubElement(case, "properties")
+            score = f"{test['score']:g}/{test['max_score']:g}"
+            ET.SubElement(properties, "property", name="score", value=score)
             failure = of_test(test)
-            if failure is not None:
-                text = xml_text(failure.plain())
+            if failure is None:  # a passed test's notes (rescued by the grader's functions)
+                for note in causes.notes(test):
+                    ET.SubElement(properties, "property", name="note", value=xml_text(note))
+            else:
+                text = xml_text(failure.plain(causes.label(test), causes.notes(test)))
                 ET.SubElement(case, "failure", message=text[:MAX_MESSAGE_CHARS]).text = text
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,4 +1,6 @@
-"""Terminal output: one line per check (PASS/FAIL), a per-part table and the total.
+"""Terminal output: the likely causes shared by several failures, one line per check
+(PASS/FAIL), a per-part table and the total; the words are those of results.json
+(`grading.results.causes`).
 
 Text that is not the grader's own (a failure's student text, a submission's name) is made
 safe for a terminal here: control characters removed (no escape sequence reaches the
@@ -19,7 +21,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from grading.results.causes import Causes
 from grading.results.console import make_console
+from grading.results.failure import of_test
+from grading.results.gradescope import to_gradescope
 from grading.results.model import GradeReport
 
 _CONTROLS = re.compile(
@@ -34,16 +39,29 @@ def terminal_text(text: str) -> str:
 
 
 def print_report(report: GradeReport, submission: Path, console: Console | None = None) -> None:
-    """Every check with its verdict, then the per-part table and the total."""
+    """The likely causes shared by several failures, every check with its verdict (and
+    the report's notes on it), then the per-part table and the total."""
     console = console or make_console()
-    for r in report.results:
+    document = to_gradescope(report)  # the words every other output uses
+    causes = Causes(document)
+    for line in causes.lines():
+        console.print(Text("Likely cause: ", style="bold red") + Text(terminal_text(line)))
+    for r, test in zip(report.results, document["tests"], strict=True):
         mark = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
         console.print(
             f"{mark} {r.number:>5}  {escape(r.check.title)}  "
             f"[dim]({r.score:g}/{r.check.points:g})[/]"
         )
-        if r.failure is not None:
-            message = Text(terminal_text(r.failure.plain()))
+        failure = of_test(test)
+        notes = causes.notes(test)
+        if failure is not None:
+            text = failure.plain(causes.label(test), notes)
+        else:
+            text = " ".join(f"{note}." for note in notes)
+        if text and console.soft_wrap:  # a log: the whole line, however long
+            console.print(Text(" " * MESSAGE_INDENT + terminal_text(text)))
+        elif text:
+            message = Text(terminal_text(text))
             console.print(Padding(message, (0, 0, 0, MESSAGE_INDENT)))
     table = Table(title=escape(terminal_text(f"nnkit grade: {submission}")))
     table.add_column("Part")

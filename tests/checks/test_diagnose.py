@@ -19,7 +19,7 @@ from grading.checks.diagnose import SIGNATURES, signature_of
 from grading.checks.slide_examples import example
 from grading.grade.one_submission import grade, load_checks, run_checks
 from grading.grade.unsandboxed import LocalStudent
-from grading.results.failure import Failure
+from grading.results.failure import Cause, Failure
 from grading.results.model import CheckResult
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
@@ -149,7 +149,12 @@ def test_compose_builds_the_structure_and_its_plain_text():
         42,
     )
     assert failure == Failure(
-        "x is off by 1", "the sign is flipped", got="1", expected="2", inputs="random, seed 42"
+        "x is off by 1",
+        "the sign is flipped",
+        got="1",
+        expected="2",
+        inputs="random, seed 42",
+        cause=Cause("sign", "the sign is flipped"),
     )
     assert failure.plain() == (
         "x is off by 1. Likely mistake: the sign is flipped. Got 1; expected 2. "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from support import spawned_children
+from support import GRADESCOPE_METADATA, spawned_children
 
 from grading.course.paths import ASSIGNMENT_DIR, SAMPLES_DIR, SOLUTION_DIR
 from grading.grade.one_submission import assignment_parts
@@ -26,7 +26,7 @@ from grading.grade.whole_class import (
     grade_all,
     print_summary,
 )
-from grading.results.gradebook import Gradebook, csv_columns
+from grading.results.gradebook import Gradebook, Person, csv_columns
 from grading.sandbox.uploads import SubmissionError, prepare
 
 SECRET = b"nnkit-batch-test-secret"
@@ -175,41 +175,26 @@ def test_summary_table_fits_80_columns(class_runs):
     buffer = io.StringIO()
     print_summary(summary, title="class", console=Console(file=buffer, width=80))
     text = buffer.getvalue()
-    *table, where = text.splitlines()
-    assert all(len(line) <= 80 for line in table)
-    assert where == f"Gradebook written to {summary.csv_path}"  # whole, however long
+    lines = text.splitlines()
+    where = lines.index(f"Gradebook written to {summary.csv_path}")  # whole, however long
+    assert all(len(line) <= 80 for line in lines[:where])
+    # Then the per-student files, also whole: this class names no student.
+    out = summary.csv_path.parent
+    assert lines[where + 1 :] == [
+        f"0 students, one row each, written to {out / 'students.csv'}, "
+        f"{out / 'canvas.csv'}, {out / 'moodle.csv'}",
+        "4 submissions name no student (no submission_metadata.yml entry), so no per-student "
+        "file has them: buggy, release.zip, solution, x.zip",
+    ]
     for sub_id in ("buggy", "release.zip", "solution", "x.zip"):
         assert f" {sub_id} " in text
     assert "3 graded, 0 unchanged (reused), 1 failed" in text
 
 
-METADATA = """\
-submission_1001:
-  :submitters:
-  - :name: Ada Lovelace
-    :sid: '19970001'
-    :email: ada@example.edu
-  :created_at: 2026-11-20 10:15:00.000000000 +01:00
-  :score: !ruby/object:BigDecimal 18:0.0
-  :status: processed
-submission_1002:
-  submitters:
-  - name: Alan Turing
-    sid: 19970002
-    email: alan@example.edu
-  - name: Grace Hopper
-    email: grace@example.edu
-submission_1003:
-  :submitters:
-  - :name: Nobody Submitted
-    :email: nobody@example.edu
-"""
-
-
 def test_gradescope_export_gives_names_and_emails(tmp_path):
     export = tmp_path / "assignment_42_export"
     export.mkdir()
-    (export / "submission_metadata.yml").write_text(METADATA)
+    (export / "submission_metadata.yml").write_text(GRADESCOPE_METADATA)
     first = export / "submission_1001"
     first.mkdir()
     for path in (ASSIGNMENT_DIR / "nnbasics").glob("*.py"):  # module files, no package
@@ -235,6 +220,22 @@ def test_gradescope_export_gives_names_and_emails(tmp_path):
     assert rows["submission_1002"]["name"] == "Alan Turing; Grace Hopper"
     assert rows["submission_1002"]["email"] == "alan@example.edu; grace@example.edu"
     assert rows["submission_1003"]["name"] == "Nobody Submitted"
+    # Each submitter, with the SID in either key style, is kept for the per-student files.
+    people = {row.submission_id: row.people for row in summary.rows}
+    assert people["submission_1002"] == (
+        Person("Alan Turing", "alan@example.edu", "19970002"),
+        Person("Grace Hopper", "grace@example.edu", ""),
+    )
+    assert people["submission_1001"] == (Person("Ada Lovelace", "ada@example.edu", "19970001"),)
+    zeros = ["0"] * (len(PART_COLUMNS) + 1)  # the parts and the total
+    students = list(csv.reader(io.StringIO(csv_text(out / "students.csv"), newline="")))
+    assert students[1:] == [
+        ["Ada Lovelace", "ada@example.edu", "19970001", "submission_1001", *zeros, ""],
+        ["Alan Turing", "alan@example.edu", "19970002", "submission_1002", *zeros, ""],
+        ["Grace Hopper", "grace@example.edu", "", "submission_1002", *zeros, ""],
+        ["Nobody Submitted", "nobody@example.edu", "", "submission_1003", *zeros,
+         rows["submission_1003"]["error"]],
+    ]  # fmt: skip
     assert rows["submission_1003"]["error"].startswith("no nnbasics modules found in ")
     assert all(row["total"] == "0" for row in rows.values())  # stubs and an empty folder
     feedback = (out / "submissions" / "submission_1001" / "feedback.md").read_text()

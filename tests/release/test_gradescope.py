@@ -110,14 +110,15 @@ def test_an_empty_submission_still_gets_a_valid_results_file(bundle, tmp_path):
     assert document["output"].startswith("Your submission could not be graded: no nnbasics modules")
 
 
-def test_requirements_are_the_kits_dependencies_but_the_plots(bundle):
+def test_requirements_are_the_kits_dependencies_but_the_reports(bundle):
+    """The class report's plots and the similarity report are never made in the zip."""
     with zipfile.ZipFile(bundle) as zf:
         lines = zf.read("requirements.txt").decode().splitlines()
     assert lines == grading_requirements()
     tomllib = pytest.importorskip("tomllib")
     with open(KIT_ROOT / "pyproject.toml", "rb") as fh:
         declared = tomllib.load(fh)["project"]["dependencies"]
-    assert lines == [r for r in declared if not r.startswith("matplotlib")]
+    assert lines == [r for r in declared if not r.startswith(("matplotlib", "copydetect"))]
 
 
 def test_run_autograder_works_from_the_unpacked_source_folder(bundle, tmp_path):
