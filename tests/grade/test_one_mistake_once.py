@@ -21,6 +21,8 @@ from grading.course.paths import SAMPLES_DIR
 from grading.grade import one_submission
 from grading.grade.one_submission import load_checks, part_summary, run_checks
 from grading.grade.unsandboxed import LocalStudent
+from grading.results.gradescope import to_gradescope
+from grading.results.model import GradeReport
 from tests.buggy import VARIANTS, Variant, build
 
 pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
@@ -106,6 +108,12 @@ def test_a_rescued_check_passes_and_keeps_its_blame(tmp_path):
         modules = {f.partition(".")[0] for f in r.blame.functions}
         allowed = {"layers", "losses"} if r.check.part == "network" else {"network"}
         assert modules <= allowed, r.check.name
+    report = GradeReport(results, 1, "", "", 0.0, parts=part_summary(results))
+    tests = {t["number"]: t for t in to_gradescope(report)["tests"]}
+    for r in rescued:  # results.json keeps it, and the output says the check passed so
+        blame = {"functions": list(r.blame.functions), "upstream": True}
+        assert tests[r.number]["extra_data"]["blame"] == blame
+        assert tests[r.number]["output"].startswith("Passed.\n\nYour ")
 
 
 def test_a_check_that_fails_in_its_own_part_too_shows_the_failure_with_the_graders_functions(
