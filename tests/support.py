@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,15 @@ TESTS_DIR = Path(__file__).resolve().parent
 GRADESCOPE_SCHEMA = json.loads(
     (TESTS_DIR / "results" / "gradescope_results.schema.json").read_text()
 )
+
+
+def sample_bugs() -> list[tuple[str, str]]:
+    """(sample folder, module of the part holding its bug) pairs, from the table in
+    samples/submissions/BUGS.md."""
+    from grading.course.paths import SAMPLES_DIR
+
+    bugs = (SAMPLES_DIR / "submissions" / "BUGS.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `(buggy_\w+)` \| \d+ (\w+) \|", bugs, re.MULTILINE)
 
 
 def lay_out(bundle: Path, root: Path, submission: Path) -> None:

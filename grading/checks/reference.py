@@ -6,10 +6,13 @@ import ref` then `ref.layers.dense_forward(...)`. It is never loaded by the work
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from types import ModuleType
 
 from grading.checks.loader import load_package
+from grading.course.assignment import assignment
 from grading.course.paths import solution_package
 
 PACKAGE = "nnkit_reference"
@@ -26,3 +29,28 @@ class _Reference:
 
 
 ref = _Reference()
+
+
+@functools.cache
+def functions_before(part: str) -> dict[str, tuple[str, ...]]:
+    """{module: (name, ...)}: the public functions the reference defines in every part
+    listed before `part` in solution/assignment.toml (a part builds on the ones before
+    it). A check of `part` may have the grader answer calls of these in its second run;
+    a part added later gets them without more code. Classes and constants are left out."""
+    found: dict[str, tuple[str, ...]] = {}
+    for module in assignment().modules:
+        if module == part:
+            break
+        namespace = getattr(ref, module)
+        names = tuple(
+            sorted(
+                name
+                for name, obj in vars(namespace).items()
+                if not name.startswith("_")
+                and inspect.isfunction(obj)
+                and obj.__module__ == namespace.__name__
+            )
+        )
+        if names:
+            found[module] = names
+    return found

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -152,6 +153,28 @@ def check(
     return register
 
 
+_CACHES: dict[str, frozenset[int]] = {}
+
+
+def returns_cache(target: str, *positions: int) -> None:
+    """Declare that `target` ("layers.dense_forward") returns a tuple whose items at
+    `positions` are caches: values only the part's own later functions read. When the
+    grader's function stands in for a student's (a check's second run, see
+    docs/ARCHITECTURE.md), those items stay in the grader and the worker gets an opaque
+    handle. Anything not declared crosses as plain data."""
+    module, _, name = target.partition(".")
+    if not module.isidentifier() or not name.isidentifier():
+        raise ValueError(f"returns_cache: {target!r} is not 'module.function'")
+    if not positions or not all(type(k) is int and k >= 0 for k in positions):
+        raise ValueError(f"returns_cache({target!r}): give the positions as ints >= 0")
+    _CACHES[target] = _CACHES.get(target, frozenset()) | frozenset(positions)
+
+
+def cache_positions(target: str) -> frozenset[int]:
+    """The positions of `target`'s returned tuple declared as caches (`returns_cache`)."""
+    return _CACHES.get(target, frozenset())
+
+
 def _file_of(func: Callable[..., Any]) -> str:
     """The file a check is written in (through any decorator), as the kit names it."""
     return display_path(inspect.unwrap(func).__code__.co_filename)
@@ -185,6 +208,16 @@ class Student(Protocol):
     seed: int
     last: CallInfo
     touched: set[str]
+    others: dict[str, tuple[str, ...]]
+    """{module: (function, ...)} of other parts whose calls every call watches (the grader
+    sets it per check; grading.checks.reference.functions_before)."""
+    others_called: set[str]
+    """"module.function"s of `others` the student's code called (as its worker said)."""
+
+    def stand_ins(self) -> AbstractContextManager[set[str]]:
+        """A second run: within it, the grader's own functions answer every call of
+        `others`; yields the set of those it answered (filled as calls go)."""
+        ...
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         """Call `<package>.<module>.<name>` (or a constant when it takes no call, see `get`)."""

@@ -53,6 +53,20 @@ MAX_CALLBACKS = 100_000
 REQUEST_ID_BYTES = 16
 """Random bytes in a request id, bytes: 128 bits, so a reply can never guess one."""
 
+# -- the grader's functions standing in for other parts (grading.sandbox.stand_ins) ----------
+
+MAX_STAND_IN_ANSWERS = 50_000
+"""Calls of the grader's functions answered during one request, count: the longest honest
+call, train with its default 5000 epochs, makes one or two per epoch (loss_and_grads, maybe
+forward); each answer costs grader time, which the request's own time limit bounds too."""
+MAX_STAND_IN_ARRAY_BYTES = 4 * 1024 * 1024
+"""The arrays of one call of a grader's function together, bytes: the kit's checks pass a
+few KiB; the grader computes on them in its own process, so they are kept small."""
+SECOND_RUN_TIMEOUT_FACTOR = 2.0
+"""A call's time limit in the second run of a check (with the grader's functions standing
+in for other parts) is this many times its own, count: each call of a grader's function is
+a round trip to the grader (tens of microseconds), and a training call makes thousands."""
+
 # -- text from the worker (grading.sandbox.untrusted; the worker cuts its own the same) ----
 
 MAX_MESSAGE_CHARS = 400

@@ -10,6 +10,7 @@ is a 4-byte big-endian length and a JSON document. Values keep their Python type
 | numpy array / scalar  | {"A": [dtype, shape, base64 bytes]} / {"S": [...same...]} |
 | an object left in the worker | {"H": id, "type": class name}               |
 | a probe function      | {"F": name} (the function stays in the grader; see `Probe`) |
+| an object left in the grader | {"G": id} (a cache the grader made; see `GraderHandle`) |
 
 Only numeric and boolean dtypes cross; anything else stays behind as a handle.
 This module imports only the standard library and numpy: the worker loads it too.
@@ -59,6 +60,19 @@ class Handle:
 
     def __repr__(self) -> str:
         return f"<{self.type} object left in the worker>"
+
+
+@dataclass(frozen=True)
+class GraderHandle:
+    """An object that stayed in the grader: a cache one of the grader's functions returned
+    while it stood in for a student's (grading.sandbox.stand_ins). The worker holds only the
+    id, an opaque object with no data; the grader resolves it only within the check that
+    made it, so a forged or kept id is refused there."""
+
+    id: int
+
+    def __repr__(self) -> str:
+        return "<a cache kept by the grader>"
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,8 @@ def encode_value(value: Any, store: Any = None, depth: int = 0) -> Any:
         return {"H": value.id, "type": value.type}
     if isinstance(value, Probe):
         return {"F": value.name}
+    if isinstance(value, GraderHandle):
+        return {"G": value.id}
     return _left_behind(value, store)
 
 
@@ -167,6 +183,10 @@ def decode_value(data: Any, resolve: Any = None, depth: int = 0) -> Any:
         if type(data["F"]) is not str:
             raise WireError("malformed probe")
         return Probe(data["F"][:MAX_TYPE_NAME_CHARS])
+    if "G" in data:
+        if type(data["G"]) is not int or len(data) != 1:
+            raise WireError("malformed grader handle")
+        return GraderHandle(data["G"])
     raise WireError("unknown value tag")
 
 

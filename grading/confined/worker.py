@@ -18,17 +18,28 @@ or {"ok": false, "error": {"type": ..., "message": ...}}. Every message carries 
 the request it belongs to. During a call, a probe (a function the grader handed over)
 asks the grader for f(x): {"op": "callback", "probe": name, "x": array} -> {"value": f}.
 
+Other parts' functions: a call or a graph step may carry "others": {module: [name, ...]},
+functions of other parts of the package. During that request only, each is replaced (see
+`OtherParts`) by a wrapper that notes it was called (its reply says which:
+"others_called": [...]) and either runs the student's function or, with "stand_in": true,
+asks the grader for its own result: {"op": "callback", "stand_in": "layers.dense_forward",
+"args": [...], "kwargs": {...}} -> {"value": ...} or {"error": text, "type": "ValueError"}.
+Caches the grader's functions return stay in the grader: they arrive as opaque
+`wire.GraderHandle`s.
+
 This module imports only the standard library, numpy and `wire` (so that it can be
 loaded in a fresh, clean process before any student code).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import os
 import socket
 import struct
+import sys
 import time
 import traceback
 import warnings
@@ -72,6 +83,120 @@ def probe_function(probe: wire.Probe, ask: Ask) -> Callable[[np.ndarray], float]
         return value
 
     return f
+
+
+# -- other parts' functions: watched, or answered by the grader ------------------------------
+
+
+class OtherParts:
+    """Replaces functions of other parts of the student's package for one call.
+
+    `others` {module: [name, ...]}; with `stand_in`, each becomes a call to the grader
+    (`stand_in_function`), else a pass-through that only notes the call. Replaced are the
+    module's attribute and every global of every loaded module of the package that *is*
+    the original (`from .layers import dense_forward` made one): `from . import layers`
+    then `layers.dense_forward` finds the attribute. Only modules already imported are
+    touched (importing one runs its code). `restore()` puts every original back.
+    `called`: the "module.name"s called since `install`.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.called: set[str] = set()
+        self._replaced: list[tuple[dict[str, Any], str, Any]] = []
+        self._loaded: tuple[int, list[Any]] = (-1, [])  # (len(sys.modules), package modules)
+        # (name, stand_in) -> (original, wrapper): made once, as `called` is cleared, not replaced
+        self._made: dict[tuple[str, bool], tuple[Any, Any]] = {}
+
+    def install(self, others: Any, stand_in: bool, target: str) -> None:
+        self.called.clear()
+        if type(others) is not dict:
+            return
+        package = self.session.package
+        wrappers: dict[int, tuple[Any, Any]] = {}  # id(original) -> (original, wrapper)
+        for module_name, names in others.items():
+            module = sys.modules.get(f"{package}.{module_name}")
+            if module is None or type(names) is not list:
+                continue
+            for name in names:
+                full = f"{module_name}.{name}"
+                original = getattr(module, str(name), None) if type(name) is str else None
+                if full == target or not callable(original) or id(original) in wrappers:
+                    continue  # never the request's own function
+                made = self._made.get((full, stand_in))
+                if made is None or made[0] is not original:
+                    wrapper = (
+                        stand_in_function(full, self.session, self.called)
+                        if stand_in
+                        else watching_function(full, original, self.called)
+                    )
+                    made = self._made[(full, stand_in)] = (original, wrapper)
+                wrappers[id(original)] = made
+        if not wrappers:
+            return
+        for module in self._package_modules():
+            namespace = vars(module)
+            for key, value in list(namespace.items()):
+                found = wrappers.get(id(value))
+                if found is not None and found[0] is value:
+                    self._replaced.append((namespace, key, value))
+                    namespace[key] = found[1]
+
+    def _package_modules(self) -> list[Any]:
+        """The loaded modules of the student's package (looked up again only when a module
+        was imported or dropped: scanning sys.modules costs more than the call)."""
+        if self._loaded[0] != len(sys.modules):
+            package, prefix = self.session.package, f"{self.session.package}."
+            found = [
+                m
+                for name, m in list(sys.modules.items())
+                if m is not None and (name == package or name.startswith(prefix))
+            ]
+            self._loaded = (len(sys.modules), found)
+        return self._loaded[1]
+
+    def restore(self) -> None:
+        while self._replaced:
+            namespace, key, original = self._replaced.pop()
+            namespace[key] = original
+
+
+def watching_function(
+    name: str, original: Callable[..., Any], called: set[str]
+) -> Callable[..., Any]:
+    """`original`, noting in `called` that `name` was called."""
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        called.add(name)
+        return original(*args, **kwargs)
+
+    return functools.update_wrapper(watched, original)  # its name, signature, docstring
+
+
+def stand_in_function(name: str, session: Session, called: set[str]) -> Callable[..., Any]:
+    """The grader's `name` ("layers.dense_forward"): each call sends its arguments to the
+    grader (student objects as handles, grader caches as their ids) through the request
+    under way (`session.ask`) and returns the grader's answer. Nothing of the grader's
+    function is here; kept past its call, it asks during another request, where the
+    grader refuses."""
+
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        called.add(name)
+        question = {
+            "stand_in": name,
+            "args": [wire.encode_value(a, session.store) for a in args],
+            "kwargs": {str(k): wire.encode_value(v, session.store) for k, v in kwargs.items()},
+        }
+        answer = session.ask(question)
+        if "value" in answer:
+            return session.decode(answer["value"])
+        error = str(answer.get("error", f"the grader's {name} could not answer"))
+        kind = TypeError if answer.get("type") == "TypeError" else ValueError
+        raise kind(error[:MAX_REASON_CHARS])
+
+    stand_in.__name__ = stand_in.__qualname__ = name.rpartition(".")[2]
+    stand_in.__doc__ = f"The grader's {name}, standing in for yours."
+    return stand_in
 
 
 # -- graph programs: build Values with the student's class and backpropagate ---------------
@@ -184,6 +309,7 @@ class Session:
         self.handles: dict[int, Any] = {}
         self._next = 0  # the last handle id given out (ids are never reused)
         self.ask = ask
+        self.others = OtherParts(self)
 
     def store(self, obj: Any) -> int:
         self._next += 1
@@ -217,16 +343,22 @@ class Session:
         target = str(request.get("target", ""))
         if op != "graph":
             gc.enable()
+        self.others.called.clear()
         if op == "call":
             func = self.lookup(target)
             args = [self.decode(a) for a in request.get("args", [])]
             kwargs = {k: self.decode(v) for k, v in request.get("kwargs", {}).items()}
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                start = time.perf_counter()
-                value = func(*args, **kwargs)
-                seconds = time.perf_counter() - start
+                self.others.install(request.get("others"), request.get("stand_in") is True, target)
+                try:
+                    start = time.perf_counter()
+                    value = func(*args, **kwargs)
+                    seconds = time.perf_counter() - start
+                finally:
+                    self.others.restore()
             return {
+                "others_called": sorted(self.others.called),
                 "ok": True,
                 "value": wire.encode_value(value, self.store),
                 "warnings": [
@@ -244,13 +376,20 @@ class Session:
             # again and double the time. It is paused until the nodes are read (any other
             # request resumes it); their garbage is collected after, as usual.
             gc.disable()
+            self.others.install(request.get("others"), request.get("stand_in") is True, target)
             try:
                 value = self.graph_step(op, request)
             finally:
+                self.others.restore()
                 if op == "read":
                     gc.enable()
             seconds = time.perf_counter() - start
-            return {"ok": True, "value": wire.encode_value(value), "seconds": seconds}
+            return {
+                "others_called": sorted(self.others.called),
+                "ok": True,
+                "value": wire.encode_value(value),
+                "seconds": seconds,
+            }
         raise ValueError(f"unknown request {op!r}")
 
     def graph_step(self, op: str, request: dict[str, Any]) -> Any:
@@ -366,7 +505,8 @@ def serve(sock: socket.socket, package: str) -> None:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             error = describe_exception(exc, package)
-            payload = wire.pack({"ok": False, "error": error, "id": rid})
+            called = sorted(session.others.called)
+            payload = wire.pack({"ok": False, "error": error, "others_called": called, "id": rid})
         sock.sendall(payload)
 
 

@@ -77,6 +77,18 @@ class Readme:
 
 
 @dataclass(frozen=True)
+class Grading:
+    """How verdicts are reached (`[grading]`, optional).
+
+    `charge_downstream`: when a check fails only because of functions of the parts before
+    its own (it passes with the grader's functions standing in for them), it still fails
+    (False, the default: it passes, and only the part holding the mistake is charged).
+    """
+
+    charge_downstream: bool = False
+
+
+@dataclass(frozen=True)
 class Assignment:
     """Everything `solution/assignment.toml` says, checked."""
 
@@ -86,6 +98,7 @@ class Assignment:
     parts: tuple[Part, ...]
     points: float | None  # the declared total (None: whatever the checks add up to)
     source: str  # the file it was read from, as the kit names it in messages
+    grading: Grading = Grading()
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -143,7 +156,9 @@ def parse_assignment(text: str, where: str) -> Assignment:
 
 
 def _assignment(data: dict[str, Any], where: str) -> Assignment:
-    _only_keys(data, {"package", "points", "course", "readme", "parts"}, where, "the file")
+    _only_keys(
+        data, {"package", "points", "course", "readme", "parts", "grading"}, where, "the file"
+    )
     package = _text(data, "package", where, "the file")
     if not MODULE_NAME.fullmatch(package) or keyword.iskeyword(package):
         raise AssignmentError(
@@ -171,7 +186,21 @@ def _assignment(data: dict[str, Any], where: str) -> Assignment:
         parts=tuple(parts),
         points=_points(data, where, "the file"),
         source=where,
+        grading=_grading(data, where),
     )
+
+
+def _grading(data: dict[str, Any], where: str) -> Grading:
+    table = data.get("grading", {})
+    if not isinstance(table, dict):
+        raise AssignmentError(f"{where}: grading should be a table [grading]")
+    _only_keys(table, {"charge_downstream"}, where, "[grading]")
+    charge = table.get("charge_downstream", False)
+    if not isinstance(charge, bool):
+        raise AssignmentError(
+            f"{where}: [grading] charge_downstream should be true or false, got {charge!r}"
+        )
+    return Grading(charge_downstream=charge)
 
 
 def _part(number: int, raw: Any, where: str, taken: set[str]) -> Part:

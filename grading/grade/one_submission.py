@@ -15,18 +15,20 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from grading.checks.points import check_numbers, load_suite
-from grading.checks.suite import Check, CheckFailed, Student
+from grading.checks.reference import functions_before
+from grading.checks.suite import Check, CheckFailed, Student, StudentError, StudentErrorKind
 from grading.confined.limits import BUDGET_SECONDS
 from grading.course.assignment import assignment
 from grading.course.paths import AUTOGRADER_DIR, KIT_ROOT
 from grading.grade.secret import DEFAULT_SECRET
 from grading.results.failure import Failure
-from grading.results.model import CheckResult, GradeReport, PartScore, score_parts
+from grading.results.model import Blame, CheckResult, GradeReport, PartScore, score_parts
 from grading.sandbox import privileges, untrusted
 from grading.sandbox.sandboxed_student import RemoteStudent
 from grading.sandbox.uploads import prepare
@@ -216,22 +218,80 @@ def could_not_grade(reason: str, *, submission_sha256: str = "") -> GradeReport:
 
 
 def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
-    """Run each check with a fresh generator; any grader-side surprise fails only it."""
-    results = []
-    for chk, number in zip(checks, check_numbers(checks), strict=True):
-        student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
-        student.touched = set()
-        failure: Failure | None = None
-        try:
-            chk.func(student)
-        except CheckFailed as exc:
-            failure = exc.failure
-        except Exception as exc:  # noqa: BLE001 - malformed student data, never a crash
-            # The exception's text may quote the student's data: it is student text.
-            detail = untrusted.clean_text(
-                f"{type(exc).__name__}: {exc}", untrusted.MAX_MESSAGE_CHARS
-            )
-            failure = Failure("the result could not be checked", student_text=detail)
-        touched = frozenset(student.touched)
-        results.append(CheckResult(chk, failure is None, failure, number, touched))
+    """Run each check with a fresh generator; any grader-side surprise fails only it.
+
+    One mistake costs once: a check that fails after the student's code called functions
+    of the parts before its own is run a second time, on the same inputs (same generator
+    seed), with the grader's functions standing in for those (`second_run`). It passes if
+    either run passes, unless the assignment charges downstream parts
+    ([grading] charge_downstream): then only the first counts. Either way its `blame`
+    names the functions the grader answered (grading.results.causes says it in words).
+    Second runs come after every check's first
+    run, in the checks' order: a worker that held the grader's functions serves no first
+    run (see grading.sandbox.sandboxed_student), and the second runs share workers.
+    """
+    charge_downstream = assignment().grading.charge_downstream
+    try:
+        firsts = []
+        for chk in checks:
+            student.others = functions_before(chk.part)
+            firsts.append(run_once(student, chk))
+        results = []
+        for chk, number, first in zip(checks, check_numbers(checks), firsts, strict=True):
+            result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
+            if first.failure is not None and first.others_called and not first.timed_out:
+                student.others = functions_before(chk.part)
+                result = second_run(student, chk, result, charge_downstream)
+            results.append(result)
+    finally:
+        student.others = {}
     return results
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a check: its failure (None: it passed), the student functions it called
+    (`touched`), which functions of other parts the student's code called, and whether a
+    call timed out (a second run would wait as long again)."""
+
+    failure: Failure | None
+    touched: frozenset[str]
+    others_called: frozenset[str]
+    timed_out: bool = False
+
+
+def run_once(student: Student, chk: Check) -> Run:
+    """Run `chk` once, with the generator every run of it gets."""
+    student.rng = np.random.default_rng([student.seed, zlib.crc32(chk.name.encode())])
+    student.touched = set()
+    student.others_called = set()
+    failure: Failure | None = None
+    timed_out = False
+    try:
+        chk.func(student)
+    except CheckFailed as exc:
+        failure = exc.failure
+        timed_out = isinstance(exc, StudentError) and exc.kind == StudentErrorKind.TIMED_OUT
+    except Exception as exc:  # noqa: BLE001 - malformed student data, never a crash
+        # The exception's text may quote the student's data: it is student text.
+        detail = untrusted.clean_text(f"{type(exc).__name__}: {exc}", untrusted.MAX_MESSAGE_CHARS)
+        failure = Failure("the result could not be checked", student_text=detail)
+    return Run(failure, frozenset(student.touched), frozenset(student.others_called), timed_out)
+
+
+def second_run(
+    student: Student, chk: Check, first: CheckResult, charge_downstream: bool
+) -> CheckResult:
+    """`first` (a failed check) judged again by a run with the grader's functions standing
+    in for the other parts' (see run_checks); `first` itself when the grader answered none.
+    When that run fails too, the mistake is in this part: its failure is the one shown."""
+    with student.stand_ins() as answered:
+        run = run_once(student, chk)
+    if not answered:
+        return first
+    blame = Blame(tuple(sorted(answered)), upstream=run.failure is None)
+    if run.failure is not None:
+        return CheckResult(chk, False, run.failure, first.number, run.touched, blame)
+    if charge_downstream:
+        return CheckResult(chk, False, first.failure, first.number, first.targets, blame)
+    return CheckResult(chk, True, None, first.number, first.targets | run.touched, blame)

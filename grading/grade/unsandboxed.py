@@ -51,6 +51,7 @@ class LocalStudent(StudentClient):
         try:
             reply = self._session.handle(request)
         except Exception as exc:  # noqa: BLE001 - same as the worker's loop
+            self._heard({"others_called": sorted(self._session.others.called)})
             raise student_error(target, worker.describe_exception(exc, self.package)) from None
         return _through_wire(reply)
 

@@ -9,7 +9,8 @@ strings in values) is cleaned by grading.sandbox.untrusted before a check sees i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,8 @@ import numpy as np
 from grading.checks.suite import CallInfo, GraphResult, StudentError, StudentErrorKind
 from grading.confined import wire
 from grading.sandbox import untrusted
+from grading.sandbox.stand_ins import Oracle, refuse
+from grading.sandbox.workers import WorkerCrashed
 
 Callback = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -32,6 +35,38 @@ class StudentClient:
         self.student_seconds = 0.0  # time spent in student code, as the worker measured it
         self.workers = 0  # workers started so far (handles do not outlive their worker)
         self._built_on: int | None = None  # `workers` when a graph's first build returned
+        self.others: dict[str, tuple[str, ...]] = {}  # other parts' functions, watched in calls
+        self.others_called: set[str] = set()  # of those, the ones the worker said it called
+        self._oracle: Oracle | None = None  # open during a second run (`stand_ins`)
+
+    @contextmanager
+    def stand_ins(self) -> Iterator[set[str]]:
+        """A second run: during it, every call has the grader's functions stand in for
+        `others` (grading.sandbox.stand_ins). Yields the set of "module.function"s the
+        grader answered, filled as the run goes; after it, the grader answers none."""
+        self._oracle = Oracle(self.others)
+        try:
+            yield self._oracle.answered
+        finally:
+            self._oracle.close()
+            self._oracle = None
+
+    def _with_others(
+        self, request: dict[str, Any], probes: dict[str, wire.Probe] | None = None
+    ) -> Callback:
+        """Add the other parts' functions to `request` (watched, or in a second run stood
+        in for) and return the answers to the worker's questions during it."""
+        request["others"] = {m: list(names) for m, names in self.others.items()}
+        request["stand_in"] = self._oracle is not None
+        if self._oracle is None:
+            return _answers(probes or {}, refuse)
+        self._oracle.new_request()
+        return _answers(probes or {}, self._oracle.answer)
+
+    def _heard(self, reply: dict[str, Any]) -> None:
+        """Note which watched functions a reply (answer or error) says were called."""
+        known = frozenset(f"{m}.{n}" for m, names in self.others.items() for n in names)
+        self.others_called |= untrusted.clean_names(reply.get("others_called"), known)
 
     def _ask(
         self,
@@ -53,6 +88,7 @@ class StudentClient:
     ) -> dict[str, Any]:
         self.touched.add(target)
         reply = self._ask(target, request, timeout, callback)
+        self._heard(reply)
         self.student_seconds += untrusted.clean_seconds(reply.get("seconds"))
         return reply
 
@@ -64,8 +100,7 @@ class StudentClient:
             "kwargs": {k: wire.encode_value(v) for k, v in kwargs.items()},
         }
         probes = {a.name: a for a in (*args, *kwargs.values()) if isinstance(a, wire.Probe)}
-        callback = _probe_answers(probes) if probes else None
-        reply = self._reply(target, request, timeout, callback)
+        reply = self._reply(target, request, timeout, self._with_others(request, probes))
         report = untrusted.clean_call_report(reply)
         self.last = CallInfo(
             warnings=list(report.warnings),
@@ -164,7 +199,8 @@ class StudentClient:
         self, value_class: str, programs: list[list[Any]], timeout: float | None
     ) -> list[int]:
         request = {"op": "graph", "target": value_class, "programs": programs}
-        gids = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
+        answers = self._with_others(request)
+        gids = wire.decode_value(self._reply(value_class, request, timeout, answers).get("value"))
         if self._built_on is None:
             self._built_on = self.workers
         if type(gids) is not list or len(gids) != len(programs):
@@ -182,7 +218,8 @@ class StudentClient:
         timeout: float | None,
     ) -> list[GraphResult]:
         request = {"op": "read", "target": value_class, "reads": reads, "release": release}
-        values = wire.decode_value(self._reply(value_class, request, timeout).get("value"))
+        answers = self._with_others(request)
+        values = wire.decode_value(self._reply(value_class, request, timeout, answers).get("value"))
         if type(values) is not list or len(values) != len(reads):
             raise _malformed(value_class)
         results = []
@@ -221,10 +258,16 @@ def _operands(op: tuple[Any, ...], base: int, first: int) -> list[Any]:
     return out
 
 
-def _probe_answers(probes: dict[str, wire.Probe]) -> Callback:
-    """Answers to the worker's {"probe": name, "x": array}: f(x), evaluated here."""
+def _answers(probes: dict[str, wire.Probe], stand_ins: Callback) -> Callback:
+    """Answers to the worker's questions during a call: {"stand_in": ...} go to `stand_ins`
+    (an open oracle, or a refusal); {"probe": name, "x": array} get f(x), evaluated here,
+    for a probe of the call; any other question is a broken protocol."""
 
     def answer(question: dict[str, Any]) -> dict[str, Any]:
+        if "stand_in" in question:
+            return stand_ins(question)
+        if not probes:
+            raise WorkerCrashed("the worker broke the protocol (a question out of turn)")
         probe = probes.get(question.get("probe"))  # type: ignore[arg-type]
         if probe is None:
             return {"error": "no such function"}

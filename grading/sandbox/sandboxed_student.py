@@ -4,7 +4,12 @@ Calls are sent to a worker; a crash or a timeout fails the call that caused it a
 next call starts a fresh worker. A call that fails on a worker that had served other
 calls is tried again on a fresh one first, so that it pays only for its own code. A
 function that timed out once is not called again (each later call fails at once), so a
-hanging submission cannot stretch grading time.
+hanging submission cannot stretch grading time. A check's second run, with the grader's
+functions standing in for other parts (grading.sandbox.stand_ins), gives each call
+SECOND_RUN_TIMEOUT_FACTOR times its time for the round trips. A worker that held stand-ins
+for some functions serves a later request only if the grader answers for all of those
+then too (a second run of the same or a later part), else it is stopped first: no worker
+that held them serves a first run, or a check of a part they belong to.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import time
 from typing import Any
 
 from grading.checks.suite import StudentError, StudentErrorKind
-from grading.confined.limits import BUDGET_SECONDS
+from grading.confined.limits import BUDGET_SECONDS, SECOND_RUN_TIMEOUT_FACTOR
 from grading.course.assignment import assignment
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
@@ -34,6 +39,7 @@ class RemoteStudent(StudentClient):
         self.notes: set[str] = set()  # what workers said of their confinement
         self._worker: Worker | None = None
         self._timed_out: dict[str, str] = {}
+        self._held: frozenset[str] = frozenset()  # stand-ins the current worker has held
         self._deadline = time.monotonic() + budget_seconds
 
     # -- plumbing -------------------------------------------------------------------------
@@ -45,6 +51,22 @@ class RemoteStudent(StudentClient):
         timeout: float | None,
         callback: Callback | None = None,
     ) -> dict[str, Any]:
+        allowed = self._oracle.known if self._oracle is not None else frozenset()
+        if not self._held <= allowed:
+            self._stop_worker()
+        try:
+            return self._answer(target, request, timeout, callback)
+        finally:
+            if self._worker is not None:
+                self._held |= allowed
+
+    def _answer(
+        self,
+        target: str,
+        request: dict[str, Any],
+        timeout: float | None,
+        callback: Callback | None,
+    ) -> dict[str, Any]:
         name = target
         if target in self._timed_out:
             raise StudentError(self._timed_out[target], kind=StudentErrorKind.TIMED_OUT)
@@ -54,19 +76,24 @@ class RemoteStudent(StudentClient):
                 "grading time for this submission ran out before this test",
                 kind=StudentErrorKind.TIMED_OUT,
             )
-        timeout = min(timeout or self.config.limits.call_timeout, left)
+        timeout = timeout or self.config.limits.call_timeout
+        if self._oracle is not None:
+            timeout *= SECOND_RUN_TIMEOUT_FACTOR
+        timeout = min(timeout, left)
         try:
             reply = self._request(request, timeout, callback)
         except TimeoutError:
             self._stop_worker()
             message = f"{name} did not finish within {timeout:g} s (an endless loop?)"
-            self._timed_out[target] = message
+            if self._oracle is None:  # a second run's timeout may be its round trips' doing
+                self._timed_out[target] = message
             raise StudentError(message, kind=StudentErrorKind.TIMED_OUT) from None
         except WorkerCrashed as exc:
             self._stop_worker()
             raise crash_error(name, str(exc)) from None
         if reply.get("ok") is True:
             return reply
+        self._heard(reply)
         raise student_error(name, reply.get("error"))
 
     def _request(
@@ -98,6 +125,7 @@ class RemoteStudent(StudentClient):
         if self._worker is not None:
             self.notes.update(untrusted.clean_notes(self._worker.notes))
             self._worker.kill()
+            self._held = frozenset()
             room = self.config.limits.output_bytes - len(self._output)  # over all workers
             self._output += self._worker.output[: max(room, 0)]
             self._worker = None

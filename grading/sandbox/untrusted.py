@@ -5,8 +5,9 @@ message may hold a lone surrogate (not encodable as UTF-8), terminal escape sequ
 (ESC [ ... m recolours a line, OSC 52 writes the clipboard), 15 MB of text, or words
 that pose as the grader's diagnosis; a timing may be inf or nan.
 `grading.sandbox.client` (replies), `grading.sandbox.sandboxed_student` (errors, printed
-output, confinement notes) and nothing else read raw worker data; they pass it through the
-functions below and hand typed results on.
+output, confinement notes), `grading.sandbox.stand_ins` (questions to the grader's
+functions) and nothing else read raw worker data; they pass it through the functions
+below and hand typed results on.
 
 What a clean string is (`clean_text`): a `str` of at most a fixed number of characters
 (cut first, so a huge string costs no more than its limit), no lone surrogates (each
@@ -23,12 +24,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from grading.confined import wire
 from grading.confined.limits import (
     MAX_CALL_SECONDS,
     MAX_ERROR_TYPE_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_NOTE_CHARS,
     MAX_NOTES,
+    MAX_STAND_IN_ARRAY_BYTES,
     MAX_VALUE_TEXT_CHARS,
     MAX_WARNING_CHARS,
     MAX_WARNINGS,
@@ -148,3 +153,60 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, Handle):
         return Handle(value.id, clean_text(value.type, MAX_ERROR_TYPE_CHARS))
     return value
+
+
+def clean_names(names: Any, known: frozenset[str]) -> frozenset[str]:
+    """The names of `known` a worker listed in `names` (anything else is dropped): which of
+    the functions it was told to watch it says were called."""
+    if type(names) is not list:
+        return frozenset()
+    return frozenset(n for n in names[: len(known) + 1] if type(n) is str and n in known)
+
+
+@dataclass(frozen=True)
+class StandInCall:
+    """A call of a grader's function a worker asked for (decoded and cleaned): `name`
+    ("layers.dense_forward"), `args` and `kwargs` as grading.confined.wire decoded them
+    (student objects are `Handle`s, the grader's caches `GraderHandle`s)."""
+
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+class RefusedQuestion(ValueError):
+    """A stand-in question the grader does not answer; the message is the grader's own."""
+
+
+def clean_stand_in_call(question: dict[str, Any], known: frozenset[str]) -> StandInCall:
+    """A worker's question {"stand_in": name, "args": [...], "kwargs": {...}} for one of the
+    functions in `known`, checked: decoded by the wire, strings cleaned, its arrays at most
+    MAX_STAND_IN_ARRAY_BYTES together. RefusedQuestion otherwise."""
+    name = question.get("stand_in")
+    if type(name) is not str or name not in known:
+        raise RefusedQuestion("the grader answers for this function only in a test that uses it")
+    args, kwargs = question.get("args"), question.get("kwargs")
+    if type(args) is not list or type(kwargs) is not dict:
+        raise RefusedQuestion("malformed question")
+    try:
+        decoded = [wire.decode_value(a) for a in args]
+        named = {str(k): wire.decode_value(v) for k, v in kwargs.items()}
+    except wire.WireError as exc:
+        raise RefusedQuestion(str(exc)) from None
+    values = clean_value([decoded, named])
+    if _array_bytes(values) > MAX_STAND_IN_ARRAY_BYTES:
+        raise RefusedQuestion(
+            f"arrays of more than {MAX_STAND_IN_ARRAY_BYTES} bytes in one call of {name}"
+        )
+    return StandInCall(name, tuple(values[0]), values[1])
+
+
+def _array_bytes(value: Any) -> int:
+    """The bytes of every array in a decoded value (lists, tuples and dicts walked)."""
+    if isinstance(value, np.ndarray | np.generic):
+        return int(value.nbytes)
+    if type(value) in (list, tuple):
+        return sum(_array_bytes(v) for v in value)
+    if type(value) is dict:
+        return sum(_array_bytes(v) for v in value.values())
+    return 0

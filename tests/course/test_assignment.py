@@ -60,7 +60,27 @@ def test_the_suite_adds_up_to_the_declared_totals():
         (
             "[[parts]]",
             "[[part]]",
-            "unknown key 'part' (known: course, package, parts, points, readme)",
+            "unknown key 'part' (known: course, grading, package, parts, points, readme)",
+        ),
+        (
+            "charge_downstream = false",
+            'charge_downstream = "no"',
+            "[grading] charge_downstream should be true or false, got 'no'",
+        ),
+        (
+            "charge_downstream = false",
+            "charge_downstream = 0",
+            "[grading] charge_downstream should be true or false, got 0",
+        ),
+        (
+            "charge_downstream = false",
+            "charge_downsteam = true",
+            "[grading]: unknown key 'charge_downsteam' (known: charge_downstream)",
+        ),
+        (
+            "[grading]\ncharge_downstream = false\n",
+            "grading = 1\n",
+            "grading should be a table [grading]",
         ),
     ],
 )
@@ -143,3 +163,11 @@ def test_a_check_naming_an_unknown_part_names_its_file():
         "tests/course/test_assignment.py: check softmax_value names part 'softmax', which "
         f"{WHERE} does not list (parts: {', '.join(assignment().modules)})"
     )
+
+
+def test_charge_downstream_is_off_unless_the_file_turns_it_on():
+    assert assignment().grading.charge_downstream is False
+    without = GOOD.replace("charge_downstream = false\n", "")
+    assert parse_assignment(without, WHERE).grading.charge_downstream is False
+    on = GOOD.replace("charge_downstream = false", "charge_downstream = true")
+    assert parse_assignment(on, WHERE).grading.charge_downstream is True

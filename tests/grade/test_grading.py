@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from support import sample_bugs
 
 from grading.checks.points import scored_parts, total_points
 from grading.course.assignment import assignment
@@ -15,7 +15,6 @@ from grading.grade.one_submission import grade, load_checks
 PARTS = scored_parts()  # the parts with their points, from the assignment's data
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
-BUGS = SAMPLES_DIR / "submissions" / "BUGS.md"
 
 
 def parts_of(report) -> dict[str, float]:
@@ -66,31 +65,14 @@ def test_correct_submissions_in_other_styles_score_100(name):
     assert report.score == 100
 
 
-def sample_bugs() -> list[tuple[str, str]]:
-    """(sample folder, part module) pairs from samples/submissions/BUGS.md."""
-    return re.findall(r"^\| `(buggy_\w+)` \| \d+ (\w+) \|", BUGS.read_text(), re.MULTILINE)
-
-
-# Parts whose functions call a part's functions in the contract (network uses layers and
-# losses, train uses network, ...): a bug may also cost points there, nowhere else.
-DOWNSTREAM = {
-    "activations": {"neuron", "layers", "network", "train"},
-    "losses": {"neuron", "network", "train"},
-    "layers": {"network", "train"},
-    "network": {"train"},
-}
-
-
 @pytest.mark.parametrize(("name", "part"), sample_bugs())
-def test_each_buggy_sample_loses_points_in_its_part_and_keeps_the_others(
-    name, part, solution_report
-):
+def test_each_buggy_sample_loses_points_in_its_part_only(name, part, solution_report):
     report = grade(SAMPLES_DIR / "submissions" / name)
     full = parts_of(solution_report)
     got = parts_of(report)
     assert got[part] < full[part], f"{name} should lose points in {part}"
     lost = {m for m in got if got[m] < full[m]}
-    assert lost <= {part} | DOWNSTREAM.get(part, set())
+    assert lost == {part}  # one mistake costs once: the parts calling it are not charged
 
 
 def test_grading_is_reproducible_per_submission():

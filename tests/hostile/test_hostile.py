@@ -188,6 +188,8 @@ CASES = [
     Case("harness_evaluator_swap", honest=True, nonroot=""),
     Case("harness_probe_closure", honest=True, nonroot=""),
     Case("harness_xor_hardcoded", honest=True, nonroot=""),
+    # issue 12: the grader's functions standing in for earlier parts, kept for later
+    Case("oracle_stash", honest=True, nonroot=""),
 ]
 CASES_BY_NAME = {c.name: c for c in CASES}
 

@@ -29,7 +29,18 @@ from grading.results.junit import to_junit
 from grading.results.model import Blame, CheckResult, GradeReport
 from grading.results.terminal import print_report
 
-pytestmark = pytest.mark.usefixtures("forget_imported_submissions")
+pytestmark = pytest.mark.usefixtures("forget_imported_submissions", "first_runs_only")
+
+
+@pytest.fixture
+def first_runs_only(monkeypatch):
+    """Grade without second runs (no function of another part is watched, so none is
+    stood in for): the knock-on failures these tests word stay, and the tests give them
+    the Blame they need. tests/grade/test_one_mistake_once.py covers the second runs."""
+    from grading.grade import one_submission
+
+    monkeypatch.setattr(one_submission, "functions_before", lambda part: {})
+
 
 SAMPLES = KIT_ROOT / "samples" / "submissions"
 SEED = 7

@@ -1,0 +1,116 @@
+"""The grader's functions standing in for a student's other parts during a check's second run.
+
+When a check of one part fails and the student's code it ran called functions of the parts
+before it, grading.grade.one_submission runs it again with those functions answered here,
+by the reference solution (grading.checks.reference), so that a bug is charged in the part
+it lives in. The worker holds only stand-ins that ask (grading.confined.worker); every
+question comes here through the request under way, and is answered only while an `Oracle`
+is open, only for its functions, at most MAX_STAND_IN_ANSWERS times per request. Caches
+the reference returns (grading.checks.suite.returns_cache) stay here: the worker gets an
+opaque `wire.GraderHandle`, resolved only by the oracle that made it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grading.checks.reference import ref
+from grading.checks.suite import cache_positions
+from grading.confined import wire
+from grading.confined.limits import MAX_REASON_CHARS, MAX_STAND_IN_ANSWERS
+from grading.sandbox import untrusted
+
+NOT_NOW = "the grader answers for other parts' functions only in a test that uses them"
+_CACHE_IDS = itertools.count(1)  # ids are never reused: a kept one is unknown to later oracles
+KEPT_TYPES = ("ValueError", "TypeError")
+"""Exception types a stand-in raises as the reference did (else ValueError), so a student's
+`except ValueError` behaves the same."""
+
+
+def refuse(question: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a stand-in question when no oracle is open: an error, never a value."""
+    return {"error": NOT_NOW}
+
+
+class Oracle:
+    """Answers calls of `functions` ({module: (name, ...)}) with the reference, for one run
+    of one check. `answered`: the "module.name"s it answered (the blame of that run)."""
+
+    def __init__(self, functions: Mapping[str, Sequence[str]]) -> None:
+        self.known = frozenset(f"{m}.{n}" for m, names in functions.items() for n in names)
+        self.answered: set[str] = set()
+        self._caches: dict[int, Any] = {}
+        self._answers = 0  # in the request under way
+        self._open = True
+
+    def new_request(self) -> None:
+        """Start counting answers for a new request."""
+        self._answers = 0
+
+    def close(self) -> None:
+        """Answer nothing more and forget every cache (their ids become errors)."""
+        self._open = False
+        self._caches.clear()
+
+    def answer(self, question: dict[str, Any]) -> dict[str, Any]:
+        """{"value": ...} for a question the worker asked, or {"error": text[, "type"]}."""
+        if not self._open:
+            return refuse(question)
+        if self._answers >= MAX_STAND_IN_ANSWERS:
+            return {"error": f"more than {MAX_STAND_IN_ANSWERS} calls of the grader's functions"}
+        self._answers += 1
+        try:
+            call = untrusted.clean_stand_in_call(question, self.known)
+            args = self._resolve(list(call.args))
+            kwargs = self._resolve(call.kwargs)
+        except untrusted.RefusedQuestion as exc:
+            return {"error": str(exc)}
+        module, _, name = call.name.partition(".")
+        try:  # on the student's numbers: quietly (the grader's output is not theirs)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value = getattr(getattr(ref, module), name)(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the student's arguments may be anything
+            kind = type(exc).__name__
+            text = f"{call.name} (the grader's) raised {kind}: {exc}"[:MAX_REASON_CHARS]
+            return {"error": text, "type": kind if kind in KEPT_TYPES else "ValueError"}
+        self.answered.add(call.name)
+        try:
+            return {"value": wire.encode_value(self._keep_caches(call.name, value))}
+        except wire.WireError as exc:  # not for the reference's values; kept as an answer
+            return {"error": f"{call.name}: {exc}"}
+
+    def _keep_caches(self, name: str, value: Any) -> Any:
+        """`value` with the declared cache positions of a tuple replaced by grader handles."""
+        positions = cache_positions(name)
+        if not positions or type(value) is not tuple:
+            return value
+        out = list(value)
+        for k in positions:
+            if k < len(out):
+                cid = next(_CACHE_IDS)
+                self._caches[cid] = out[k]
+                out[k] = wire.GraderHandle(cid)
+        return tuple(out)
+
+    def _resolve(self, value: Any) -> Any:
+        """`value` with each grader handle replaced by the cache it stands for
+        (RefusedQuestion for an id this oracle did not give out)."""
+        if isinstance(value, wire.GraderHandle):
+            if value.id not in self._caches:
+                raise untrusted.RefusedQuestion("a cache the grader does not know")
+            return self._caches[value.id]
+        if isinstance(value, wire.Handle):
+            raise untrusted.RefusedQuestion("the grader's functions take only numbers and arrays")
+        if type(value) is list:
+            return [self._resolve(v) for v in value]
+        if type(value) is tuple:
+            return tuple(self._resolve(v) for v in value)
+        if type(value) is dict:
+            return {k: self._resolve(v) for k, v in value.items()}
+        return value
