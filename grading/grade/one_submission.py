@@ -221,12 +221,12 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     """Run each check with a fresh generator; any grader-side surprise fails only it.
 
     One mistake costs once: a check that fails after the student's code called functions
-    of the parts before its own is run a second time, on the same inputs (same generator
-    seed), with the grader's functions standing in for those (`second_run`). It passes if
-    either run passes, unless the assignment charges downstream parts
-    ([grading] charge_downstream): then only the first counts. Either way its `blame`
-    names the functions the grader answered (grading.results.causes says it in words).
-    Second runs come after every check's first
+    of the parts before its own, of a part that lost points in its own checks, is run a
+    second time, on the same inputs (same generator seed), with the grader's functions
+    standing in for those (`second_run`). It passes if either run passes, unless the
+    assignment charges downstream parts ([grading] charge_downstream): then only the first
+    counts. Either way its `blame` names the functions the grader answered
+    (grading.results.causes says it in words). Second runs come after every check's first
     run, in the checks' order: a worker that held the grader's functions serves no first
     run (see grading.sandbox.sandboxed_student), and the second runs share workers.
     """
@@ -237,9 +237,10 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
             student.others = functions_before(chk.part)
             firsts.append(run_once(student, chk))
         results = []
+        lost = {chk.part for chk, first in zip(checks, firsts) if first.failure is not None}
         for chk, number, first in zip(checks, check_numbers(checks), firsts, strict=True):
             result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
-            if first.failure is not None and first.others_called and not first.timed_out:
+            if first.failure is not None and not first.timed_out and _suspects(first, lost):
                 student.others = functions_before(chk.part)
                 result = second_run(student, chk, result, charge_downstream)
             results.append(result)
@@ -277,6 +278,15 @@ def run_once(student: Student, chk: Check) -> Run:
         detail = untrusted.clean_text(f"{type(exc).__name__}: {exc}", untrusted.MAX_MESSAGE_CHARS)
         failure = Failure("the result could not be checked", student_text=detail)
     return Run(failure, frozenset(student.touched), frozenset(student.others_called), timed_out)
+
+
+def _suspects(first: Run, lost: set[str]) -> bool:
+    """True when `first` called a function of another part that lost points in its own
+    checks (`lost`: the parts with a failed first run). Only those can be the cause the
+    suite can name; where every part the check's code used passed all of its checks, the
+    failure is this part's own, and no second run is made (it costs time: every call to
+    the grader's functions crosses the trust boundary)."""
+    return any(name.partition(".")[0] in lost for name in first.others_called)
 
 
 def second_run(

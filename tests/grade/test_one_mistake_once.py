@@ -119,18 +119,35 @@ def test_a_rescued_check_passes_and_keeps_its_blame(tmp_path):
 def test_a_check_that_fails_in_its_own_part_too_shows_the_failure_with_the_graders_functions(
     tmp_path,
 ):
-    """A network bug: its checks fail even with the grader's layers; the failure shown is
-    that run's (its numbers are the network's own mistake)."""
+    """A network bug beside a layers bug: the network's checks fail even with the grader's
+    layers; the failure shown is that run's (its numbers are the network's own mistake)."""
     old = "        caches.append((dense_cache, activation_cache))\n"
     doubled = Variant("doubled_output", "network", ((old, old + "    A = 2 * A\n"),), "", "")
-    results = graded(build(doubled, tmp_path / "v"), 1)
+    folder = build(doubled, tmp_path / "v")
+    layers = folder / "nnbasics" / "layers.py"
+    right, wrong = "    dW = dZ.T @ A_prev\n", "    dW = A_prev.T @ dZ\n"
+    layers.write_text(layers.read_text().replace(right, wrong))
+    results = graded(folder, 1)
     forward = next(r for r in results if r.check.name == "network_forward_random")
     assert not forward.passed
     assert forward.blame is not None and not forward.blame.upstream
     assert "layers.dense_forward" in forward.blame.functions
     assert forward.failure.summary.startswith("Y_hat of forward(X, params, ")
     lost = {p.module for p in part_summary(results) if p.earned < p.possible}
-    assert lost == {"network"}  # training's checks pass with the grader's network
+    assert lost == {"layers", "network"}  # training's checks pass with the grader's network
+
+
+def test_no_second_run_when_the_parts_used_lost_no_points(tmp_path):
+    """A network bug alone: the layers passed all their checks, so the suite has no cause
+    to name but the network; its checks are not run again and carry no blame."""
+    old = "        caches.append((dense_cache, activation_cache))\n"
+    doubled = Variant("doubled_output", "network", ((old, old + "    A = 2 * A\n"),), "", "")
+    results = graded(build(doubled, tmp_path / "v"), 1)
+    forward = next(r for r in results if r.check.name == "network_forward_random")
+    assert not forward.passed and forward.blame is None
+    assert forward.failure.summary.startswith("Y_hat of forward(X, params, ")
+    lost = {p.module for p in part_summary(results) if p.earned < p.possible}
+    assert lost == {"network"}
 
 
 def test_graph_steps_get_the_graders_functions_too(tmp_path):
