@@ -232,15 +232,19 @@ def run_checks(student: Student, checks: list[Check]) -> list[CheckResult]:
     """
     charge_downstream = assignment().grading.charge_downstream
     try:
-        firsts = []
+        firsts, lost = [], set()  # lost: the parts with a failed first run
         for chk in checks:
-            student.others = functions_before(chk.part)
+            # Only functions of parts already known to have lost points are watched: a
+            # submission that loses none pays nothing for the watch.
+            before = functions_before(chk.part)
+            student.others = {m: names for m, names in before.items() if m in lost}
             firsts.append(run_once(student, chk))
+            if firsts[-1].failure is not None:
+                lost.add(chk.part)
         results = []
-        lost = {chk.part for chk, first in zip(checks, firsts) if first.failure is not None}
         for chk, number, first in zip(checks, check_numbers(checks), firsts, strict=True):
             result = CheckResult(chk, first.failure is None, first.failure, number, first.touched)
-            if first.failure is not None and not first.timed_out and _suspects(first, lost):
+            if first.failure is not None and not first.timed_out and _suspects(chk, first, lost):
                 student.others = functions_before(chk.part)
                 result = second_run(student, chk, result, charge_downstream)
             results.append(result)
@@ -259,6 +263,7 @@ class Run:
     touched: frozenset[str]
     others_called: frozenset[str]
     timed_out: bool = False
+    watched: frozenset[str] = frozenset()  # the parts whose functions were watched
 
 
 def run_once(student: Student, chk: Check) -> Run:
@@ -277,16 +282,20 @@ def run_once(student: Student, chk: Check) -> Run:
         # The exception's text may quote the student's data: it is student text.
         detail = untrusted.clean_text(f"{type(exc).__name__}: {exc}", untrusted.MAX_MESSAGE_CHARS)
         failure = Failure("the result could not be checked", student_text=detail)
-    return Run(failure, frozenset(student.touched), frozenset(student.others_called), timed_out)
+    called = frozenset(student.others_called)
+    return Run(failure, frozenset(student.touched), called, timed_out, frozenset(student.others))
 
 
-def _suspects(first: Run, lost: set[str]) -> bool:
-    """True when `first` called a function of another part that lost points in its own
-    checks (`lost`: the parts with a failed first run). Only those can be the cause the
-    suite can name; where every part the check's code used passed all of its checks, the
-    failure is this part's own, and no second run is made (it costs time: every call to
-    the grader's functions crosses the trust boundary)."""
-    return any(name.partition(".")[0] in lost for name in first.others_called)
+def _suspects(chk: Check, first: Run, lost: set[str]) -> bool:
+    """True when the failed `first` run of `chk` may be caused by a part before its own that
+    lost points in its own checks (`lost`): its code called a function of such a part, or
+    the part was not watched in that run (its failures came later: a suite not in part
+    order). Where every part the check's code used passed all of its checks, the suite has
+    no cause to name but this part, and no second run is made (it costs time: every call
+    to the grader's functions crosses the trust boundary)."""
+    suspects = lost & set(functions_before(chk.part))
+    called = {name.partition(".")[0] for name in first.others_called}
+    return bool(suspects & called or suspects - first.watched)
 
 
 def second_run(
