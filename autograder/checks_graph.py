@@ -227,7 +227,12 @@ def _overwritten(ops: Sequence[Op], vals: Sequence[float], out: int = -1) -> lis
 
 
 def _mistaken_backward(
-    ops: Sequence[Op], vals: Sequence[float], order: Sequence[int], kind: str, mistake: str
+    ops: Sequence[Op],
+    vals: Sequence[float],
+    order: Sequence[int],
+    kind: str,
+    mistake: str,
+    locals_: Sequence[list[tuple[int, float]]] | None = None,
 ) -> list[float]:
     """The grads of a backward pass that visits the nodes in `order` (a reverse topological
     order) with one `mistake` in the backward of every node of `kind`: "overwrite"
@@ -235,35 +240,49 @@ def _mistaken_backward(
     "dropped0"/"dropped1" (no contribution to the first/second input), "negated0"/
     "negated1" (the contribution's sign flipped), "at_output" (a unary derivative formula
     applied to the output), "unit" (a unary local derivative of 1: relu's mask missing) or
-    "own_data" (a product's input gets its own data)."""
+    "own_data" (a product's input gets its own data). `locals_[k]`: `_local` of node k,
+    when the caller computed them once for many mistakes."""
+    if locals_ is None:
+        locals_ = _locals(ops, vals)
     grads = [0.0] * len(ops)
     grads[order[0]] = 1.0
     for k in order:
         op = ops[k]
         if op[0] == "value":
             continue
-        g, local = grads[k], _local(op, vals, k)
-        if op[0] == kind and mistake == "at_output":
+        g, local = grads[k], locals_[k]
+        if op[0] != kind:  # a right backward: the common case, kept short
+            for j, d in local:
+                grads[j] += g * d
+            continue
+        if mistake == "at_output":
             f, df = UNARY[kind]
             out = vals[k]  # the formula g'(x) evaluated at x = out (log's 1/x needs no f(out))
             local = [(op[1], 1.0 / out if kind == "log" else df(out, f(out)))]
-        elif op[0] == kind and mistake == "unit":
+        elif mistake == "unit":
             local = [(op[1], 1.0)]
-        elif op[0] == kind and mistake == "own_data":
+        elif mistake == "own_data":
             local = [(op[1], vals[op[1]]), (op[2], vals[op[2]])]
         for position, (j, d) in enumerate(local):
-            wrong = mistake if op[0] == kind else ""
-            if wrong == "overwrite":
+            if mistake == "overwrite":
                 grads[j] = g * d
-            elif wrong == "no_upstream":
+            elif mistake == "no_upstream":
                 grads[j] += d
-            elif wrong == f"dropped{position}":
+            elif mistake == _DROPPED[position]:
                 pass
-            elif wrong == f"negated{position}":
+            elif mistake == _NEGATED[position]:
                 grads[j] -= g * d
             else:
                 grads[j] += g * d
     return grads
+
+
+_DROPPED, _NEGATED = ("dropped0", "dropped1"), ("negated0", "negated1")
+
+
+def _locals(ops: Sequence[Op], vals: Sequence[float]) -> list[list[tuple[int, float]]]:
+    """`_local` of every node (an empty list for a leaf)."""
+    return [[] if op[0] == "value" else _local(op, vals, k) for k, op in enumerate(ops)]
 
 
 def _mistakes(kind: str) -> list[str]:
@@ -332,12 +351,13 @@ def _sensitive(ops: Sequence[Op]) -> bool:
     orders = _orders(ops, out)
     leaves = _leaves(ops)
     right = [_backward(ops, vals)[k] for k in leaves]
+    locals_ = _locals(ops, vals)
     for kind in {op[0] for op in ops if op[0] != "value"}:
         if kind in UNARY and not separated(right, [_shifted_leaf_grads(ops, kind)]):
             return False
         for mistake in _mistakes(kind):
             for order in orders if mistake == "overwrite" else orders[:1]:
-                wrong = _mistaken_backward(ops, vals, order, kind, mistake)
+                wrong = _mistaken_backward(ops, vals, order, kind, mistake, locals_)
                 if not separated(right, [[wrong[k] for k in leaves]]):
                     return False
     return True
