@@ -89,6 +89,7 @@ def test_separated_needs_every_wrong_answer_far_and_ignores_other_shapes():
     assert not separated(right, [right * 1.1, right * (1 + 1e-5)])
 
 
+@pytest.mark.usefixtures("forget_imported_submissions")  # LocalStudent imports the solution here
 def test_every_conditioned_family_of_the_suite_is_met_within_a_few_draws(monkeypatch):
     """Grade the solution under a few seeds, counting the draws of every `conditioned` call
     of the suite (by its draw function): none runs out of tries, and each family needs

@@ -183,6 +183,7 @@ def test_graph_nodes_are_made_by_python_operations_and_backward_comes_later(tmp_
     the node asked for, and data and grad are read through the handles."""
     package = tmp_path / "nnbasics"
     package.mkdir()
+    (package / "__init__.py").write_text("")  # regular: see tests/sandbox/test_channel.py
     (package / "graph.py").write_text(RECORDING_VALUE)
     student = Logging(tmp_path)
     ops = [("value", 2.0), ("value", 3.0), ("add", 0, 1), ("rmul_const", 10.0, 2)]

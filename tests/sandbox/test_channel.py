@@ -50,6 +50,9 @@ def shape(x):
 def package(tmp_path: Path, **modules: str) -> Path:
     folder = tmp_path / "sub" / "nnbasics"
     folder.mkdir(parents=True)
+    # a regular package: a namespace one would merge with any `nnbasics` that another
+    # in-process test left on sys.path, and lose to a regular one there
+    (folder / "__init__.py").write_text("")
     for name, source in modules.items():
         (folder / f"{name}.py").write_text(source)
     return tmp_path / "sub"
@@ -135,6 +138,7 @@ def _probe() -> tuple[Probe, np.ndarray]:
     return Probe("quadratic", lambda v: float(np.sum(a * v * v)), (3,)), a
 
 
+@pytest.mark.usefixtures("forget_imported_submissions")
 @pytest.mark.parametrize("where", ["worker", "in-process"])
 def test_probes_are_evaluated_in_the_grader_which_sees_every_point(tmp_path, where):
     sub = package(tmp_path, gradcheck=PROBE_USER)
