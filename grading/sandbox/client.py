@@ -18,7 +18,7 @@ import numpy as np
 from grading.checks.suite import CallInfo, GraphResult, StudentError, StudentErrorKind
 from grading.confined import wire
 from grading.sandbox import untrusted
-from grading.sandbox.stand_ins import Oracle, refuse
+from grading.sandbox.stand_ins import Oracle, dotted_names, refuse
 from grading.sandbox.workers import WorkerCrashed
 
 Callback = Callable[[dict[str, Any]], dict[str, Any]]
@@ -65,7 +65,7 @@ class StudentClient:
 
     def _heard(self, reply: dict[str, Any]) -> None:
         """Note which watched functions a reply (answer or error) says were called."""
-        known = frozenset(f"{m}.{n}" for m, names in self.others.items() for n in names)
+        known = dotted_names(self.others)
         self.others_called |= untrusted.clean_names(reply.get("others_called"), known)
 
     def _ask(

@@ -32,6 +32,11 @@ KEPT_TYPES = ("ValueError", "TypeError")
 `except ValueError` behaves the same."""
 
 
+def dotted_names(functions: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """{"layers": ("dense_forward", ...)} as {"layers.dense_forward", ...}."""
+    return frozenset(f"{m}.{n}" for m, names in functions.items() for n in names)
+
+
 def refuse(question: dict[str, Any]) -> dict[str, Any]:
     """The answer to a stand-in question when no oracle is open: an error, never a value."""
     return {"error": NOT_NOW}
@@ -42,7 +47,7 @@ class Oracle:
     of one check. `answered`: the "module.name"s it answered (the blame of that run)."""
 
     def __init__(self, functions: Mapping[str, Sequence[str]]) -> None:
-        self.known = frozenset(f"{m}.{n}" for m, names in functions.items() for n in names)
+        self.known = dotted_names(functions)
         self.answered: set[str] = set()
         self._caches: dict[int, Any] = {}
         self._answers = 0  # in the request under way
