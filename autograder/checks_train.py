@@ -368,13 +368,14 @@ def train_two_epochs_are_two_steps(student: Student) -> None:
 def _replay(
     X: np.ndarray, y: np.ndarray, start: list[tuple], acts: list[str], lr: float, epochs: int
 ) -> tuple[list[tuple], np.ndarray]:
-    """`epochs` full-batch gradient-descent steps from `start` with the reference
-    loss_and_grads: the final params and the loss before each step."""
-    params, losses = start, np.zeros(epochs)
-    for epoch in range(epochs):
-        losses[epoch], grads = ref.network.loss_and_grads(X, y, params, acts)
-        params = _step(params, grads, lr)
-    return params, losses
+    """`epochs` full-batch gradient-descent steps from `start` (a [n_0, h, 1] network):
+    the final params and the reference's loss before each step, (epochs,). The steps are
+    `_descend`'s: a third of the time of the reference's loss_and_grads once a step, the
+    same params to about 1e-12 (tests/checks/test_checks.py)."""
+    if list(acts) != XOR_ACTS:
+        raise ValueError(f"_replay steps {XOR_ACTS} networks only, not {acts}")
+    [params], losses = _gradient_descent([start], X, y, lr, epochs, record_losses=True)
+    return params, losses[0]
 
 
 @check(PART, points=1, tags=("random",))
@@ -425,26 +426,47 @@ def xor_problem(rng: np.random.Generator) -> tuple[str, np.ndarray, np.ndarray]:
     return name, XOR_X[order], XOR_LABELS[name][order]
 
 
-def _descend(starts: list[list[tuple]], X: np.ndarray, y: np.ndarray, lr: float, epochs: int):
-    """Full-batch gradient descent on mean binary cross-entropy for a [2, h, 1] network
-    (tanh, then sigmoid) from each of `starts`, all at once: the final params of each.
-    The same steps as the reference loss_and_grads takes, stacked over the starts (one
-    numpy call per step for all of them)."""
-    W1 = np.stack([p[0][0] for p in starts])  # (S, h, 2)
+def _descend(
+    starts: list[list[tuple]], X: np.ndarray, y: np.ndarray, lr: float, epochs: int
+) -> list[list[tuple]]:
+    """The final params of `epochs` gradient-descent steps from each of `starts`
+    (`_gradient_descent`, all at once)."""
+    return _gradient_descent(starts, X, y, lr, epochs, record_losses=False)[0]
+
+
+def _gradient_descent(
+    starts: list[list[tuple]],
+    X: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    epochs: int,
+    record_losses: bool,
+) -> tuple[list[list[tuple]], np.ndarray]:
+    """Full-batch gradient descent on mean binary cross-entropy for a [n_0, h, 1] network
+    (tanh, then sigmoid) from each of the S `starts`, all at once. X: (m, n_0), y: (m,).
+    Returns the final params of each start and, with `record_losses`, the loss of each
+    before each step, (S, epochs), from the reference's binary_cross_entropy (else an
+    empty array). The same steps as the reference loss_and_grads takes, stacked over the
+    starts (one numpy call per step for all of them)."""
+    W1 = np.stack([p[0][0] for p in starts])  # (S, h, n_0)
     b1 = np.stack([p[0][1] for p in starts])  # (S, h)
     W2 = np.stack([p[1][0] for p in starts])  # (S, 1, h)
     b2 = np.stack([p[1][1] for p in starts])  # (S, 1)
     m, target = X.shape[0], y[None, :, None]
-    for _ in range(epochs):
+    losses = np.zeros((len(starts), epochs if record_losses else 0))
+    for epoch in range(epochs):
         A1 = np.tanh(X @ W1.transpose(0, 2, 1) + b1[:, None, :])  # (S, m, h)
         A2 = 0.5 * (1.0 + np.tanh(0.5 * (A1 @ W2.transpose(0, 2, 1) + b2[:, None, :])))
+        if record_losses:
+            for s in range(len(starts)):
+                losses[s, epoch] = ref.losses.binary_cross_entropy(A2[s, :, 0], y)
         dZ2 = (A2 - target) / m  # (S, m, 1): dLoss/dZ2 of the mean cross-entropy
         dZ1 = (dZ2 @ W2) * (1.0 - A1 * A1)  # (S, m, h)
         W2 = W2 - lr * (dZ2.transpose(0, 2, 1) @ A1)
         b2 = b2 - lr * dZ2.sum(axis=1)
         W1 = W1 - lr * (dZ1.transpose(0, 2, 1) @ X)
         b1 = b1 - lr * dZ1.sum(axis=1)
-    return [[(W1[s], b1[s]), (W2[s], b2[s])] for s in range(len(starts))]
+    return [[(W1[s], b1[s]), (W2[s], b2[s])] for s in range(len(starts))], losses
 
 
 @check(PART, points=2.5, tags=("random",))

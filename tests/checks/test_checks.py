@@ -160,3 +160,36 @@ def test_the_graph_checks_call_backward_once_on_fresh_grads(tmp_path):
     checks = [c for c in load_checks() if c.part == "graph"]
     results = run_checks(LocalStudent(tmp_path, seed=3), checks)
     assert [r.check.name for r in results if not r.passed] == []
+
+
+@pytest.mark.parametrize("epochs", [1, 3, 100])
+def test_the_train_replay_takes_the_reference_steps_and_records_its_losses(epochs):
+    """`_replay` (train_loss_falls, train_inputs_unchanged) against the reference's own
+    loss_and_grads, step by step: the same params and the same loss before each step."""
+    from autograder.checks_train import _replay
+    from grading.checks.reference import ref
+
+    rng = np.random.default_rng(epochs)
+    X = rng.normal(0, 1, (20, 2))
+    y = (X @ rng.normal(0, 1, 2) > 0).astype(float)
+    acts = ["tanh", "sigmoid"]
+    start = ref.train.init_params([2, 4, 1], epochs)
+    got, got_losses = _replay(X, y, start, acts, 0.5, epochs)
+    params, losses = start, []
+    for _ in range(epochs):
+        loss, grads = ref.network.loss_and_grads(X, y, params, acts)
+        losses.append(loss)
+        params = [(W - 0.5 * dW, b - 0.5 * db) for (W, b), (dW, db) in zip(params, grads)]
+    np.testing.assert_allclose(got_losses, losses, rtol=1e-12, atol=0)
+    for (W, b), (W2, b2) in zip(params, got):
+        np.testing.assert_allclose(W2, W, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(b2, b, rtol=1e-10, atol=1e-12)
+
+
+def test_the_train_replay_refuses_other_activations():
+    from autograder.checks_train import _replay
+    from grading.checks.reference import ref
+
+    start = ref.train.init_params([2, 3, 1], 0)
+    with pytest.raises(ValueError, match=r"_replay steps \['tanh', 'sigmoid'\] networks only"):
+        _replay(np.zeros((4, 2)), np.zeros(4), start, ["relu", "sigmoid"], 0.5, 1)
