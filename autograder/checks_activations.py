@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    Differences,
     away_from_zero,
     check,
     conditioned,
@@ -31,10 +32,11 @@ from grading.checks.suite import (
 PART = "activations"
 
 
-def _elementwise_numeric(func_name: str, z: np.ndarray) -> np.ndarray:
-    """The grader's central differences of sum(g(z)): the elementwise derivative g'(z)."""
+def _elementwise_function(func_name: str, z: np.ndarray) -> Differences:
+    """sum(g(z)) as a function of z, at z: its central differences are the elementwise
+    derivative g'(z)."""
     g = getattr(ref.activations, func_name)
-    return numerical_gradient(lambda x: float(np.sum(g(x))), z)
+    return lambda x: float(np.sum(g(x))), z
 
 
 def _smooth_problem(
@@ -48,7 +50,7 @@ def _smooth_problem(
         rng,
         lambda r: r.uniform(-4.0, 4.0, (4, 5)),
         lambda z: [grad(z)],
-        lambda z: [_elementwise_numeric(func_name, z)],
+        functions=lambda z: [_elementwise_function(func_name, z)],
         requirements=[lambda z: hints_separated(grad(z), hints(z))],
     )
     return z, numeric
@@ -252,7 +254,7 @@ def activations_relu_random(student: Student) -> None:
 def activations_relu_grad_gradcheck(student: Student) -> None:
     """relu_grad: matches a numerical derivative of relu on a random (4, 5) array (away from 0)"""
     z = away_from_zero(student.rng, (4, 5))
-    numeric = _elementwise_numeric("relu", z)
+    numeric = numerical_gradient(*_elementwise_function("relu", z))
     out = student.call("activations.relu_grad", z)
     expect_grad(out, numeric, "relu_grad(z) for z of shape (4, 5)", hints=_relu_hints(z))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    Differences,
     away_from_zero,
     check,
     conditioned,
@@ -29,7 +30,6 @@ from grading.checks.suite import (
     Student,
     StudentError,
     expect_tuple,
-    numerical_gradient,
     returns_cache,
 )
 
@@ -152,13 +152,15 @@ def _dense_problem(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     )
 
 
-def _dense_numeric(A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray) -> list[np.ndarray]:
-    """Central differences of sum(dZ * Z) w.r.t. A_prev, W and b (dZ is the upstream grad)."""
+def _dense_functions(
+    A: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray
+) -> list[Differences]:
+    """sum(dZ * Z) as a function of A_prev, of W and of b (dZ is the upstream grad)."""
     dense = ref.layers.dense_forward
     return [
-        numerical_gradient(lambda x: float(np.sum(dZ * dense(x, W, b)[0])), A),
-        numerical_gradient(lambda x: float(np.sum(dZ * dense(A, x, b)[0])), W),
-        numerical_gradient(lambda x: float(np.sum(dZ * dense(A, W, x)[0])), b),
+        (lambda x: float(np.sum(dZ * dense(x, W, b)[0])), A),
+        (lambda x: float(np.sum(dZ * dense(A, x, b)[0])), W),
+        (lambda x: float(np.sum(dZ * dense(A, W, x)[0])), b),
     ]
 
 
@@ -172,7 +174,7 @@ def _dense_gradcheck_problem(rng: np.random.Generator) -> tuple[tuple, list[np.n
         rng,
         _dense_problem,
         lambda p: _dense_exact(*p),
-        lambda p: _dense_numeric(*p),
+        functions=lambda p: _dense_functions(*p),
         requirements=[_dense_telling],
     )
 
@@ -295,9 +297,10 @@ def _activation_problem(rng: np.random.Generator, name: str) -> tuple[np.ndarray
     return Z, rng.normal(0, 1, (5, 4))
 
 
-def _activation_numeric(Z: np.ndarray, dA: np.ndarray, name: str) -> np.ndarray:
+def _activation_function(Z: np.ndarray, dA: np.ndarray, name: str) -> Differences:
+    """sum(dA * g(Z)) as a function of Z, at Z."""
     forward = ref.layers.activation_forward
-    return numerical_gradient(lambda x: float(np.sum(dA * forward(x, name)[0])), Z)
+    return lambda x: float(np.sum(dA * forward(x, name)[0])), Z
 
 
 def _activation_exact(Z: np.ndarray, dA: np.ndarray, name: str) -> np.ndarray:
@@ -312,7 +315,7 @@ def _activation_gradcheck_problem(
         rng,
         lambda r: _activation_problem(r, name),
         lambda p: [_activation_exact(*p, name)],
-        lambda p: [_activation_numeric(*p, name)],
+        functions=lambda p: [_activation_function(*p, name)],
         requirements=[
             lambda p: hints_separated(_activation_exact(*p, name), _activation_hints(*p, name))
         ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.common import (
+    Differences,
     check,
     conditioned,
     expect_grad,
@@ -27,7 +28,6 @@ from grading.checks.suite import (
     CheckFailed,
     Student,
     expect_tuple,
-    numerical_gradient,
     returns_cache,
 )
 
@@ -76,12 +76,10 @@ def _replace(params: list[tuple], k: int, x: np.ndarray) -> list[tuple]:
     return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
-def _numeric(loss, params: list[tuple]) -> list[np.ndarray]:
-    """The grader's central differences of loss(params) w.r.t. every W and b."""
-    return [
-        numerical_gradient(lambda x, k=k: loss(_replace(params, k, x)), p)
-        for k, p in enumerate(_flat(params))
-    ]
+def _functions(loss, params: list[tuple]) -> list[Differences]:
+    """loss(params) as a function of each W and b in turn (W1, b1, W2, ...), at params:
+    what the grader takes central differences of."""
+    return [(lambda x, k=k: loss(_replace(params, k, x)), p) for k, p in enumerate(_flat(params))]
 
 
 def _forward(
@@ -239,10 +237,10 @@ def _backward_exact(p: tuple) -> list[np.ndarray]:
     return _flat(ref.network.backward(G, ref.network.forward(X, params, BACKWARD_ACTS)[1]))
 
 
-def _backward_numeric(p: tuple) -> list[np.ndarray]:
-    """Central differences of sum(G * Y_hat) w.r.t. every W and b."""
+def _backward_functions(p: tuple) -> list[Differences]:
+    """sum(G * Y_hat) as a function of each W and b."""
     X, params, G = p
-    return _numeric(
+    return _functions(
         lambda ps: float(np.sum(G * ref.network.forward(X, ps, BACKWARD_ACTS)[0])), params
     )
 
@@ -257,7 +255,11 @@ BACKWARD_WHAT = (
 def network_backward_gradcheck(student: Student) -> None:
     """backward: every dW and db matches a numerical gradient on a 3-layer net, batch of 6"""
     (X, params, G), numeric = gradcheck_problem(
-        student.rng, _backward_draw, _backward_exact, _backward_numeric, _backward_off_kink
+        student.rng,
+        _backward_draw,
+        _backward_exact,
+        ready=_backward_off_kink,
+        functions=_backward_functions,
     )
     _, caches = _forward(student, X, params, BACKWARD_ACTS, "layer sizes [3, 5, 4, 2]")
     grads = student.call("network.backward", G, caches)
@@ -290,15 +292,15 @@ def _loss_exact(p: tuple) -> list[np.ndarray]:
     return _flat(ref.network.loss_and_grads(*p, LOSS_ACTS)[1])
 
 
-def _loss_numeric(p: tuple) -> list[np.ndarray]:
-    """Central differences of the reference's loss alone (forward and cross-entropy)."""
+def _loss_functions(p: tuple) -> list[Differences]:
+    """The reference's loss alone (forward and cross-entropy) as a function of each W and b."""
     X, y, params = p
 
     def loss(ps: list[tuple]) -> float:
         y_hat = ref.network.forward(X, ps, LOSS_ACTS)[0][:, 0]
         return float(ref.losses.binary_cross_entropy(y_hat, y))
 
-    return _numeric(loss, params)
+    return _functions(loss, params)
 
 
 LOSS_WHAT = (
@@ -311,7 +313,7 @@ LOSS_WHAT = (
 def network_loss_and_grads_gradcheck(student: Student) -> None:
     """loss_and_grads: every dW and db matches a numerical gradient (3 layers, batch of 8)"""
     (X, y, params), numeric = gradcheck_problem(
-        student.rng, _loss_draw, _loss_exact, _loss_numeric, _loss_off_kink
+        student.rng, _loss_draw, _loss_exact, ready=_loss_off_kink, functions=_loss_functions
     )
     out = student.call("network.loss_and_grads", X, y, params, LOSS_ACTS)
     _, grads = expect_tuple(out, 2, LOSS_WHAT)

@@ -40,10 +40,12 @@ from grading.checks.suite import (
     CheckFailed,
     Student,
     StudentError,
+    central_difference,
     describe,
     expect_array,
     expect_float,
     expect_tuple,
+    numerical_gradient,
     relative_error,
 )
 from grading.checks.suite import check as register_check
@@ -506,34 +508,100 @@ def labels(rng: np.random.Generator, shape: tuple[int, ...] | int) -> np.ndarray
             return y
 
 
+Differences = tuple[Callable[[np.ndarray], float], np.ndarray]
+"""(f, x): a scalar function of one array and the point x (any shape) at which the grader
+takes its central differences, `numerical_gradient(f, x)`."""
+
+
 def gradcheck_problem(
     rng: np.random.Generator,
     draw: Callable[[np.random.Generator], Any],
     exact: Callable[[Any], Sequence[Any]],
-    numeric: Callable[[Any], Sequence[Any]],
+    numeric: Callable[[Any], Sequence[Any]] | None = None,
     ready: Callable[[Any], bool] | None = None,
     requirements: Sequence[Callable[[Any], bool]] = (),
+    *,
+    functions: Callable[[Any], Sequence[Differences]] | None = None,
 ) -> tuple[Any, Sequence[Any]]:
     """`conditioned` for a gradient check: draws until the grader's central differences
-    `numeric(problem)` agree with the reference's gradients `exact(problem)` (see
-    `agree`) and the other `requirements` hold, skipping draws that are not `ready` (next
-    to ReLU's kink, say). Returns the problem and its central differences, so that the
-    check does not compute them again."""
-    last: list[Any] = [None, None]  # the problem numeric() last ran on, and its result
+    agree with the reference's gradients `exact(problem)`, one array each (see `agree`),
+    and the other `requirements` hold, skipping draws that are not `ready` (next to ReLU's
+    kink, say). Returns the problem and its central differences, so that the check does
+    not compute them again.
+
+    The central differences are either `numeric(problem)` (the arrays), or, faster, those
+    of the `functions(problem)` ((f, x) pairs, `agreeing_differences`): a draw that fails
+    is then rejected after a few evaluations of f instead of all of them. Give one."""
+    if (numeric is None) == (functions is None):
+        raise TypeError("gradcheck_problem() takes numeric or functions, exactly one of them")
+    if functions is not None:
+        differences = functions
+
+        def numeric_of(problem: Any) -> Sequence[Any] | None:
+            return agreeing_differences(exact(problem), differences(problem))
+
+    else:
+        estimate = numeric
+
+        def numeric_of(problem: Any) -> Sequence[Any] | None:
+            found = estimate(problem)
+            return found if agree(exact(problem), found) else None
+
+    last: list[Any] = [None, None]  # the problem accurate() last ran on, and its differences
 
     def accurate(problem: Any) -> bool:
         if ready is not None and not ready(problem):
             return False
-        last[:] = [problem, numeric(problem)]
-        return agree(exact(problem), last[1])
+        last[:] = [problem, numeric_of(problem)]
+        return last[1] is not None
 
     problem = conditioned(rng, draw, *requirements, accurate)  # the cheap ones first
-    return problem, last[1] if last[0] is problem else numeric(problem)
+    if last[0] is problem and last[1] is not None:
+        return problem, last[1]
+    if functions is not None:
+        return problem, [numerical_gradient(f, x) for f, x in functions(problem)]
+    return problem, numeric(problem)  # type: ignore[misc]  # one of the two is given
 
 
 def agree(exact: Sequence[Any], numeric: Sequence[Any], margin: float = 100.0) -> bool:
     """Every exact gradient matches its numerical estimate `margin` times below GRAD_TOL."""
     return all(relative_error(e, n) < GRAD_TOL / margin for e, n in zip(exact, numeric))
+
+
+def agreeing_differences(
+    exact: Sequence[Any], functions: Sequence[Differences], margin: float = 100.0
+) -> list[np.ndarray] | None:
+    """`[numerical_gradient(f, x) for f, x in functions]` when they `agree` with `exact`
+    (one array per function, of x's shape), else None.
+
+    The same arrays and the same verdict as computing them all and calling `agree`, but a
+    draw that fails is rejected sooner: the entries are computed one by one, the smallest
+    exact ones first (where rounding and truncation errors are largest relative to the
+    gradient), and the first entry whose relative error is not below GRAD_TOL / margin
+    ends the computation (the relative error of an array is the largest of its entries').
+    """
+    tol = GRAD_TOL / margin
+    points = [np.array(x, dtype=np.float64) for _, x in functions]  # numerical_gradient's copy
+    wanted = [np.asarray(e, dtype=np.float64) for e in exact]
+    numeric = [np.zeros_like(x) for x in points]
+    entries = [(k, idx) for k, x in enumerate(points) for idx in np.ndindex(x.shape)]
+    size = [
+        abs(float(wanted[k][idx])) if _comparable(wanted, points, k) else np.inf
+        for k, idx in entries
+    ]
+    for i in np.argsort(size, kind="stable"):
+        k, idx = entries[i]
+        numeric[k][idx] = central_difference(functions[k][0], points[k], idx)
+        if _comparable(wanted, points, k):
+            a, b = float(wanted[k][idx]), float(numeric[k][idx])
+            if not abs(a - b) / max(1e-8, abs(a) + abs(b)) < tol:  # relative_error's entry
+                return None
+    return numeric if agree(wanted, numeric, margin) else None
+
+
+def _comparable(wanted: Sequence[np.ndarray], points: Sequence[np.ndarray], k: int) -> bool:
+    """Exact gradient k exists and has its point's shape (entry by entry comparable)."""
+    return k < len(wanted) and wanted[k].shape == points[k].shape
 
 
 def away_from_zero(

@@ -316,11 +316,19 @@ def numerical_gradient(
     x = np.array(x, dtype=np.float64)
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = f(x)
-        x[idx] = old - h
-        down = f(x)
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * h)
+        grad[idx] = central_difference(f, x, idx, h)
     return grad
+
+
+def central_difference(
+    f: Callable[[np.ndarray], float], x: np.ndarray, idx: tuple[int, ...], h: float = 1e-5
+) -> float:
+    """Entry `idx` of `numerical_gradient(f, x, h)`: (f(x + h e_idx) - f(x - h e_idx)) / 2h.
+    `x` (float64, any shape) is perturbed in place and left as it was."""
+    old = x[idx]
+    x[idx] = old + h
+    up = f(x)
+    x[idx] = old - h
+    down = f(x)
+    x[idx] = old
+    return (up - down) / (2 * h)

@@ -1,0 +1,115 @@
+"""The faster conditioning draws what the plain one drew: `agreeing_differences` (central
+differences entry by entry, stopping at the first entry that disagrees) gives the same
+arrays and the same verdict as `numerical_gradient` on every array followed by `agree`, so
+every gradient-check family of the suite accepts the same draws and every seed gets the
+same inputs as before."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from autograder import checks_activations, checks_layers, checks_network, checks_neuron, common
+from autograder.common import Differences, agree, agreeing_differences, gradcheck_problem
+from grading.checks.suite import central_difference, numerical_gradient
+
+
+def plain(exact: Any, functions: list[Differences], margin: float = 100.0) -> Any:
+    """What gradcheck_problem computed before: every array in full, then `agree`."""
+    numeric = [numerical_gradient(f, x) for f, x in functions]
+    return numeric if agree(exact, numeric, margin) else None
+
+
+def cubic(a: np.ndarray) -> Callable[[np.ndarray], float]:
+    return lambda x: float(np.sum(a * x**3 + np.sin(x)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_agreeing_differences_equal_the_plain_ones_and_verdict(seed):
+    """Random points, exact gradients right, slightly off or NaN in random entries: the
+    same verdict, and when accepted, bit for bit the arrays of numerical_gradient."""
+    rng = np.random.default_rng(seed)
+    shapes = [(3, 4), (5,), ()]
+    points = [rng.normal(0, 1, s) for s in shapes]
+    coefs = [rng.normal(0, 1, s) for s in shapes]
+    functions = [(cubic(a), x) for a, x in zip(coefs, points)]
+    exact = [3 * a * x**2 + np.cos(x) for a, x in zip(coefs, points)]
+    if seed % 4:  # spoil one entry: by a tiny factor (near the tolerance) or a NaN
+        k = int(rng.integers(len(exact)))
+        flat = exact[k].reshape(-1)
+        flat[int(rng.integers(flat.size))] *= [1 + 1e-9, 1 + 3e-8, np.nan][seed % 4 - 1]
+    want = plain(exact, functions)
+    got = agreeing_differences(exact, functions)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert all(g.tobytes() == w.tobytes() for g, w in zip(got, want))
+    assert [x.tobytes() for _, x in functions] == [x.tobytes() for x in points]  # untouched
+
+
+def test_central_difference_is_an_entry_of_numerical_gradient():
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 1, (2, 3))
+    f = cubic(rng.normal(0, 1, (2, 3)))
+    grad = numerical_gradient(f, x)
+    point = x.copy()
+    assert [central_difference(f, point, idx) for idx in np.ndindex(x.shape)] == list(grad.flat)
+    assert point.tobytes() == x.tobytes()
+
+
+def test_gradcheck_problem_takes_numeric_or_functions():
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError) as info:
+        gradcheck_problem(rng, lambda r: r.normal(size=3), lambda x: [x])
+    assert str(info.value) == "gradcheck_problem() takes numeric or functions, exactly one of them"
+
+
+def _network(draw, exact, functions, ready) -> Callable[[np.random.Generator], Any]:
+    return lambda rng: gradcheck_problem(rng, draw, exact, ready=ready, functions=functions)
+
+
+n = checks_network
+FAMILIES: dict[str, Callable[[np.random.Generator], Any]] = {
+    "network loss_and_grads": _network(
+        n._loss_draw, n._loss_exact, n._loss_functions, n._loss_off_kink
+    ),
+    "network backward": _network(
+        n._backward_draw, n._backward_exact, n._backward_functions, n._backward_off_kink
+    ),
+    "dense layer": checks_layers._dense_gradcheck_problem,
+    **{
+        f"{name} layer": functools.partial(checks_layers._activation_gradcheck_problem, name=name)
+        for name in checks_layers.ACTIVATIONS
+    },
+    "neuron": checks_neuron._gradcheck_problem,
+    "sigmoid": lambda rng: checks_activations._smooth_problem(rng, "sigmoid", "sigmoid_grad"),
+    "tanh": lambda rng: checks_activations._smooth_problem(rng, "tanh", "tanh_grad"),
+}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal bit for bit: arrays, and sequences of them."""
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(map(same, a, b))
+    return np.asarray(a).shape == np.asarray(b).shape and (
+        np.asarray(a).tobytes() == np.asarray(b).tobytes()
+    )
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_gradcheck_family_draws_what_it_drew_before(family, monkeypatch):
+    """Same seed, same problem, same central differences and same generator state after,
+    with the entry-by-entry agreement and with the plain one."""
+    make = FAMILIES[family]
+    fast = []
+    for seed in range(25):
+        rng = np.random.default_rng(seed)
+        fast.append((make(rng), rng.bit_generator.state))
+    monkeypatch.setattr(common, "agreeing_differences", plain)
+    for seed, (problem, state) in enumerate(fast):
+        rng = np.random.default_rng(seed)
+        assert same(make(rng), problem), (family, seed)
+        assert rng.bit_generator.state == state, (family, seed)
