@@ -12,13 +12,14 @@ reference `Value`.
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograder.common import Hint, check, conditioned, separated, slide
+from autograder.common import SEPARATION, Hint, check, conditioned, slide
 from grading.checks import diagnose
 from grading.checks.diagnose import sentence
 from grading.checks.reference import ref
@@ -233,6 +234,7 @@ def _mistaken_backward(
     kind: str,
     mistake: str,
     locals_: Sequence[list[tuple[int, float]]] | None = None,
+    start: tuple[int, list[float]] | None = None,
 ) -> list[float]:
     """The grads of a backward pass that visits the nodes in `order` (a reverse topological
     order) with one `mistake` in the backward of every node of `kind`: "overwrite"
@@ -241,12 +243,15 @@ def _mistaken_backward(
     "negated1" (the contribution's sign flipped), "at_output" (a unary derivative formula
     applied to the output), "unit" (a unary local derivative of 1: relu's mask missing) or
     "own_data" (a product's input gets its own data). `locals_[k]`: `_local` of node k,
-    when the caller computed them once for many mistakes."""
+    when the caller computed them once for many mistakes. `start` = (i, grads): the grads
+    after visiting order[:i], where no node is of `kind` (`_right_prefixes`), to go on from."""
     if locals_ is None:
         locals_ = _locals(ops, vals)
-    grads = [0.0] * len(ops)
-    grads[order[0]] = 1.0
-    for k in order:
+    if start is None:
+        start = (0, [0.0] * len(ops))
+        start[1][order[0]] = 1.0
+    first, grads = start[0], list(start[1])
+    for k in order[first:]:
         op = ops[k]
         if op[0] == "value":
             continue
@@ -283,6 +288,25 @@ _DROPPED, _NEGATED = ("dropped0", "dropped1"), ("negated0", "negated1")
 def _locals(ops: Sequence[Op], vals: Sequence[float]) -> list[list[tuple[int, float]]]:
     """`_local` of every node (an empty list for a leaf)."""
     return [[] if op[0] == "value" else _local(op, vals, k) for k, op in enumerate(ops)]
+
+
+def _right_prefixes(
+    ops: Sequence[Op], order: Sequence[int], locals_: Sequence[list[tuple[int, float]]]
+) -> dict[str, tuple[int, list[float]]]:
+    """For every kind of node: (i, grads), the grads of `_mistaken_backward` after visiting
+    order[:i], i the place of the first node of that kind. Up to there, a pass with a
+    mistake in that kind does exactly what the right pass does, so it can start there."""
+    grads = [0.0] * len(ops)
+    grads[order[0]] = 1.0
+    prefixes: dict[str, tuple[int, list[float]]] = {}
+    for i, k in enumerate(order):
+        if ops[k][0] == "value":
+            continue
+        prefixes.setdefault(ops[k][0], (i, list(grads)))
+        g = grads[k]
+        for j, d in locals_[k]:
+            grads[j] += g * d
+    return prefixes
 
 
 def _mistakes(kind: str) -> list[str]:
@@ -339,6 +363,28 @@ def _shifted_leaf_grads(ops: Sequence[Op], kind: str) -> list[float] | None:
     return [grads[k] for k in _leaves(ops)]
 
 
+Case = tuple[str, str, int]
+"""(kind, mistake, order): one of the `_mistakes(kind)` in a backward that visits the nodes
+in `_orders(...)[order]`, or (kind, "shifted", 0): kind's forward value plus 1."""
+
+_REJECTIONS: collections.Counter[Case] = collections.Counter()
+"""How often each case made `_sensitive` reject a graph in this process: it tries the
+cases that rejected most first, so that a graph that fails costs a few backward passes,
+not all of them (the verdict is the same in any order)."""
+
+
+def _cases(ops: Sequence[Op]) -> list[Case]:
+    """Every case `_sensitive` requires for the kinds of node in `ops`, the ones that
+    rejected most graphs so far first."""
+    cases: list[Case] = []
+    for kind in sorted({op[0] for op in ops if op[0] != "value"}):
+        if kind in UNARY:
+            cases.append((kind, "shifted", 0))
+        for mistake in _mistakes(kind):
+            cases += [(kind, mistake, o) for o in range(2 if mistake == "overwrite" else 1)]
+    return sorted(cases, key=lambda case: -_REJECTIONS[case])
+
+
 def _sensitive(ops: Sequence[Op]) -> bool:
     """Every mistake `_mistakes` names, in the backward of any kind of node the graph
     uses, and a wrong value in the forward pass of a unary one (`_shifted_leaf_grads`; the
@@ -352,15 +398,33 @@ def _sensitive(ops: Sequence[Op]) -> bool:
     leaves = _leaves(ops)
     right = [_backward(ops, vals)[k] for k in leaves]
     locals_ = _locals(ops, vals)
-    for kind in {op[0] for op in ops if op[0] != "value"}:
-        if kind in UNARY and not separated(right, [_shifted_leaf_grads(ops, kind)]):
+    prefixes = [_right_prefixes(ops, order, locals_) for order in orders]
+    for case in _cases(ops):
+        kind, mistake, o = case
+        if mistake == "shifted":
+            wrong = _shifted_leaf_grads(ops, kind)
+        else:
+            start = prefixes[o].get(kind)
+            grads = _mistaken_backward(ops, vals, orders[o], kind, mistake, locals_, start)
+            wrong = [grads[k] for k in leaves]
+        if not _far(right, wrong):
+            _REJECTIONS[case] += 1
             return False
-        for mistake in _mistakes(kind):
-            for order in orders if mistake == "overwrite" else orders[:1]:
-                wrong = _mistaken_backward(ops, vals, order, kind, mistake, locals_)
-                if not separated(right, [[wrong[k] for k in leaves]]):
-                    return False
     return True
+
+
+def _far(right: Sequence[float], wrong: Sequence[float] | None) -> bool:
+    """`separated(right, [wrong])` for lists of floats, without numpy: the same arithmetic
+    (relative_error's, entry by entry), at a fraction of the cost of a call."""
+    if wrong is None or len(wrong) != len(right):
+        return True
+    worst = 0.0
+    for a, b in zip(right, wrong):
+        error = abs(a - b) / max(1e-8, abs(a) + abs(b))
+        if error != error:  # NaN: relative_error is NaN, which is not above the margin
+            return False
+        worst = max(worst, error)
+    return worst > SEPARATION
 
 
 def _graph_mistake(ops: Sequence[Op], vals: Sequence[float], leaf_grads: np.ndarray) -> str:
@@ -679,7 +743,7 @@ def _random_graph(rng: np.random.Generator, n_leaves: int = 4) -> list[Op]:
     of its branch point, `SIDES`), each followed by a node that joins its output and its
     input (`_join`), with every node feeding the output."""
     ops: list[Op] = [
-        ("value", float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.5))) for _ in range(n_leaves)
+        ("value", _pick(rng, [-1.0, 1.0]) * rng.uniform(0.3, 1.5)) for _ in range(n_leaves)
     ]
     vals = _forward(ops)
     plan: list[tuple[str, tuple[float, float] | None]] = []
@@ -688,16 +752,17 @@ def _random_graph(rng: np.random.Generator, n_leaves: int = 4) -> list[Op]:
     plan = [plan[int(i)] for i in rng.permutation(len(plan))]
     for kind, side in plan:
         fits = [k for k, x in enumerate(vals) if side is None or side[0] <= x <= side[1]]
-        unused = [k for k in fits[:n_leaves] if not any(k in op[1:] for op in ops[n_leaves:])]
+        used = {a for op in ops[n_leaves:] for a in op[1:]}  # nodes and constants (1.0 == 1)
+        unused = [k for k in fits[:n_leaves] if k not in used]
         for _ in range(50 if fits else 0):  # an unused leaf, else the last node half the time
             if unused and rng.random() < 0.8:
-                i = int(rng.choice(unused))
+                i = _pick(rng, unused)
             elif fits[-1] == len(ops) - 1 and rng.random() < 0.5:
                 i = len(ops) - 1
             else:
-                i = int(rng.choice(fits))
+                i = _pick(rng, fits)
             j = int(rng.integers(len(ops)))
-            k = float(np.round(rng.uniform(0.5, 2.0), 2))
+            k = _hundredths(rng.uniform(0.5, 2.0))
             if kind in ("add", "sub", "mul"):
                 op: Op = (kind, i, j)
             elif kind.endswith("_const"):
@@ -722,8 +787,20 @@ def _random_graph(rng: np.random.Generator, n_leaves: int = 4) -> list[Op]:
     for k in sinks[1:]:
         ops.append(("add", out, k))
         out = len(ops) - 1
-    ops.append(("mul_const", out, float(np.round(rng.uniform(1.5, 2.5), 2))))
+    ops.append(("mul_const", out, _hundredths(rng.uniform(1.5, 2.5))))
     return ops  # L = c * (the sum of the sinks): no node's upstream grad is exactly 1
+
+
+def _pick(rng: np.random.Generator, items: Sequence[Any]) -> Any:
+    """`rng.choice(items)` as a Python value: the same draw (Generator.choice takes the
+    index from rng.integers(0, len(items))) without converting `items` to an array."""
+    return items[int(rng.integers(len(items)))]
+
+
+def _hundredths(x: float) -> float:
+    """`float(np.round(x, 2))`, in plain floats: numpy rounds x * 100 to the nearest
+    integer (half to even, as Python's round) and divides by 100."""
+    return round(x * 100.0) / 100.0
 
 
 def _join(rng: np.random.Generator, ops: list[Op], vals: list[float], u: int, i: int) -> None:
@@ -731,8 +808,8 @@ def _join(rng: np.random.Generator, ops: list[Op], vals: list[float], u: int, i:
     differences): node i then feeds two nodes, one of which is always visited first by
     backward, so that a backward that assigns (grad = ...) where it should add loses a
     contribution whatever order it visits the nodes in."""
-    for kind in rng.permutation(["add", "mul"]):
-        op: Op = (str(kind), u, i)
+    for p in rng.permutation(2):  # the draw of rng.permutation(["add", "mul"]), faster
+        op: Op = (("add", "mul")[p], u, i)
         v = _apply(op, vals)
         if 1e-2 < abs(v) < 20.0:
             ops.append(op)

@@ -6,6 +6,7 @@ same inputs as before."""
 
 from __future__ import annotations
 
+import collections
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder import checks_activations, checks_layers, checks_network, checks_neuron, common
-from autograder.common import Differences, agree, agreeing_differences, gradcheck_problem
+from autograder import (
+    checks_activations,
+    checks_graph,
+    checks_layers,
+    checks_network,
+    checks_neuron,
+    common,
+)
+from autograder.common import Differences, agree, agreeing_differences, gradcheck_problem, separated
 from grading.checks.suite import central_difference, numerical_gradient
 
 
@@ -113,3 +121,87 @@ def test_every_gradcheck_family_draws_what_it_drew_before(family, monkeypatch):
         rng = np.random.default_rng(seed)
         assert same(make(rng), problem), (family, seed)
         assert rng.bit_generator.state == state, (family, seed)
+
+
+# -- random graphs ---------------------------------------------------------------------------
+
+g = checks_graph
+
+
+def plain_sensitive(ops: list) -> bool:
+    """`_sensitive` as it was: every case in turn, full backward passes, `separated`."""
+    vals = g._forward(ops)
+    orders = g._orders(ops, len(ops) - 1)
+    leaves = g._leaves(ops)
+    right = [g._backward(ops, vals)[k] for k in leaves]
+    for kind in {op[0] for op in ops if op[0] != "value"}:
+        if kind in g.UNARY and not separated(right, [g._shifted_leaf_grads(ops, kind)]):
+            return False
+        for mistake in g._mistakes(kind):
+            for order in orders if mistake == "overwrite" else orders[:1]:
+                wrong = g._mistaken_backward(ops, vals, order, kind, mistake)
+                if not separated(right, [[wrong[k] for k in leaves]]):
+                    return False
+    return True
+
+
+def complete_graphs(seed: int, count: int) -> list[list]:
+    rng = np.random.default_rng(seed)
+    graphs: list[list] = []
+    while len(graphs) < count:
+        ops = g._random_graph(rng)
+        if g._complete(ops):
+            graphs.append(ops)
+    return graphs
+
+
+def test_sensitive_gives_the_plain_verdict_whatever_the_order_of_its_cases(monkeypatch):
+    graphs = complete_graphs(4, 80)
+    verdicts = [plain_sensitive(ops) for ops in graphs]
+    assert 0 < sum(verdicts) < len(verdicts)  # both verdicts occur
+    assert [g._sensitive(ops) for ops in graphs] == verdicts  # the learnt order
+    monkeypatch.setattr(g, "_REJECTIONS", collections.Counter())
+    assert [g._sensitive(ops) for ops in graphs] == verdicts  # the order learnt from scratch
+
+
+def test_a_mistaken_backward_from_the_right_prefix_is_the_whole_one():
+    for ops in complete_graphs(5, 3):
+        vals = g._forward(ops)
+        locals_ = g._locals(ops, vals)
+        for order in g._orders(ops, len(ops) - 1):
+            prefixes = g._right_prefixes(ops, order, locals_)
+            assert set(prefixes) == set(g.KINDS)  # complete graphs: every kind has a start
+            for kind in g.KINDS:
+                for mistake in g._mistakes(kind):
+                    whole = g._mistaken_backward(ops, vals, order, kind, mistake)
+                    start = prefixes[kind]
+                    assert (
+                        g._mistaken_backward(ops, vals, order, kind, mistake, locals_, start)
+                        == whole
+                    ), (kind, mistake)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf - inf in numpy
+def test_far_is_separated_for_lists_of_floats():
+    rng = np.random.default_rng(6)
+    for _ in range(3000):
+        right = list(rng.normal(0, 1, 4) * rng.choice([1e-9, 1.0, 1e300], 4))
+        wrong = [r * (1 + rng.choice([0.0, 1e-4, 1e-3, 2e-3, -3.0])) for r in right]
+        if rng.random() < 0.2:
+            wrong[int(rng.integers(4))] = rng.choice([np.nan, np.inf, -np.inf, 0.0])
+        right, wrong = [float(x) for x in right], [float(x) for x in wrong]
+        assert g._far(right, wrong) == separated(right, [wrong]), (right, wrong)
+    assert g._far([1.0], None) and separated([1.0], [None])
+
+
+def test_pick_and_hundredths_draw_what_choice_and_round_drew():
+    for seed in range(300):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        for n in (1, 2, 5, 40):
+            items = list(range(3, 3 + n))
+            assert g._pick(a, items) == b.choice(items)
+            x = a.uniform(0.5, 2.5)
+            assert g._hundredths(x) == float(np.round(b.uniform(0.5, 2.5), 2))
+        assert a.bit_generator.state == b.bit_generator.state
+    for x in np.random.default_rng(7).uniform(-50.0, 50.0, 100_000).tolist():
+        assert g._hundredths(x) == float(np.round(x, 2))
