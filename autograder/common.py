@@ -576,32 +576,35 @@ def agreeing_differences(
 
     The same arrays and the same verdict as computing them all and calling `agree`, but a
     draw that fails is rejected sooner: the entries are computed one by one, the smallest
-    exact ones first (where rounding and truncation errors are largest relative to the
-    gradient), and the first entry whose relative error is not below GRAD_TOL / margin
+    nonzero exact ones first (where rounding and truncation errors are largest relative to
+    the gradient), and the first entry whose relative error is not below GRAD_TOL / margin
     ends the computation (the relative error of an array is the largest of its entries').
     """
     tol = GRAD_TOL / margin
     points = [np.array(x, dtype=np.float64) for _, x in functions]  # numerical_gradient's copy
     wanted = [np.asarray(e, dtype=np.float64) for e in exact]
     numeric = [np.zeros_like(x) for x in points]
-    entries = [(k, idx) for k, x in enumerate(points) for idx in np.ndindex(x.shape)]
-    size = [
-        abs(float(wanted[k][idx])) if _comparable(wanted, points, k) else np.inf
-        for k, idx in entries
+    comparable = [k < len(wanted) and wanted[k].shape == x.shape for k, x in enumerate(points)]
+    expected = [wanted[k].ravel().tolist() if comparable[k] else None for k in range(len(points))]
+    sizes = [  # the order to try entries in; exact zeros last (a dead ReLU's: exactly 0 too)
+        np.abs(np.where(wanted[k] == 0.0, np.inf, wanted[k])).ravel()
+        if comparable[k]
+        else np.full(x.size, np.inf)
+        for k, x in enumerate(points)
     ]
-    for i in np.argsort(size, kind="stable"):
-        k, idx = entries[i]
+    entries = [
+        (k, j, idx) for k, x in enumerate(points) for j, idx in enumerate(np.ndindex(x.shape))
+    ]
+    for i in np.argsort(np.concatenate(sizes or [np.zeros(0)]), kind="stable"):
+        k, j, idx = entries[i]
         numeric[k][idx] = central_difference(functions[k][0], points[k], idx)
-        if _comparable(wanted, points, k):
-            a, b = float(wanted[k][idx]), float(numeric[k][idx])
+        if expected[k] is not None:
+            a, b = expected[k][j], float(numeric[k][idx])
             if not abs(a - b) / max(1e-8, abs(a) + abs(b)) < tol:  # relative_error's entry
                 return None
+    if all(comparable):  # every entry of every array passed: so does every largest one
+        return numeric
     return numeric if agree(wanted, numeric, margin) else None
-
-
-def _comparable(wanted: Sequence[np.ndarray], points: Sequence[np.ndarray], k: int) -> bool:
-    """Exact gradient k exists and has its point's shape (entry by entry comparable)."""
-    return k < len(wanted) and wanted[k].shape == points[k].shape
 
 
 def away_from_zero(
