@@ -750,9 +750,12 @@ def _random_graph(rng: np.random.Generator, n_leaves: int = 4) -> list[Op]:
     for kind in KINDS:
         plan += [(kind, side) for side in SIDES[kind]] if kind in SIDES else [(kind, None)]
     plan = [plan[int(i)] for i in rng.permutation(len(plan))]
+    used: set[Any] = set()  # the arguments of ops[n_leaves:seen]: nodes, constants (1.0 == 1)
+    seen = n_leaves
     for kind, side in plan:
         fits = [k for k, x in enumerate(vals) if side is None or side[0] <= x <= side[1]]
-        used = {a for op in ops[n_leaves:] for a in op[1:]}  # nodes and constants (1.0 == 1)
+        used.update(a for op in ops[seen:] for a in op[1:])
+        seen = len(ops)
         unused = [k for k in fits[:n_leaves] if k not in used]
         for _ in range(50 if fits else 0):  # an unused leaf, else the last node half the time
             if unused and rng.random() < 0.8:
