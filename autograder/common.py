@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -585,21 +586,17 @@ def agreeing_differences(
     wanted = [np.asarray(e, dtype=np.float64) for e in exact]
     numeric = [np.zeros_like(x) for x in points]
     comparable = [k < len(wanted) and wanted[k].shape == x.shape for k, x in enumerate(points)]
-    expected = [wanted[k].ravel().tolist() if comparable[k] else None for k in range(len(points))]
-    sizes = [  # the order to try entries in; exact zeros last (a dead ReLU's: exactly 0 too)
-        np.abs(np.where(wanted[k] == 0.0, np.inf, wanted[k])).ravel()
-        if comparable[k]
-        else np.full(x.size, np.inf)
-        for k, x in enumerate(points)
-    ]
-    entries = [
-        (k, j, idx) for k, x in enumerate(points) for j, idx in enumerate(np.ndindex(x.shape))
-    ]
-    for i in np.argsort(np.concatenate(sizes or [np.zeros(0)]), kind="stable"):
-        k, j, idx = entries[i]
+    entries = []  # (order key, array, index, exact entry or None): smallest nonzero exact first
+    for k, x in enumerate(points):
+        values = wanted[k].ravel().tolist() if comparable[k] else [None] * x.size
+        for idx, a in zip(np.ndindex(x.shape), values):
+            key = math.inf if a is None or a == 0.0 else abs(a)  # a dead ReLU's 0: exact
+            entries.append((key, k, idx, a))
+    entries.sort(key=lambda entry: entry[0])  # NaN keys: any place (only the order changes)
+    for _, k, idx, a in entries:
         numeric[k][idx] = central_difference(functions[k][0], points[k], idx)
-        if expected[k] is not None:
-            a, b = expected[k][j], float(numeric[k][idx])
+        if a is not None:
+            b = float(numeric[k][idx])
             if not abs(a - b) / max(1e-8, abs(a) + abs(b)) < tol:  # relative_error's entry
                 return None
     if all(comparable):  # every entry of every array passed: so does every largest one
