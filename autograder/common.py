@@ -590,7 +590,7 @@ def agreeing_differences(
     for k, x in enumerate(points):
         values = wanted[k].ravel().tolist() if comparable[k] else [None] * x.size
         for idx, a in zip(np.ndindex(x.shape), values):
-            key = math.inf if a is None or a == 0.0 else abs(a)  # a dead ReLU's 0: exact
+            key = math.inf if a is None or a == 0.0 else abs(a)  # 0: a dead ReLU's, exact
             entries.append((key, k, idx, a))
     entries.sort(key=lambda entry: entry[0])  # NaN keys: any place (only the order changes)
     for _, k, idx, a in entries:
