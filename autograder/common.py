@@ -535,18 +535,13 @@ def gradcheck_problem(
     is then rejected after a few evaluations of f instead of all of them. Give one."""
     if (numeric is None) == (functions is None):
         raise TypeError("gradcheck_problem() takes numeric or functions, exactly one of them")
-    if functions is not None:
-        differences = functions
 
-        def numeric_of(problem: Any) -> Sequence[Any] | None:
-            return agreeing_differences(exact(problem), differences(problem))
-
-    else:
-        estimate = numeric
-
-        def numeric_of(problem: Any) -> Sequence[Any] | None:
-            found = estimate(problem)
-            return found if agree(exact(problem), found) else None
+    def numeric_of(problem: Any) -> Sequence[Any] | None:
+        """The central differences on `problem` if they agree with exact(problem), else None."""
+        if functions is not None:
+            return agreeing_differences(exact(problem), functions(problem))
+        found = numeric(problem)  # type: ignore[misc]  # given when functions is not
+        return found if agree(exact(problem), found) else None
 
     last: list[Any] = [None, None]  # the problem accurate() last ran on, and its differences
 
