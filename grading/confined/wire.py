@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover - the sandbox path
     )
     from limits import MAX_WIRE_DEPTH as MAX_DEPTH  # type: ignore[no-redef]
 ALLOWED_DTYPES = frozenset("|b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 <f2 <f4 <f8".split())
+_DTYPES = {name: np.dtype(name) for name in ALLOWED_DTYPES}
 
 
 class WireError(ValueError):
@@ -150,44 +151,82 @@ def _array_fields(arr: np.ndarray) -> list[Any]:
 
 def decode_value(data: Any, resolve: Any = None, depth: int = 0) -> Any:
     """Inverse of `encode_value`; checks every field. `resolve(id)` maps handles to objects."""
-    if depth > MAX_DEPTH:
-        raise WireError("value nested too deeply")
-    if data is None or isinstance(data, (bool, str)):
-        return data
-    if type(data) is int:
-        return data
-    if type(data) is float:
-        return data
-    if type(data) is not dict or len(data) not in (1, 2):
-        raise WireError(f"unexpected {type(data).__name__} in message")
-    if "A" in data or "S" in data:
-        arr = _decode_array(data.get("A", data.get("S")))
-        return arr if "A" in data else arr[()]
-    if "L" in data:
-        return [decode_value(v, resolve, depth + 1) for v in _as_list(data["L"])]
-    if "T" in data:
-        return tuple(decode_value(v, resolve, depth + 1) for v in _as_list(data["T"]))
-    if "D" in data:
-        out = {}
-        for pair in _as_list(data["D"]):
-            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
-                raise WireError("malformed dict entry")
-            out[pair[0]] = decode_value(pair[1], resolve, depth + 1)
-        return out
-    if "H" in data:
-        hid, kind = data["H"], data.get("type", "object")
-        if type(hid) is not int or type(kind) is not str:
-            raise WireError("malformed handle")
-        return resolve(hid) if resolve else Handle(hid, kind[:MAX_TYPE_NAME_CHARS])
-    if "F" in data:
-        if type(data["F"]) is not str:
-            raise WireError("malformed probe")
-        return Probe(data["F"][:MAX_TYPE_NAME_CHARS])
-    if "G" in data:
-        if type(data["G"]) is not int or len(data) != 1:
-            raise WireError("malformed grader handle")
-        return GraderHandle(data["G"])
-    raise WireError("unknown value tag")
+    if resolve is None:
+        return Reader().read(data, depth)
+    return Reader(handle=lambda hid, kind: resolve(hid)).read(data, depth)
+
+
+def _handle(hid: int, kind: str) -> Handle:
+    return Handle(hid, kind[:MAX_TYPE_NAME_CHARS])
+
+
+class Reader:
+    """Decodes values (the inverse of `encode_value`, every field checked) in one walk, with
+    what the format leaves open decided by the caller: `handle(id, type)` makes the object
+    for a worker handle, `grader(id)` for a grader handle, `text(s)` every string and dict
+    key (None: kept as sent), `probe(name)` for a probe. Each raises WireError to refuse.
+    `array_bytes`: the bytes of the arrays and scalars it decoded so far."""
+
+    def __init__(
+        self,
+        handle: Callable[[int, str], Any] = _handle,
+        grader: Callable[[int], Any] = GraderHandle,
+        text: Callable[[str], str] | None = None,
+        probe: Callable[[str], Any] | None = None,
+    ) -> None:
+        self._handle, self._grader, self._text = handle, grader, text
+        self._probe = probe or (lambda name: Probe(name[:MAX_TYPE_NAME_CHARS]))
+        self.array_bytes = 0
+
+    def read(self, data: Any, depth: int = 0) -> Any:
+        return self._value(data, depth)
+
+    def _value(self, data: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise WireError("value nested too deeply")
+        kind = type(data)
+        if kind is str:
+            return data if self._text is None else self._text(data)
+        if data is None or kind is bool or kind is int or kind is float:
+            return data
+        if kind is not dict or len(data) not in (1, 2):
+            raise WireError(f"unexpected {kind.__name__} in message")
+        if len(data) == 1:
+            ((tag, inner),) = data.items()
+        elif "H" in data:
+            tag, inner = "H", data["H"]
+        else:  # only a handle has two fields
+            raise WireError("malformed grader handle" if "G" in data else "unknown value tag")
+        if tag == "A" or tag == "S":
+            arr = _decode_array(inner)
+            self.array_bytes += arr.nbytes
+            return arr if tag == "A" else arr[()]
+        if tag == "L":
+            return [self._value(v, depth + 1) for v in _as_list(inner)]
+        if tag == "T":
+            return tuple([self._value(v, depth + 1) for v in _as_list(inner)])
+        if tag == "D":
+            out = {}
+            for pair in _as_list(inner):
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                    raise WireError("malformed dict entry")
+                key = pair[0] if self._text is None else self._text(pair[0])
+                out[key] = self._value(pair[1], depth + 1)
+            return out
+        if tag == "H":
+            kind_name = data.get("type", "object")
+            if type(inner) is not int or type(kind_name) is not str:
+                raise WireError("malformed handle")
+            return self._handle(inner, kind_name)
+        if tag == "F":
+            if type(inner) is not str:
+                raise WireError("malformed probe")
+            return self._probe(inner)
+        if tag == "G":
+            if type(inner) is not int:
+                raise WireError("malformed grader handle")
+            return self._grader(inner)
+        raise WireError("unknown value tag")
 
 
 def _as_list(data: Any) -> list[Any]:
@@ -197,29 +236,36 @@ def _as_list(data: Any) -> list[Any]:
 
 
 def _decode_array(fields: Any) -> np.ndarray:
-    fields = _as_list(fields)
+    if type(fields) is not list:
+        raise WireError("expected a list")
     if len(fields) != 3:
         raise WireError("malformed array")
     dtype, shape, payload = fields
-    if dtype not in ALLOWED_DTYPES:
+    dt = _DTYPES.get(dtype) if type(dtype) is str else None
+    if dt is None:
         raise WireError(f"array dtype {str(dtype)[:MAX_DTYPE_CHARS]!r} is not allowed")
-    if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+    if type(shape) is not list:
         raise WireError("malformed array shape")
+    for n in shape:
+        if type(n) is not int or n < 0:
+            raise WireError("malformed array shape")
     if len(shape) > 32 or type(payload) is not str:
         raise WireError("malformed array")
     try:
-        raw = base64.b64decode(payload.encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError) as exc:
+        raw = base64.b64decode(payload, validate=True)  # a str of anything but ASCII: ValueError
+    except ValueError as exc:
         raise WireError("array data is not base64") from exc
-    dt = np.dtype(dtype)
     if len(raw) != math.prod(shape) * dt.itemsize:
         raise WireError("array data does not match its shape")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+    return np.ndarray(shape, dt, raw).copy()
+
+
+_JSON = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps makes one a call
 
 
 def pack(message: dict[str, Any]) -> bytes:
     """Frame one message: length prefix and JSON (NaN and inf allowed)."""
-    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    body = _JSON.encode(message).encode("utf-8")
     if len(body) > MAX_MESSAGE_BYTES:
         raise WireError(f"message of {len(body)} bytes is too large")
     return struct.pack(">I", len(body)) + body

@@ -35,9 +35,21 @@ class StudentClient:
         self.student_seconds = 0.0  # time spent in student code, as the worker measured it
         self.workers = 0  # workers started so far (handles do not outlive their worker)
         self._built_on: int | None = None  # `workers` when a graph's first build returned
-        self.others: dict[str, tuple[str, ...]] = {}  # other parts' functions, watched in calls
+        self.others = {}  # other parts' functions, watched in calls
         self.others_called: set[str] = set()  # of those, the ones the worker said it called
         self._oracle: Oracle | None = None  # open during a second run (`stand_ins`)
+
+    @property
+    def others(self) -> dict[str, tuple[str, ...]]:
+        """{module: (name, ...)}: other parts' functions, watched in calls (or stood in for)."""
+        return self._others
+
+    @others.setter
+    def others(self, functions: dict[str, tuple[str, ...]]) -> None:
+        # what every request and reply needs of them, made once per check, not per request
+        self._others = functions
+        self._others_wire = {m: list(names) for m, names in functions.items()}
+        self._others_known = dotted_names(functions)
 
     @contextmanager
     def stand_ins(self) -> Iterator[set[str]]:
@@ -56,7 +68,7 @@ class StudentClient:
     ) -> Callback:
         """Add the other parts' functions to `request` (watched, or in a second run stood
         in for) and return the answers to the worker's questions during it."""
-        request["others"] = {m: list(names) for m, names in self.others.items()}
+        request["others"] = self._others_wire
         request["stand_in"] = self._oracle is not None
         if self._oracle is None:
             return _answers(probes or {}, refuse)
@@ -65,8 +77,9 @@ class StudentClient:
 
     def _heard(self, reply: dict[str, Any]) -> None:
         """Note which watched functions a reply (answer or error) says were called."""
-        known = dotted_names(self.others)
-        self.others_called |= untrusted.clean_names(reply.get("others_called"), known)
+        called = untrusted.clean_names(reply.get("others_called"), self._others_known)
+        if called:
+            self.others_called |= called
 
     def _ask(
         self,
@@ -281,7 +294,7 @@ def _answers(probes: dict[str, wire.Probe], stand_ins: Callback) -> Callback:
 
 def _decode(data: Any) -> Any:
     """A value from a reply: decoded (grading.confined.wire checks it) and its strings cleaned."""
-    return untrusted.clean_value(wire.decode_value(data))
+    return untrusted.read_value(data)
 
 
 def _malformed(value_class: str) -> StudentError:

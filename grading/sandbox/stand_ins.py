@@ -70,16 +70,14 @@ class Oracle:
             return {"error": f"more than {MAX_STAND_IN_ANSWERS} calls of the grader's functions"}
         self._answers += 1
         try:
-            call = untrusted.clean_stand_in_call(question, self.known)
-            args = self._resolve(list(call.args))
-            kwargs = self._resolve(call.kwargs)
+            call = untrusted.clean_stand_in_call(question, self.known, self._caches)
         except untrusted.RefusedQuestion as exc:
             return {"error": str(exc)}
         module, _, name = call.name.partition(".")
         try:  # on the student's numbers: quietly (the grader's output is not theirs)
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                value = getattr(getattr(ref, module), name)(*args, **kwargs)
+                value = getattr(getattr(ref, module), name)(*call.args, **call.kwargs)
         except Exception as exc:  # noqa: BLE001 - the student's arguments may be anything
             kind = type(exc).__name__
             text = f"{call.name} (the grader's) raised {kind}: {exc}"[:MAX_REASON_CHARS]
@@ -102,20 +100,3 @@ class Oracle:
                 self._caches[cid] = out[k]
                 out[k] = wire.GraderHandle(cid)
         return tuple(out)
-
-    def _resolve(self, value: Any) -> Any:
-        """`value` with each grader handle replaced by the cache it stands for
-        (RefusedQuestion for an id this oracle did not give out)."""
-        if isinstance(value, wire.GraderHandle):
-            if value.id not in self._caches:
-                raise untrusted.RefusedQuestion("a cache the grader does not know")
-            return self._caches[value.id]
-        if isinstance(value, wire.Handle):
-            raise untrusted.RefusedQuestion("the grader's functions take only numbers and arrays")
-        if type(value) is list:
-            return [self._resolve(v) for v in value]
-        if type(value) is tuple:
-            return tuple(self._resolve(v) for v in value)
-        if type(value) is dict:
-            return {k: self._resolve(v) for k, v in value.items()}
-        return value

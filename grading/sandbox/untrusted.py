@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from grading.confined import wire
 from grading.confined.limits import (
@@ -139,22 +138,6 @@ def clean_output(data: bytes | bytearray) -> str:
     return clean_text(bytes(data), MAX_OUTPUT_CHARS, newlines=True)
 
 
-def clean_value(value: Any) -> Any:
-    """A decoded return value with every string in it cleaned (arrays and numbers are
-    checked by grading.confined.wire and judged by the checks; strings could reach a message)."""
-    if type(value) is str:
-        return clean_text(value, MAX_VALUE_TEXT_CHARS)
-    if type(value) is list:
-        return [clean_value(v) for v in value]
-    if type(value) is tuple:
-        return tuple(clean_value(v) for v in value)
-    if type(value) is dict:
-        return {clean_text(k, MAX_VALUE_TEXT_CHARS): clean_value(v) for k, v in value.items()}
-    if isinstance(value, Handle):
-        return Handle(value.id, clean_text(value.type, MAX_ERROR_TYPE_CHARS))
-    return value
-
-
 def clean_names(names: Any, known: frozenset[str]) -> frozenset[str]:
     """The names of `known` a worker listed in `names` (anything else is dropped): which of
     the functions it was told to watch it says were called."""
@@ -178,35 +161,62 @@ class RefusedQuestion(ValueError):
     """A stand-in question the grader does not answer; the message is the grader's own."""
 
 
-def clean_stand_in_call(question: dict[str, Any], known: frozenset[str]) -> StandInCall:
+def clean_stand_in_call(
+    question: dict[str, Any], known: frozenset[str], caches: Mapping[int, Any]
+) -> StandInCall:
     """A worker's question {"stand_in": name, "args": [...], "kwargs": {...}} for one of the
-    functions in `known`, checked: decoded by the wire, strings cleaned, its arrays at most
-    MAX_STAND_IN_ARRAY_BYTES together. RefusedQuestion otherwise."""
+    functions in `known`, checked in one walk: decoded by the wire, strings cleaned, each
+    grader handle replaced by its cache in `caches` (an id not there is refused, and so is
+    any object of the worker's), its arrays at most MAX_STAND_IN_ARRAY_BYTES together.
+    RefusedQuestion otherwise."""
     name = question.get("stand_in")
     if type(name) is not str or name not in known:
         raise RefusedQuestion("the grader answers for this function only in a test that uses it")
     args, kwargs = question.get("args"), question.get("kwargs")
     if type(args) is not list or type(kwargs) is not dict:
         raise RefusedQuestion("malformed question")
+    reader = _stand_in_reader(caches)
     try:
-        decoded = [wire.decode_value(a) for a in args]
-        named = {str(k): wire.decode_value(v) for k, v in kwargs.items()}
+        values = [reader.read(a) for a in args]
+        named = {_clean_value_text(str(k)): reader.read(v) for k, v in kwargs.items()}
     except wire.WireError as exc:
         raise RefusedQuestion(str(exc)) from None
-    values = clean_value([decoded, named])
-    if _array_bytes(values) > MAX_STAND_IN_ARRAY_BYTES:
+    if reader.array_bytes > MAX_STAND_IN_ARRAY_BYTES:
         raise RefusedQuestion(
             f"arrays of more than {MAX_STAND_IN_ARRAY_BYTES} bytes in one call of {name}"
         )
-    return StandInCall(name, tuple(values[0]), values[1])
+    return StandInCall(name, tuple(values), named)
 
 
-def _array_bytes(value: Any) -> int:
-    """The bytes of every array in a decoded value (lists, tuples and dicts walked)."""
-    if isinstance(value, np.ndarray | np.generic):
-        return int(value.nbytes)
-    if type(value) in (list, tuple):
-        return sum(_array_bytes(v) for v in value)
-    if type(value) is dict:
-        return sum(_array_bytes(v) for v in value.values())
-    return 0
+def _stand_in_reader(caches: Mapping[int, Any]) -> wire.Reader:
+    """Reads a stand-in question's values: the grader's functions take numbers, arrays,
+    strings and the caches they made, nothing of the worker's."""
+
+    def cache(cid: int) -> Any:
+        if cid not in caches:
+            raise wire.WireError("a cache the grader does not know")
+        return caches[cid]
+
+    return wire.Reader(handle=_not_data, grader=cache, text=_clean_value_text, probe=_not_data)
+
+
+def _not_data(*_: Any) -> Any:
+    raise wire.WireError("the grader's functions take only numbers and arrays")
+
+
+def _clean_value_text(text: str) -> str:
+    return clean_text(text, MAX_VALUE_TEXT_CHARS)
+
+
+def _clean_handle(hid: int, kind: str) -> Handle:
+    return Handle(hid, clean_text(kind[: wire.MAX_TYPE_NAME_CHARS], MAX_ERROR_TYPE_CHARS))
+
+
+_REPLY_VALUES = wire.Reader(handle=_clean_handle, text=_clean_value_text)
+
+
+def read_value(data: Any) -> Any:
+    """A value from a worker's reply, in one walk: decoded and checked by the wire, every
+    string in it cleaned (arrays and numbers are judged by the checks; strings could reach
+    a message), and the type names of its handles. Raises wire.WireError."""
+    return _REPLY_VALUES.read(data)

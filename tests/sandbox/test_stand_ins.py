@@ -71,6 +71,14 @@ def use_kept(A, W, b):
     return KEPT(A, W, b)[0]
 
 _ORIGINAL = layers.dense_forward
+ALIAS = None
+
+def alias():
+    global ALIAS
+    ALIAS = _ORIGINAL
+
+def via_alias(A, W, b):
+    return ALIAS(A, W, b)[0]
 """
 
 
@@ -138,6 +146,17 @@ def test_watching_runs_the_students_function_and_says_it_was_called(session):
     (direct, _), called = call(session, "network.both", A, W, b, others=LAYERS)
     assert (direct == 0.0).all() and session.asked == []
     assert called == ["layers.dense_forward"]
+
+
+def test_a_name_bound_to_a_function_between_requests_is_stood_in_for_too(session):
+    """The worker reuses the last request's replacements only while the package's globals
+    are as they were: a global rebound since (same names, another value) is found."""
+    A, W, b, _ = inputs()
+    call(session, "network.both", A, W, b, others=LAYERS, stand_in=True)
+    call(session, "network.alias")
+    value, called = call(session, "network.via_alias", A, W, b, others=LAYERS, stand_in=True)
+    assert (value == 7.0).all() and called == ["layers.dense_forward"]
+    assert sys.modules["nnbasics.network"].ALIAS is sys.modules["nnbasics.layers"].dense_forward
 
 
 def test_the_arguments_cross_as_data_and_a_grader_cache_comes_back_as_its_id(session):

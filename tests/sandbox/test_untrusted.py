@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from grading.confined import wire
 from grading.confined.wire import Handle
 from grading.results.failure import Failure
 from grading.sandbox import untrusted
@@ -22,7 +23,7 @@ from grading.sandbox.untrusted import (
     clean_output,
     clean_seconds,
     clean_text,
-    clean_value,
+    read_value,
 )
 
 
@@ -100,10 +101,11 @@ def test_notes_and_output():
 
 def test_strings_in_returned_values_are_cleaned_and_arrays_left_alone():
     arr = np.arange(3.0)
-    value = clean_value({"k\x1b": ["a\udcff", ("b\n",), arr, Handle(3, "T\x07")]})
+    sent = wire.encode_value({"k\x1b": ["a\udcff", ("b\n",), arr, Handle(3, "T\x07")]})
+    value = read_value(sent)
     assert list(value) == ["k"]
     inner = value["k"]
-    assert inner[0] == "a\ufffd" and inner[1] == ("b ",) and inner[2] is arr
+    assert inner[0] == "a\ufffd" and inner[1] == ("b ",) and (inner[2] == arr).all()
     assert inner[3] == Handle(3, "T")
 
 
