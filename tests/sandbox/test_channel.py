@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from grading.checks.suite import StudentError
+from grading.confined.limits import REQUEST_ID_BYTES
 from grading.confined.wire import Probe
 from grading.grade.one_submission import sandboxed_student
 from grading.grade.unsandboxed import LocalStudent
-from grading.sandbox.workers import Limits
+from grading.sandbox import workers
+from grading.sandbox.workers import ID_BATCH, Limits, Worker
 
 FAST = Limits(call_timeout=2.0)
 
@@ -188,3 +191,15 @@ def test_a_question_without_a_function_to_ask_about_is_a_broken_protocol(tmp_pat
         "activations.ask_anyway crashed the process: "
         "the worker broke the protocol (a question out of turn)"
     )
+
+
+def test_request_ids_are_random_distinct_and_drawn_in_batches(monkeypatch):
+    """One system call draws ID_BATCH ids, each REQUEST_ID_BYTES random bytes in hex."""
+    drawn: list[int] = []
+    real = workers.secrets.token_bytes
+    monkeypatch.setattr(workers.secrets, "token_bytes", lambda n: drawn.append(n) or real(n))
+    worker = SimpleNamespace(_ids=[])  # Worker's state for ids; the method is the real one
+    ids = [Worker._new_id(worker) for _ in range(2 * ID_BATCH + 1)]  # type: ignore[arg-type]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 2 * REQUEST_ID_BYTES and int(i, 16) >= 0 for i in ids)
+    assert drawn == [REQUEST_ID_BYTES * ID_BATCH] * 3
