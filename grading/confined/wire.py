@@ -165,7 +165,8 @@ class Reader:
     what the format leaves open decided by the caller: `handle(id, type)` makes the object
     for a worker handle, `grader(id)` for a grader handle, `text(s)` every string and dict
     key (None: kept as sent), `probe(name)` for a probe. Each raises WireError to refuse.
-    `array_bytes`: the bytes of the arrays and scalars it decoded so far."""
+    `array_bytes`: the bytes of the arrays and scalars it decoded so far (a reader is made
+    for one message: it is cheap)."""
 
     def __init__(
         self,

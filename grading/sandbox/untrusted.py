@@ -212,11 +212,8 @@ def _clean_handle(hid: int, kind: str) -> Handle:
     return Handle(hid, clean_text(kind[: wire.MAX_TYPE_NAME_CHARS], MAX_ERROR_TYPE_CHARS))
 
 
-_REPLY_VALUES = wire.Reader(handle=_clean_handle, text=_clean_value_text)
-
-
 def read_value(data: Any) -> Any:
     """A value from a worker's reply, in one walk: decoded and checked by the wire, every
     string in it cleaned (arrays and numbers are judged by the checks; strings could reach
     a message), and the type names of its handles. Raises wire.WireError."""
-    return _REPLY_VALUES.read(data)
+    return wire.Reader(handle=_clean_handle, text=_clean_value_text).read(data)
