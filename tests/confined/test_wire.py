@@ -53,6 +53,13 @@ def test_object_arrays_never_cross():
         wire.encode_value(np.array([object()]))
 
 
+def _nested(levels: int) -> dict:
+    data: dict = {"L": []}
+    for _ in range(levels):
+        data = {"L": [data]}
+    return data
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
@@ -62,6 +69,11 @@ def test_object_arrays_never_cross():
         ({"X": 1}, "unknown value tag"),
         ([1, 2], "unexpected list in message"),
         ({"D": [[1, 2]]}, "malformed dict entry"),
+        ({"A": [["<f8"], [1], ""]}, "array dtype \"['<f8']\" is not allowed"),
+        ({"A": ["<f8", [1], "\u00e9"]}, "array data is not base64"),
+        ({"A": ["<f8", [1], ""], "type": "x"}, "unknown value tag"),
+        ({"G": 1, "type": "x"}, "malformed grader handle"),
+        (_nested(40), "value nested too deeply"),
     ],
 )
 def test_malformed_values_are_refused(data, error):

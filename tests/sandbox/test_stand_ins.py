@@ -23,7 +23,7 @@ from grading.confined import wire, worker
 from grading.confined.limits import MAX_STAND_IN_ARRAY_BYTES
 from grading.grade.one_submission import load_checks, sandboxed_student
 from grading.grade.unsandboxed import forget_package
-from grading.sandbox import stand_ins
+from grading.sandbox import stand_ins, untrusted
 from grading.sandbox.stand_ins import NOT_NOW, Oracle
 from grading.sandbox.workers import Limits
 
@@ -295,3 +295,28 @@ def test_the_oracle_refuses_large_arrays_and_too_many_calls_and_answers_errors(m
     assert oracle.answered == {"layers.dense_forward"}
     oracle.close()
     assert oracle.answer(question("layers.dense_forward", A, W, b)) == {"error": NOT_NOW}
+
+
+def test_a_question_is_read_in_one_walk_with_the_boundarys_policy():
+    """Arrays are counted wherever they are nested; strings are cleaned; a probe or a worker
+    object is refused like any object of the worker's; a grader handle becomes its cache."""
+    load_checks()
+    oracle = Oracle(LAYERS)
+    half = np.zeros((MAX_STAND_IN_ARRAY_BYTES // 16 + 1,))
+    nested = {"stand_in": "layers.dense_forward", "kwargs": {}}
+    nested["args"] = [wire.encode_value([(half,), {"k": half}])]
+    assert oracle.answer(nested) == {
+        "error": f"arrays of more than {MAX_STAND_IN_ARRAY_BYTES} bytes in one call of "
+        "layers.dense_forward"
+    }
+    for foreign in ({"F": "f"}, {"H": 1, "type": "Value"}):
+        asked = {"stand_in": "layers.dense_forward", "args": [foreign], "kwargs": {}}
+        assert oracle.answer(asked) == {
+            "error": "the grader's functions take only numbers and arrays"
+        }
+    call = untrusted.clean_stand_in_call(
+        {"stand_in": "layers.dense_forward", "args": ["a\x1b[31m", {"G": 4}], "kwargs": {}},
+        oracle.known,
+        {4: "the cache"},
+    )
+    assert call.args == ("a[31m", "the cache")
