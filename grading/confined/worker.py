@@ -112,7 +112,7 @@ class OtherParts:
 
     def install(self, others: Any, stand_in: bool, target: str) -> None:
         self.called.clear()
-        if type(others) is not dict:
+        if type(others) is not dict or not others:
             return
         modules = self._package_modules()
         state = self._state(modules, others)
