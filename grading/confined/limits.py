@@ -59,6 +59,10 @@ MAX_STAND_IN_ANSWERS = 50_000
 """Calls of the grader's functions answered during one request, count: the longest honest
 call, train with its default 5000 epochs, makes one or two per epoch (loss_and_grads, maybe
 forward); each answer costs grader time, which the request's own time limit bounds too."""
+MAX_REMEMBERED_ANSWERS = 4096
+"""Answers of the grader's functions a grading process keeps for questions asked again,
+count (about 1 KiB each; the oldest is dropped first): every student whose train and
+init_params step like the reference's asks the same 450 questions in training's XOR check."""
 MAX_STAND_IN_ARRAY_BYTES = 4 * 1024 * 1024
 """The arrays of one call of a grader's function together, bytes: the kit's checks pass a
 few KiB; the grader computes on them in its own process, so they are kept small."""

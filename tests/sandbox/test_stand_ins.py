@@ -320,3 +320,31 @@ def test_a_question_is_read_in_one_walk_with_the_boundarys_policy():
         {4: "the cache"},
     )
     assert call.args == ("a[31m", "the cache")
+
+
+def test_a_question_asked_again_is_answered_from_memory(monkeypatch):
+    """Another oracle (another submission, another check) asking the same question gets the
+    answer computed the first time; errors, answers holding caches and questions about a
+    cache are computed every time; the oldest answer is dropped past the size."""
+    load_checks()
+    monkeypatch.setattr(stand_ins, "REMEMBERED", stand_ins.Answers(size=2))
+    functions = {"network": ["loss_and_grads"], "layers": ["dense_forward", "dense_backward"]}
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(4, 2)), np.array([0.0, 1.0, 1.0, 0.0])
+    params = ref.train.init_params([2, 3, 1], 0)
+    asked = question("network.loss_and_grads", X, y, params, ["tanh", "sigmoid"])
+    first, second = Oracle(functions), Oracle(functions)
+    answer = first.answer(asked)
+    assert second.answer(asked)["value"] is answer["value"]
+    assert second.answered == {"network.loss_and_grads"}
+    assert len(stand_ins.REMEMBERED) == 1
+    assert "error" in first.answer(question("network.loss_and_grads", X, y, params, ["x", "y"]))
+    forward = first.answer(question("layers.dense_forward", X, *params[0]))
+    Z, cache = wire.decode_value(forward["value"])
+    assert isinstance(cache, wire.GraderHandle)
+    first.answer(question("layers.dense_backward", Z, cache))
+    assert len(stand_ins.REMEMBERED) == 1
+    for k in (2, 3):
+        first.answer(question("network.loss_and_grads", X * k, y, params, ["tanh", "sigmoid"]))
+    assert stand_ins.REMEMBERED.get(stand_ins.Answers.key(asked)) is None
+    assert len(stand_ins.REMEMBERED) == 2
