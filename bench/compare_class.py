@@ -6,12 +6,16 @@ OTHER_KIT is another checkout with its own `.venv` (for example `git worktree ad
 earlier commit, then `make setup` there). Both kits grade the same synthetic class (built
 by this kit's `bench/run.py`: 70% correct, 20% buggy, 10% quick hostile cases), in turns,
 `--rounds` times each, so that a noisy machine weighs on both alike. Prints the wall time
-per submission of each run and the ratio of the medians (this kit / the other).
+per submission of each run and the ratio of the medians (this kit / the other), then where
+the difference lies: each submission's own grading time (`execution_time` of its
+results.json), summed per kind of submission (correct, each buggy sample, hostile), median
+over the rounds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -23,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import make_class  # noqa: E402 - the benchmark's own synthetic class
+from run import class_plan, make_class  # noqa: E402 - the benchmark's own synthetic class
 
 KIT = HERE.parent
 
@@ -43,6 +47,17 @@ def grade_class(kit: Path, folder: Path, out: Path, jobs: int) -> float:
     return seconds
 
 
+def seconds_per_kind(out: Path, plan: list[tuple[str, str]]) -> dict[str, float]:
+    """The `execution_time` of every submission graded into `out`, summed per kind
+    ("correct", "hostile", or the buggy sample's name)."""
+    sums: dict[str, float] = {}
+    for i, (kind, name) in enumerate(plan):
+        results = json.loads((out / "submissions" / f"s{i:04d}" / "results.json").read_text())
+        label = name if kind == "buggy" else kind
+        sums[label] = sums.get(label, 0.0) + float(results["execution_time"])
+    return sums
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other", type=Path, help="another checkout of the kit, with .venv")
@@ -56,11 +71,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="nnkit-compare-"))
     try:
         make_class(work / "class", args.class_size)
+        plan = class_plan(args.class_size)
         times: dict[str, list[float]] = {"this": [], "other": []}
+        kinds: dict[str, list[dict[str, float]]] = {"this": [], "other": []}
         for round_ in range(args.rounds):
             for name, kit in (("other", other), ("this", KIT)):
                 seconds = grade_class(kit, work / "class", work / f"out-{name}", args.jobs)
                 times[name].append(seconds)
+                kinds[name].append(seconds_per_kind(work / f"out-{name}", plan))
                 print(
                     f"round {round_ + 1}: {name:5} {kit}: {seconds:.1f} s, "
                     f"{seconds / args.class_size:.3f} s per submission",
@@ -70,6 +88,24 @@ def main() -> None:
         print(
             f"median: this {this / args.class_size:.3f} s, other {that / args.class_size:.3f} s "
             f"per submission; this / other = {this / that:.2f}"
+        )
+        print("grading time summed per kind of submission (median over rounds):")
+        total = {"this": 0.0, "other": 0.0}
+        for label in sorted(kinds["this"][0]):
+            count = sum(1 for kind, name in plan if label in (kind, name))
+            each = {
+                who: statistics.median(r[label] for r in rounds) for who, rounds in kinds.items()
+            }
+            for who in total:
+                total[who] += each[who]
+            extra_ms = 1000 * (each["this"] - each["other"]) / count
+            print(
+                f"  {label:28} {count:4} submissions: this {each['this']:6.1f} s, "
+                f"other {each['other']:6.1f} s, {extra_ms:+6.0f} ms each"
+            )
+        print(
+            f"  all: this {total['this']:.1f} s, other {total['other']:.1f} s, "
+            f"this / other = {total['this'] / total['other']:.3f}"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

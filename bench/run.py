@@ -240,28 +240,40 @@ def bench_one(runs: int, work: Path) -> dict[str, float | None]:
 # -- (b) a synthetic class ------------------------------------------------------------------
 
 
-def make_class(folder: Path, size: int) -> dict[str, int]:
-    """`size` submissions: 70% correct (each made unique), 20% buggy, 10% hostile."""
-    kinds = {"correct": 0, "buggy": 0, "hostile": 0}
-    buggy = sorted(p for p in BUGGY.iterdir() if p.is_dir())
+def class_plan(size: int) -> list[tuple[str, str]]:
+    """What each of `size` submissions is, in order: ("correct", ""), ("buggy", sample name:
+    a folder of samples/submissions) or ("hostile", case name: a quick case of
+    tests/hostile/cases). 70% correct, 20% buggy, 10% hostile."""
+    buggy = sorted(p.name for p in BUGGY.iterdir() if p.is_dir())
+    plan = []
     for i in range(size):
+        slot = i % 10
+        if slot == 9:
+            plan.append(("hostile", QUICK_HOSTILE[(i // 10) % len(QUICK_HOSTILE)]))
+        elif slot >= 7:
+            plan.append(("buggy", buggy[i % len(buggy)]))
+        else:
+            plan.append(("correct", ""))
+    return plan
+
+
+def make_class(folder: Path, size: int) -> dict[str, int]:
+    """The submissions of `class_plan(size)` in `folder`/sNNNN/ (each made unique); returns
+    how many of each kind."""
+    kinds = {"correct": 0, "buggy": 0, "hostile": 0}
+    for i, (kind, name) in enumerate(class_plan(size)):
         dest = folder / f"s{i:04d}" / "nnbasics"
         dest.mkdir(parents=True)
         for path in SOLUTION.glob("*.py"):
             shutil.copy(path, dest / path.name)
-        slot = i % 10
-        if slot == 9:
-            case = HOSTILE / QUICK_HOSTILE[(i // 10) % len(QUICK_HOSTILE)]
-            for path in case.glob("*.py"):  # an attack, over an honest copy of its module
+        if kind == "hostile":
+            for path in (HOSTILE / name).glob("*.py"):  # an attack, over an honest copy
                 shutil.copy(SOLUTION / path.name, dest / f"_honest_{path.name}")
                 shutil.copy(path, dest / path.name)
-            kinds["hostile"] += 1
-        elif slot >= 7:
-            for path in (buggy[i % len(buggy)] / "nnbasics").glob("*.py"):
+        elif kind == "buggy":
+            for path in (BUGGY / name / "nnbasics").glob("*.py"):
                 shutil.copy(path, dest / path.name)
-            kinds["buggy"] += 1
-        else:
-            kinds["correct"] += 1
+        kinds[kind] += 1
         with open(dest / "losses.py", "a") as fh:
             fh.write(f"\n# submission {i}\n")  # every submission's content is its own
     return kinds
