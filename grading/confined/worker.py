@@ -44,7 +44,6 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -108,59 +107,17 @@ class OtherParts:
         self._loaded: tuple[int, list[Any]] = (-1, [])  # (len(sys.modules), package modules)
         # (name, stand_in) -> (original, wrapper): made once, as `called` is cleared, not replaced
         self._made: dict[tuple[str, bool], tuple[Any, Any]] = {}
-        self._plan: tuple[Any, ...] | None = None  # the last request's, reused
 
     def install(self, others: Any, stand_in: bool, target: str) -> None:
         self.called.clear()
         if type(others) is not dict or not others:
             return
         modules = self._package_modules()
-        state = self._state(modules, others)
-        plan = self._plan
-        if plan is None or plan[0] != (stand_in, target, state[0]) or plan[1] != others:
-            replacements = self._replacements(others, stand_in, target, modules)
-            # kept only where the same request on an unchanged package must find the same
-            # (no state: a module whose attributes are not plainly its globals)
-            self._plan = (
-                None
-                if state[0] is None
-                else ((stand_in, target, state[0]), others, replacements, state[1])
-            )
-        else:
-            replacements = plan[2]
-        for namespace, key, original, wrapper in replacements:
+        for namespace, key, original, wrapper in self._replacements(
+            others, stand_in, target, modules
+        ):
             self._replaced.append((namespace, key, original))
             namespace[key] = wrapper
-
-    def _state(
-        self, modules: list[Any], others: dict[str, Any]
-    ) -> tuple[tuple[Any, ...] | None, list[Any]]:
-        """What the replacements depend on, to compare with a later request's: the package's
-        modules and, for each, its globals' names and the identities of their values; and
-        those values, which the plan keeps alive so that an id seen again is the same
-        object. None when an attribute might not be a global (a module of another type; a
-        name it lacks)."""
-        package = self.session.package
-        state: list[Any] = []
-        alive: list[Any] = []
-        for module in modules:
-            if type(module) is not ModuleType:
-                return None, alive
-            namespace = vars(module)
-            values = tuple(namespace.values())
-            alive.append(values)
-            state.append((id(module), tuple(namespace), tuple(map(id, values))))
-        for module_name, names in others.items():
-            module = sys.modules.get(f"{package}.{module_name}")
-            state.append(id(module))
-            if module is not None and type(names) is list:
-                namespace = vars(module) if type(module) is ModuleType else {}
-                try:
-                    if not all(map(namespace.__contains__, names)):
-                        return None, alive
-                except TypeError:  # an unhashable name
-                    return None, alive
-        return tuple(state), alive
 
     def _replacements(
         self, others: dict[str, Any], stand_in: bool, target: str, modules: list[Any]
