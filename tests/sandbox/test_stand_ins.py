@@ -348,3 +348,23 @@ def test_a_question_asked_again_is_answered_from_memory(monkeypatch):
         first.answer(question("network.loss_and_grads", X * k, y, params, ["tanh", "sigmoid"]))
     assert stand_ins.REMEMBERED.get(stand_ins.Answers.key(asked)) is None
     assert len(stand_ins.REMEMBERED) == 2
+
+
+def test_a_remembered_answer_goes_only_to_an_oracle_that_knows_its_function(monkeypatch):
+    """Memory is looked up before the question is checked: it still answers only for the
+    oracle's own functions, and a malformed question is refused as before."""
+    load_checks()
+    monkeypatch.setattr(stand_ins, "REMEMBERED", stand_ins.Answers())
+    X, y = np.zeros((4, 2)), np.array([0.0, 1.0, 1.0, 0.0])
+    params = ref.train.init_params([2, 3, 1], 0)
+    asked = question("network.loss_and_grads", X, y, params, ["tanh", "sigmoid"])
+    assert "value" in Oracle({"network": ["loss_and_grads"]}).answer(asked)
+    other = Oracle(LAYERS)
+    assert other.answer(asked) == {
+        "error": "the grader answers for this function only in a test that uses it"
+    }
+    assert other.answered == set()
+    malformed = {**asked, "stand_in": ["network.loss_and_grads"]}
+    assert Oracle({"network": ["loss_and_grads"]}).answer(malformed) == {
+        "error": "the grader answers for this function only in a test that uses it"
+    }
