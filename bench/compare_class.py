@@ -6,10 +6,12 @@ OTHER_KIT is another checkout with its own `.venv` (for example `git worktree ad
 earlier commit, then `make setup` there). Both kits grade the same synthetic class (built
 by this kit's `bench/run.py`: 70% correct, 20% buggy, 10% quick hostile cases), in turns,
 `--rounds` times each, so that a noisy machine weighs on both alike. Prints the wall time
-per submission of each run and the ratio of the medians (this kit / the other), then where
-the difference lies: each submission's own grading time (`execution_time` of its
-results.json), summed per kind of submission (correct, each buggy sample, hostile), median
-over the rounds.
+per submission of each run and the ratio of the medians (this kit / the other); the CPU
+time of each run's whole process tree (grade-all, its grading processes, their fork
+servers and workers: less moved than wall time by a busy host), with the ratio of its
+medians; then where the difference lies: each submission's own grading time
+(`execution_time` of its results.json), summed per kind of submission (correct, each buggy
+sample, hostile), median over the rounds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,19 +35,25 @@ from run import class_plan, make_class  # noqa: E402 - the benchmark's own synth
 KIT = HERE.parent
 
 
-def grade_class(kit: Path, folder: Path, out: Path, jobs: int) -> float:
-    """Seconds for `kit`'s `nnkit grade-all` on `folder` (a fresh OUT each time)."""
+def grade_class(kit: Path, folder: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of `kit`'s `nnkit grade-all` on `folder` (a fresh OUT
+    each time). The CPU time is user and system time of the whole process tree: every
+    process in it is waited for by its parent, so the kernel adds it to its parent's
+    children's usage, up to this process."""
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "NNKIT_SECRET": os.environ.get("NNKIT_SECRET", "bench-compare")}
     command = [str(kit / ".venv" / "bin" / "nnkit"), "grade-all", str(folder), "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [*command, "--jobs", str(jobs)], env=env, capture_output=True, text=True, cwd=kit
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"compare_class: {kit}: grade-all failed:\n{done.stderr[-2000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def seconds_per_kind(out: Path, plan: list[tuple[str, str]]) -> dict[str, float]:
@@ -73,21 +82,28 @@ def main() -> None:
         make_class(work / "class", args.class_size)
         plan = class_plan(args.class_size)
         times: dict[str, list[float]] = {"this": [], "other": []}
+        cpus: dict[str, list[float]] = {"this": [], "other": []}
         kinds: dict[str, list[dict[str, float]]] = {"this": [], "other": []}
         for round_ in range(args.rounds):
             for name, kit in (("other", other), ("this", KIT)):
-                seconds = grade_class(kit, work / "class", work / f"out-{name}", args.jobs)
+                seconds, cpu = grade_class(kit, work / "class", work / f"out-{name}", args.jobs)
                 times[name].append(seconds)
+                cpus[name].append(cpu)
                 kinds[name].append(seconds_per_kind(work / f"out-{name}", plan))
                 print(
                     f"round {round_ + 1}: {name:5} {kit}: {seconds:.1f} s, "
-                    f"{seconds / args.class_size:.3f} s per submission",
+                    f"{seconds / args.class_size:.3f} s per submission, {cpu:.1f} s of CPU",
                     flush=True,
                 )
         this, that = statistics.median(times["this"]), statistics.median(times["other"])
         print(
             f"median: this {this / args.class_size:.3f} s, other {that / args.class_size:.3f} s "
             f"per submission; this / other = {this / that:.2f}"
+        )
+        this, that = statistics.median(cpus["this"]), statistics.median(cpus["other"])
+        print(
+            f"CPU time, median: this {this:.1f} s, other {that:.1f} s; "
+            f"this / other = {this / that:.3f}"
         )
         print("grading time summed per kind of submission (median over rounds):")
         total = {"this": 0.0, "other": 0.0}
