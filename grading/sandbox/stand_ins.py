@@ -48,32 +48,48 @@ class Answers:
 
     def __init__(self, size: int = MAX_REMEMBERED_ANSWERS) -> None:
         self.size = size
-        self._kept: OrderedDict[str, Any] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
 
     @staticmethod
-    def key(question: dict[str, Any]) -> str | None:
-        """The key of a question, as the worker sent it (not yet checked); None when it
-        may hold a grader handle (a cache). A question is checked and decoded by a pure
-        function of its text and the oracle's functions, so the same text asked of an
-        oracle that knows its function is answered as it was the first time: a question
-        found here needs no second check."""
-        text = json.dumps(
-            [question.get("stand_in"), question.get("args"), question.get("kwargs")],
-            separators=(",", ":"),
-        )
-        return None if '{"G":' in text else text
+    def key(question: dict[str, Any]) -> tuple[str, bytes] | None:
+        """The key of a question, as the worker sent it (not yet checked): its JSON text,
+        and the raw bytes of its arrays (wire.Payload); None when it may hold a grader
+        handle (a cache). A question is checked and decoded by a pure function of these and
+        the oracle's functions, so the same question asked of an oracle that knows its
+        function is answered as it was the first time: one found here needs no second
+        check."""
+        data: list[bytes] = []
+
+        def payload(obj: Any) -> int:
+            if type(obj) is not wire.Payload:
+                raise TypeError("not a wire value")
+            if not data:
+                data.append(obj.data)
+            elif obj.data is not data[0]:
+                raise TypeError("arrays of two messages")
+            return obj.offset
+
+        try:
+            text = json.dumps(
+                [question.get("stand_in"), question.get("args"), question.get("kwargs")],
+                separators=(",", ":"),
+                default=payload,
+            )
+        except TypeError:
+            return None
+        return None if '{"G":' in text else (text, data[0] if data else b"")
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def get(self, key: str) -> Any:
+    def get(self, key: tuple[str, bytes]) -> Any:
         """The encoded answer kept for `key`, or None."""
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
         return found
 
-    def keep(self, key: str, encoded: Any) -> None:
+    def keep(self, key: tuple[str, bytes], encoded: Any) -> None:
         """Keep the encoded answer to the question of `key` (dropping the oldest past size)."""
         self._kept[key] = encoded
         if len(self._kept) > self.size:

@@ -323,10 +323,11 @@ class Worker:
         if length > MAX_REPLY_BYTES:
             raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
         body = self._read(length, deadline)
-        # Bound the containers before parsing: a small body of nested [] expands a lot.
-        if body.count(b"[") + body.count(b"{") > MAX_REPLY_CONTAINERS:
-            raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
         try:
+            # Bound the containers before parsing: a small body of nested [] expands a lot.
+            document = wire.json_part(body)
+            if document.count(b"[") + document.count(b"{") > MAX_REPLY_CONTAINERS:
+                raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
             return wire.unpack_body(body)
         except wire.WireError as exc:
             raise WorkerCrashed(f"the worker broke the protocol ({exc})") from exc

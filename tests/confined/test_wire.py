@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import struct
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -60,33 +63,52 @@ def _nested(levels: int) -> dict:
     return data
 
 
+def body(document: bytes, data: bytes = b"") -> bytes:
+    """A message body as a worker may write it: the JSON's length, the JSON, raw bytes."""
+    return struct.pack(">I", len(document)) + document + data
+
+
+EIGHT = bytes(8)  # the raw bytes of one float64
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"A": ["|O", [1], ""]}, "array dtype '|O' is not allowed"),
-        ({"A": ["<f8", [2], "AAAAAAAAAAA="]}, "array data does not match its shape"),
-        ({"A": ["<f8", [-1], ""]}, "malformed array shape"),
+        ({"A": ["|O", [1], 0]}, "array dtype '|O' is not allowed"),
+        ({"A": ["<f8", [2], 0]}, "array data does not match its shape"),  # 16 bytes, 8 sent
+        ({"A": ["<f8", [1], 1]}, "array data does not match its shape"),  # past the end
+        ({"A": ["<f8", [1], -8]}, "array data does not match its shape"),
+        ({"A": ["<f8", [-1], 0]}, "malformed array shape"),
         ({"X": 1}, "unknown value tag"),
         ([1, 2], "unexpected list in message"),
         ({"D": [[1, 2]]}, "malformed dict entry"),
-        ({"A": [["<f8"], [1], ""]}, "array dtype \"['<f8']\" is not allowed"),
-        ({"A": ["<f8", [1], "\u00e9"]}, "array data is not base64"),
-        ({"A": ["<f8", [1], ""], "type": "x"}, "unknown value tag"),
+        ({"A": [["<f8"], [1], 0]}, "array dtype \"['<f8']\" is not allowed"),
+        ({"A": ["<f8", [1], "AAAAAAAAAAA="]}, "malformed array"),  # base64: the old format
+        ({"A": ["<f8", [1], 0], "type": "x"}, "unknown value tag"),
         ({"G": 1, "type": "x"}, "malformed grader handle"),
         (_nested(40), "value nested too deeply"),
     ],
 )
 def test_malformed_values_are_refused(data, error):
+    message = wire.unpack_body(body(json.dumps({"v": data}).encode(), EIGHT))
     with pytest.raises(wire.WireError) as info:
-        wire.decode_value(data)
+        wire.decode_value(message["v"])
     assert str(info.value) == error
 
 
+def test_arrays_take_their_bytes_at_their_offsets():
+    document = json.dumps({"v": {"T": [{"A": ["<f8", [1], 8]}, {"S": ["<i8", [], 0]}]}})
+    data = np.array([7], np.int64).tobytes() + np.array([2.5]).tobytes()
+    a, n = wire.decode_value(wire.unpack_body(body(document.encode(), data))["v"])
+    assert a.tolist() == [2.5] and n == 7 and type(n) is np.int64
+
+
 def test_messages_must_be_json_objects():
-    with pytest.raises(wire.WireError, match="^message is not valid JSON$"):
-        wire.unpack_body(b"\x80\x04pickle")
+    for bad in (b"\x80\x04pickle", b"[1]", body(b"[1"), struct.pack(">I", 9) + b"{}"):
+        with pytest.raises(wire.WireError, match="^message is not valid JSON$"):
+            wire.unpack_body(bad)
     with pytest.raises(wire.WireError, match="^message is not a JSON object$"):
-        wire.unpack_body(b"[1]")
+        wire.unpack_body(body(b"[1]"))
 
 
 # -- graph programs: plain JSON ops out, two arrays per kind back ---------------------------

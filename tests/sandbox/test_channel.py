@@ -38,7 +38,7 @@ def _forge(sock):
     select.select([sock], [], [])  # a request arrived: answer it unread, with every guess
     for guess in [*range(1000), "1", None]:
         body = json.dumps({"ok": True, "value": "forged", "id": guess}).encode()
-        sock.sendall(struct.pack(">I", len(body)) + body)
+        sock.sendall(struct.pack(">II", len(body) + 4, len(body)) + body)
     select.select([], [], [])
 
 def stop(forge=False):
@@ -94,7 +94,7 @@ def test_a_call_that_breaks_the_protocol_on_a_fresh_worker_too_is_blamed(tmp_pat
         "    body = json.dumps({'ok': True, 'value': 1, 'id': 'guess'}).encode()\n"
         "    for fd in range(3, 64):\n"
         "        if stat.S_ISSOCK(os.fstat(fd).st_mode) if _open(fd) else False:\n"
-        "            frame = struct.pack('>I', len(body)) + body\n"
+        "            frame = struct.pack('>II', len(body) + 4, len(body)) + body\n"
         "            socket.socket(fileno=os.dup(fd)).sendall(frame)\n"
         "    return 2\n"
         "def _open(fd):\n"

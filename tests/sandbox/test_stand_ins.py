@@ -266,7 +266,9 @@ def test_a_worker_that_held_stand_ins_serves_only_runs_the_grader_answers_them_i
 
 
 def question(name: str, *args: Any) -> dict[str, Any]:
-    return {"stand_in": name, "args": [wire.encode_value(a) for a in args], "kwargs": {}}
+    """A stand-in question as the grader receives it (packed by the worker, unpacked)."""
+    asked = {"stand_in": name, "args": [wire.encode_value(a) for a in args], "kwargs": {}}
+    return wire.unpack_body(wire.pack(asked)[4:])
 
 
 def test_the_oracle_refuses_large_arrays_and_too_many_calls_and_answers_errors(monkeypatch):

@@ -40,7 +40,7 @@ def _send(payload):
 
 def numerical_gradient(f, x, h=1e-5):
     body = pickle.dumps({"ok": True, "value": _Boom(), "score": 100})
-    _send(struct.pack(">I", len(body)) + body)
+    _send(struct.pack(">II", len(body) + 4, len(body)) + body)
     return honest.numerical_gradient(f, x, h)
 
 

@@ -48,7 +48,7 @@ def _steal(sock, guess):
         forged = {"ok": True, "value": None, "warnings": [], "args_after": [], "seconds": 0.0}
         body = json.dumps({**forged, "id": guess}).encode()
         try:
-            sock.sendall(struct.pack(">I", len(body)) + body)
+            sock.sendall(struct.pack(">II", len(body) + 4, len(body)) + body)
         except OSError:
             return
 
