@@ -288,15 +288,13 @@ def _decode_array(fields: Any) -> np.ndarray:
 
 def pack(message: dict[str, Any]) -> bytes:
     """Frame one message (NaN and inf allowed): the arrays' bytes in it (as `encode_value`
-    leaves them, or a `Payload` received) go after the JSON, which holds their offsets."""
-    blobs: list[bytes | memoryview] = []
+    leaves them) go after the JSON, which holds their offsets."""
+    blobs: list[bytes] = []
     size = 0
 
     def attach(obj: Any) -> int:
         nonlocal size
-        if type(obj) is Payload:  # a received value sent on as it came
-            obj = memoryview(obj.data)[obj.offset :]
-        elif type(obj) is not bytes:
+        if type(obj) is not bytes:
             raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
         offset = size
         blobs.append(obj)
