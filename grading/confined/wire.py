@@ -332,8 +332,8 @@ def unpack_body(body: bytes) -> dict[str, Any]:
                 fields[2] = Payload(data, fields[2])
         return obj
 
-    try:
-        message = json.loads(document.decode("utf-8"), object_hook=payloads)
+    try:  # (a message with no array bytes holds no offsets: no hook to call on each dict)
+        message = json.loads(document.decode("utf-8"), object_hook=payloads if data else None)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WireError("message is not valid JSON") from exc
     if type(message) is not dict:
