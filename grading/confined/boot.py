@@ -16,6 +16,7 @@ Only the standard library, numpy and pyseccomp (through seccomp.py) are imported
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import json
 import os
@@ -139,6 +140,9 @@ def _load(preload: list[str]) -> None:
     sys.path.remove(here)
     seccomp.load()
     _preload(preload)
+    # Resolved once here, not in each worker (about 3 ms a worker): every worker inherits
+    # the loaded packages' real paths, and `_rebuild_view` maps them.
+    _real_import_paths()
     # The first generator a process makes costs about 10 ms of one-time set-up; pay it
     # here once rather than in every worker (and in the student's time).
     numpy.random.default_rng(0).standard_normal(1)
@@ -168,6 +172,8 @@ def serve_forks(control: socket.socket, context: dict) -> None:
                 return
             request = json.loads(message)
             if request["op"] == "spawn":
+                # worked out here, once for every worker (each would take ~2 ms for it)
+                _import_dirs(tuple(request["config"].get("forbidden", [])))
                 pid = os.fork()
                 if pid == 0:
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -335,7 +341,8 @@ def confine_and_serve(config: dict) -> None:
         os.chdir(config["scratch"])
         # As root the worker drops to a user who may not reach the interpreter's files.
         mapping = {
-            p: f"/proc/self/fd/{_open_dir(p)}" if as_root else p for p in _import_dirs(forbidden)
+            p: f"/proc/self/fd/{_open_dir(p)}" if as_root else p
+            for p in _import_dirs(tuple(forbidden))
         }
         parent = config["package_parent"]
         _remap_import_paths({**mapping, os.path.realpath(parent): parent})
@@ -460,11 +467,13 @@ def _rebuild_view(
     if libc.unshare(CLONE_NEWNET | CLONE_NEWNS) != 0:
         return None  # refused: the caller confines the worker as without namespaces
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
-    _real_import_paths()  # while the old paths are in sight: mapping keys are real paths
+    # while the old paths are in sight: mapping keys are real paths (the packages' were
+    # resolved in the fork server, before it forked)
+    _real_import_paths(packages=False)
     scratch = os.path.realpath(scratch)
     if _overlaps_any(scratch, forbidden, inside=False):
         raise RuntimeError(f"the scratch folder {scratch} holds a forbidden folder")
-    imports = [p for p in sorted(_import_dirs(forbidden)) if p != scratch]
+    imports = [p for p in sorted(_import_dirs(tuple(forbidden))) if p != scratch]
     opened = {p: _open_dir(p) for p in [*imports, scratch, *SYSTEM_DIRS] if _is_real_dir(p)}
     _mount(libc, "tmpfs", VIEW, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,mode=755")
     for path in SYSTEM_DIRS:
@@ -557,7 +566,8 @@ def _kept_flags(path: str) -> int:
     return kept | (MS_RELATIME if flag & os.ST_RELATIME else 0)
 
 
-def _import_dirs(forbidden: list[str] | tuple[str, ...] = ()) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def _import_dirs(forbidden: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The folders imports may read from once confined: the standard library's and, for
     each of NEEDED_PACKAGES, its own folder (and a "<name>.libs" beside it), real paths.
 
@@ -566,7 +576,8 @@ def _import_dirs(forbidden: list[str] | tuple[str, ...] = ()) -> list[str]:
     neither does the worker code's folder (grading/, inside the kit): everything the worker
     runs is loaded by the fork server before it forks. A folder that is or contains a
     `forbidden` root is refused. A package folder inside one is allowed (numpy in the kit's
-    own .venv): it holds that package only.
+    own .venv): it holds that package only. Kept per `forbidden`: the fork server works
+    it out before it forks, and every worker it forks finds it done.
     """
     paths = sysconfig.get_paths()
     stdlib = [paths["stdlib"], paths["platstdlib"]]
@@ -580,7 +591,7 @@ def _import_dirs(forbidden: list[str] | tuple[str, ...] = ()) -> list[str]:
     for path in dict.fromkeys(os.path.realpath(p) for p in [*stdlib, *packages]):
         if os.path.isdir(path) and not _overlaps_any(path, forbidden, inside=False):
             found.append(path)
-    return [p for p in found if not any(p.startswith(o + os.sep) for o in found)]
+    return tuple(p for p in found if not any(p.startswith(o + os.sep) for o in found))
 
 
 def _overlaps_any(path: str, roots: list[str] | tuple[str, ...], inside: bool) -> bool:
@@ -611,12 +622,19 @@ def _remap_import_paths(mapping: dict[str, str]) -> None:
     are import hooks that are not the standard library's (an editable install's finder
     maps its packages to the kit's folders)."""
 
-    def remap(path: str) -> str | None:
-        path = os.path.realpath(path)  # unchanged for a path no longer in sight
-        for prefix in sorted(mapping, key=len, reverse=True):
+    prefixes = sorted(mapping, key=len, reverse=True)
+
+    def mapped(path: str) -> str | None:
+        for prefix in prefixes:
             if path == prefix or path.startswith(prefix + os.sep):
                 return mapping[prefix] + path[len(prefix) :]
         return None
+
+    def remap(path: str) -> str | None:
+        # Paths are real already (`_real_import_paths`); one that is not is resolved
+        # (unchanged for a path no longer in sight).
+        found = mapped(path)
+        return found if found is not None else mapped(os.path.realpath(path))
 
     sys.path[:] = [p for p in map(remap, sys.path) if p is not None]
     for module in list(sys.modules.values()):
@@ -629,10 +647,10 @@ def _remap_import_paths(mapping: dict[str, str]) -> None:
     sys.path_importer_cache.clear()
 
 
-def _real_import_paths() -> None:
-    """Resolve symbolic links in sys.path and every package's __path__."""
+def _real_import_paths(packages: bool = True) -> None:
+    """Resolve symbolic links in sys.path and (with `packages`) every package's __path__."""
     sys.path[:] = [os.path.realpath(p) for p in sys.path]
-    for module in list(sys.modules.values()):
+    for module in list(sys.modules.values()) if packages else ():
         paths = getattr(module, "__path__", None)
         if isinstance(paths, list):
             paths[:] = [os.path.realpath(p) for p in paths if isinstance(p, str)]
