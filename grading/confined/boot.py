@@ -339,6 +339,7 @@ def confine_and_serve(config: dict) -> None:
         notes += view_notes
     else:  # namespaces not wanted, or refused (a container without CAP_SYS_ADMIN)
         os.chdir(config["scratch"])
+        _real_import_paths(packages=False)  # as `_rebuild_view` does: mapping keys are real
         # As root the worker drops to a user who may not reach the interpreter's files.
         mapping = {
             p: f"/proc/self/fd/{_open_dir(p)}" if as_root else p
@@ -631,8 +632,9 @@ def _remap_import_paths(mapping: dict[str, str]) -> None:
         return None
 
     def remap(path: str) -> str | None:
-        # Paths are real already (`_real_import_paths`); one that is not is resolved
-        # (unchanged for a path no longer in sight).
+        # Paths are real already (`_real_import_paths`, in the fork server and before the
+        # mapping is made); one that is not is resolved (unchanged for a path no longer in
+        # sight).
         found = mapped(path)
         return found if found is not None else mapped(os.path.realpath(path))
 

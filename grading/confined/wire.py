@@ -309,21 +309,26 @@ def pack(message: dict[str, Any]) -> bytes:
     return b"".join([struct.pack(">II", length, len(document)), document, *blobs])
 
 
-def json_part(body: bytes) -> bytes:
-    """The JSON document of a message body (WireError when the body cannot hold it)."""
+def split_body(body: bytes) -> tuple[bytes, bytes]:
+    """(the JSON document, the arrays' raw bytes) of a message body; WireError when the
+    body cannot hold the document its length announces."""
     if len(body) < 4:
         raise WireError("message is not valid JSON")
     (n,) = struct.unpack_from(">I", body)
     if n > len(body) - 4:
         raise WireError("message is not valid JSON")
-    return body[4 : 4 + n]
+    return body[4 : 4 + n], body[4 + n :]
 
 
 def unpack_body(body: bytes) -> dict[str, Any]:
-    """Parse one message body; anything but a JSON object is a WireError. Each array's
-    offset becomes a `Payload` (checked against the bytes there when it is decoded)."""
-    document = json_part(body)
-    data = body[4 + len(document) :]
+    """Parse one message body (`split_body`, then `parse_body`)."""
+    return parse_body(*split_body(body))
+
+
+def parse_body(document: bytes, data: bytes) -> dict[str, Any]:
+    """Parse a message's JSON `document`; anything but a JSON object is a WireError. Each
+    array's offset becomes a `Payload` into `data` (checked against the bytes there when
+    it is decoded)."""
 
     def payloads(obj: dict[str, Any]) -> dict[str, Any]:
         if len(obj) == 1 and ("A" in obj or "S" in obj):

@@ -42,7 +42,7 @@ class Answers:
     """The grader's answers to questions asked before, in this process: the reference is a
     pure function of its arguments, and students whose code upstream of a bug is the same
     ask the same questions (training's XOR check: one per epoch). Keyed by the function's
-    name and the wire text of its arguments, as sent (a question written differently is
+    name and its arguments as sent, JSON and raw bytes (a question written differently is
     only a miss); at most MAX_REMEMBERED_ANSWERS, the least recently used dropped first.
     Only answers that hold no cache are kept (a cache belongs to one oracle)."""
 

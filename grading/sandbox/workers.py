@@ -325,10 +325,10 @@ class Worker:
         body = self._read(length, deadline)
         try:
             # Bound the containers before parsing: a small body of nested [] expands a lot.
-            document = wire.json_part(body)
+            document, data = wire.split_body(body)
             if document.count(b"[") + document.count(b"{") > MAX_REPLY_CONTAINERS:
                 raise WorkerCrashed("the worker broke the protocol (a reply that is too large)")
-            return wire.unpack_body(body)
+            return wire.parse_body(document, data)
         except wire.WireError as exc:
             raise WorkerCrashed(f"the worker broke the protocol ({exc})") from exc
 
