@@ -85,7 +85,10 @@ def main() -> None:
         cpus: dict[str, list[float]] = {"this": [], "other": []}
         kinds: dict[str, list[dict[str, float]]] = {"this": [], "other": []}
         for round_ in range(args.rounds):
-            for name, kit in (("other", other), ("this", KIT)):
+            # the order alternates (ABBA...), so a machine that slows or speeds up over the
+            # run weighs on both kits alike
+            order = [("other", other), ("this", KIT)]
+            for name, kit in order if round_ % 2 == 0 else order[::-1]:
                 seconds, cpu = grade_class(kit, work / "class", work / f"out-{name}", args.jobs)
                 times[name].append(seconds)
                 cpus[name].append(cpu)

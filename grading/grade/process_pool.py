@@ -13,11 +13,19 @@ tasks still waiting; nothing another process does can block the parent.
 Processes are `spawn`ed: `task` and `initializer` must be importable module-level
 functions, and the arguments and results picklable. A script that uses the pool must do
 so under `if __name__ == "__main__":`.
+
+With `pin_to_cpus`, each process (and everything it starts) runs on one CPU of those this
+process may use, the one the fewest running processes have (a replacement takes the
+place of the process it replaces). A grading process and its sandboxed worker take turns,
+one waiting while the other runs, so on one CPU they lose no parallelism, and each of the
+hundreds of round trips of a grade wakes a process that is on the same CPU: no wake-up of
+another CPU, and caches still warm (a round trip costs about a quarter less CPU time).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections.abc import Callable, Hashable, Iterator
@@ -43,6 +51,7 @@ class _Process:
 
     process: BaseProcess
     conn: Connection
+    cpu: int | None = None  # the one CPU it runs on (`pin_to_cpus`)
     key: Hashable | None = None
     deadline: float = field(default=float("inf"))  # time.monotonic() by which it must reply
 
@@ -54,9 +63,11 @@ def run_tasks(
     processes: int,
     deadline_seconds: float,
     initializer: Callable[[], None] | None = None,
+    pin_to_cpus: bool = False,
 ) -> Iterator[tuple[Hashable, Any]]:
     """`(key, task(*arguments[key]))` for every key, computed on at most `processes`
-    spawned processes (each runs `initializer()` once first), yielded as each finishes;
+    spawned processes (each runs `initializer()` once first; with `pin_to_cpus`, each on
+    one CPU: see the module's docstring), yielded as each finishes;
     `(key, Lost(reason))` for a task whose process died, or did not reply within
     `deadline_seconds` of receiving it. An exception `task` raises is not caught: it
     ends its process, so the task is Lost. Every process is gone when the iterator ends,
@@ -73,8 +84,9 @@ def run_tasks(
                     _assign(proc, waiting.pop(0), arguments, deadline_seconds)
             while waiting and len(running) < processes:
                 key = waiting.pop(0)
+                cpu = _least_used_cpu(running) if pin_to_cpus else None
                 try:
-                    proc = _start(context, task, initializer)
+                    proc = _start(context, task, initializer, cpu)
                 except OSError as exc:  # it died before it read its start-up data
                     yield key, Lost(f"it died while starting ({type(exc).__name__})")
                     continue
@@ -104,11 +116,23 @@ def run_tasks(
             _end(proc)
 
 
+def _least_used_cpu(running: list[_Process]) -> int | None:
+    """The CPU this process may use that the fewest of `running` are pinned to (the lowest
+    on a tie); None where CPUs cannot be chosen."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    return min(cpus, key=lambda cpu: (sum(p.cpu == cpu for p in running), cpu))
+
+
 def _start(
-    context: Any, task: Callable[..., Any], initializer: Callable[[], None] | None
+    context: Any,
+    task: Callable[..., Any],
+    initializer: Callable[[], None] | None,
+    cpu: int | None = None,
 ) -> _Process:
     ours, theirs = context.Pipe(duplex=True)
-    process = context.Process(target=_serve, args=(theirs, task, initializer), daemon=True)
+    process = context.Process(target=_serve, args=(theirs, task, initializer, cpu), daemon=True)
     try:
         process.start()  # BrokenPipeError if it is killed before it reads what it is sent
     except OSError:
@@ -116,7 +140,7 @@ def _start(
         raise
     finally:
         theirs.close()  # only the child holds its end: its death reads as end-of-file here
-    return _Process(process, ours)
+    return _Process(process, ours, cpu)
 
 
 def _assign(
@@ -169,11 +193,22 @@ def _end(proc: _Process) -> None:
     proc.process.close()
 
 
-def _serve(conn: Connection, task: Callable[..., Any], initializer: Callable[[], None] | None):
-    """In a pool process: run `initializer`, then `task(*args)` for each `args` received,
-    sending back each result, until told to stop (None) or the parent is gone. Ctrl-C is
-    the parent's to handle: it stops the pool, which ends this process."""
+def _serve(
+    conn: Connection,
+    task: Callable[..., Any],
+    initializer: Callable[[], None] | None,
+    cpu: int | None = None,
+):
+    """In a pool process: move to `cpu` (if given), run `initializer`, then `task(*args)`
+    for each `args` received, sending back each result, until told to stop (None) or the
+    parent is gone. Ctrl-C is the parent's to handle: it stops the pool, which ends this
+    process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if cpu is not None:
+        try:  # before any thread or child starts: they inherit it
+            os.sched_setaffinity(0, {cpu})
+        except OSError:  # that CPU was taken away meanwhile: run anywhere
+            pass
     if initializer is not None:
         initializer()
     while True:

@@ -530,6 +530,7 @@ def _graded(
         processes=processes,
         deadline_seconds=GRADE_DEADLINE_SECONDS,
         initializer=_init_pool_worker,
+        pin_to_cpus=True,  # a grader and its worker take turns: one CPU each pair
     )
 
 

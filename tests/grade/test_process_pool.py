@@ -82,3 +82,50 @@ def test_closing_the_pool_early_ends_every_process():
 def test_processes_must_be_positive():
     with pytest.raises(ValueError, match="^processes must be at least 1$"):
         next(run_tasks(square_or_die, {1: (1,)}, processes=0, deadline_seconds=1))
+
+
+def cpus_after(seconds: float, die: bool = False) -> list[int]:
+    """The CPUs this process may run on, after `seconds`; `die` SIGKILLs it first."""
+    if die:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(seconds)
+    return sorted(os.sched_getaffinity(0))
+
+
+ALLOWED = sorted(os.sched_getaffinity(0))
+# pinned or not is the same on one CPU; one process per CPU and one more must stay cheap
+some_cpus = pytest.mark.skipif(not 2 <= len(ALLOWED) <= 8, reason="needs 2 to 8 CPUs")
+
+
+@some_cpus
+def test_pinned_processes_each_get_a_cpu_of_their_own_while_cpus_last():
+    n = len(ALLOWED)
+    tasks = {k: (1.0,) for k in range(n)}  # each busy while the others start
+    got = results(cpus_after, tasks, processes=n, deadline_seconds=60, pin_to_cpus=True)
+    assert got == {k: [ALLOWED[k]] for k in range(n)}
+
+
+@some_cpus
+def test_more_processes_than_cpus_share_them_evenly():
+    n = len(ALLOWED) + 1
+    got = results(
+        cpus_after,
+        {k: (1.0,) for k in range(n)},
+        processes=n,
+        deadline_seconds=60,
+        pin_to_cpus=True,
+    )
+    assert [cpus for k, cpus in sorted(got.items())] == [[c] for c in [*ALLOWED, ALLOWED[0]]]
+
+
+@some_cpus
+def test_a_replacement_process_takes_the_cpu_of_the_one_that_died():
+    tasks = {"dies": (0.0, True), "busy": (3.0,), "next": (0.0,)}
+    got = results(cpus_after, tasks, processes=2, deadline_seconds=60, pin_to_cpus=True)
+    assert got == {"dies": Lost("killed by signal 9"), "busy": [ALLOWED[1]], "next": [ALLOWED[0]]}
+
+
+@some_cpus
+def test_unpinned_processes_run_on_every_cpu_the_parent_may_use():
+    got = results(cpus_after, {"a": (0.0,)}, processes=1, deadline_seconds=60)
+    assert got == {"a": ALLOWED}
