@@ -9,9 +9,10 @@ by this kit's `bench/run.py`: 70% correct, 20% buggy, 10% quick hostile cases), 
 per submission of each run and the ratio of the medians (this kit / the other); the CPU
 time of each run's whole process tree (grade-all, its grading processes, their fork
 servers and workers: less moved than wall time by a busy host), with the ratio of its
-medians; then where the difference lies: each submission's own grading time
-(`execution_time` of its results.json), summed per kind of submission (correct, each buggy
-sample, hostile), median over the rounds.
+medians; the ratio of each round's two runs (back to back, so least moved by a machine
+that slows down or speeds up), and their median; then where the difference lies: each
+submission's own grading time (`execution_time` of its results.json), summed per kind of
+submission (correct, each buggy sample, hostile), median over the rounds.
 """
 
 from __future__ import annotations
@@ -108,6 +109,14 @@ def main() -> None:
             f"CPU time, median: this {this:.1f} s, other {that:.1f} s; "
             f"this / other = {this / that:.3f}"
         )
+        # each round's two runs are back to back: their ratio is the least moved by drift
+        for label, runs in (("wall", times), ("CPU", cpus)):
+            ratios = [a / b for a, b in zip(runs["this"], runs["other"], strict=True)]
+            print(
+                f"{label} time per round, this / other: "
+                + ", ".join(f"{r:.3f}" for r in ratios)
+                + f"; median {statistics.median(ratios):.3f}"
+            )
         print("grading time summed per kind of submission (median over rounds):")
         total = {"this": 0.0, "other": 0.0}
         for label in sorted(kinds["this"][0]):
