@@ -19,7 +19,9 @@ process may use, the one the fewest running processes have (a replacement takes 
 place of the process it replaces). A grading process and its sandboxed worker take turns,
 one waiting while the other runs, so on one CPU they lose no parallelism, and each of the
 hundreds of round trips of a grade wakes a process that is on the same CPU: no wake-up of
-another CPU, and caches still warm (a round trip costs about a quarter less CPU time).
+another CPU, and caches still warm. Where another CPU is idle, a round trip then costs
+about a quarter less CPU time; where every CPU is busy, the scheduler mostly keeps the
+two together already, and the gain is small.
 """
 
 from __future__ import annotations
